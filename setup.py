@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Build the compiled kernels: extension modules, OpenMP detection, compiler flags.
+
+All package metadata lives in pyproject.toml.  Environment switches:
+
+* ``FASTENT_DEBUG=1``: Cython bounds/wraparound checks back on, ``-O0 -g``.
+* ``FASTENT_NO_OPENMP=1``: build without OpenMP (serial kernels; ``omp simd`` kept when the
+  compiler has ``-fopenmp-simd``).
+* ``CIBUILDWHEEL=1``: a missing OpenMP is an error, not a warning (wheels must be parallel).
+"""
+
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+KERNELS = Path("src", "fastent", "_kernels")
+DEBUG = os.environ.get("FASTENT_DEBUG", "0") == "1"
+
+
+def _flag_sets(compiler_type):
+    """(OpenMP compile flags, OpenMP link flags) to try for this compiler."""
+    if compiler_type == "msvc":
+        return [(["/openmp"], [])]
+    if sys.platform == "darwin":
+        # Apple clang: libomp from Homebrew or the cibuildwheel before-all step (CPPFLAGS/LDFLAGS).
+        return [(["-Xpreprocessor", "-fopenmp"], ["-lomp"]), (["-fopenmp"], ["-fopenmp"])]
+    return [(["-fopenmp"], ["-fopenmp"])]
+
+
+def _compiles(compiler, source, cflags, ldflags):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp, "check.c")
+        src.write_text(source)
+        try:
+            objs = compiler.compile([str(src)], output_dir=tmp, extra_postargs=cflags)
+            compiler.link_executable(objs, "check", output_dir=tmp, extra_postargs=ldflags)
+        except Exception:
+            return False
+    return True
+
+
+OPENMP_CHECK = """#include <omp.h>
+int main(void) {
+    int n = 0;
+    #pragma omp parallel reduction(+:n)
+    n += 1;
+    return n > 0 ? 0 : 1;
+}
+"""
+
+
+class BuildExt(build_ext):
+    """build_ext that adds the compiler's OpenMP and optimisation flags to every extension."""
+
+    def build_extensions(self):
+        ctype = self.compiler.compiler_type
+        if ctype == "msvc":
+            cflags, ldflags = ["/O2"] if not DEBUG else ["/Od"], []
+        else:
+            cflags = ["-O3", "-fno-math-errno", "-fno-trapping-math"] if not DEBUG else ["-O0", "-g"]
+            cflags += ["-Wno-unused-function"]
+            ldflags = []
+        omp = None
+        if os.environ.get("FASTENT_NO_OPENMP", "0") != "1":
+            omp = next(
+                (f for f in _flag_sets(ctype) if _compiles(self.compiler, OPENMP_CHECK, *f)), None
+            )
+            if omp is None:
+                msg = "OpenMP not found: building serial kernels (n_jobs has no effect)."
+                if os.environ.get("CIBUILDWHEEL", "0") == "1":
+                    raise RuntimeError(f"Failed to build fastent with OpenMP in a packaged build. {msg}")
+                warnings.warn(msg, stacklevel=1)
+        if omp is not None:
+            cflags += omp[0]
+            ldflags += omp[1]
+        elif ctype != "msvc" and _compiles(
+            self.compiler, "int main(void){return 0;}", ["-fopenmp-simd"], []
+        ):
+            cflags += ["-fopenmp-simd", "-DFE_OMP_SIMD"]
+        for ext in self.extensions:
+            ext.extra_compile_args = cflags + ext.extra_compile_args
+            ext.extra_link_args = ldflags + ext.extra_link_args
+        super().build_extensions()
+
+
+def _extension(name):
+    return Extension(
+        f"fastent._kernels.{name}",
+        [str(KERNELS / f"{name}.pyx")],
+        include_dirs=[str(KERNELS)],
+        depends=[str(p) for p in KERNELS.glob("*.h")],
+    )
+
+
+directives = {
+    "language_level": 3,
+    "boundscheck": DEBUG,
+    "wraparound": DEBUG,
+    "initializedcheck": DEBUG,
+    "cdivision": True,
+    "freethreading_compatible": True,
+}
+
+setup(
+    ext_modules=cythonize(
+        [_extension("runtime"), _extension("distributions")],
+        compiler_directives=directives,
+    ),
+    cmdclass={"build_ext": BuildExt},
+)

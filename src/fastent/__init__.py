@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""fastent: fast, exact information theory for NumPy.
+
+Entropy, cross-entropy, KL and Jensen-Shannon divergence of probability arrays, computed by
+SIMD-dispatched, multi-threaded Cython/C kernels.  ``fastent.reference`` holds the plain NumPy
+definitions the kernels are tested and benchmarked against.
+"""
+
+try:
+    from ._kernels import distributions as _distributions_kernels  # noqa: F401
+except ImportError as exc:  # pragma: no cover - only a broken install gets here
+    raise ImportError(
+        "fastent's compiled kernels could not be imported; reinstall fastent (pip install --force-reinstall "
+        f"fastent) or, from a source checkout, build it with `pip install .`. Cause: {exc}"
+    ) from exc
+
+from ._config import show_config
+from ._version import __version__
+from .distributions import (
+    binary_entropy,
+    cross_entropy,
+    entropy,
+    js_distance,
+    js_divergence,
+    kl_divergence,
+    self_information,
+)
+
+__all__ = [
+    "__version__",
+    "binary_entropy",
+    "cross_entropy",
+    "entropy",
+    "js_distance",
+    "js_divergence",
+    "kl_divergence",
+    "self_information",
+    "show_config",
+]

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * _instantiate.h -- compile a family's kernel template once per (dtype, SIMD level).
+ *
+ * A family header does
+ *     #define FE_IMPL "distributions_impl.h"
+ *     #include "_instantiate.h"
+ * and the template FE_IMPL is then included six times: element type float64 and float32, each at
+ * the baseline, AVX2 and AVX-512 levels (the last two only where x86-64 dispatch is compiled in).
+ * Inside the template:
+ *     FE_T            the element type of the inputs (double or float)
+ *     FE_IS_F64       1 when FE_T is double, else 0 (for #if)
+ *     FE_FN(name)     name_<dtype>_<level>, e.g. entropy_row_f64_avx2: the SIMD kernels
+ *     FE_DT(name)     name_<dtype>, e.g. entropy_careful_f32: code emitted once per dtype
+ *     FE_TGT          the `target` attribute of the level (empty at baseline)
+ *     FE_SCALAR_PASS  defined in the baseline pass only: emit the FE_DT (scalar) code there
+ * Calls between functions of the same pass inline (GCC and Clang inline a callee whose target is
+ * a subset of the caller's), so fe_log/fe_exp are vectorised at each level's width.
+ */
+#ifndef FE_IMPL
+#error "define FE_IMPL (the template to instantiate) before including _instantiate.h"
+#endif
+
+#ifndef FE_T
+/* Outer pass: one inner pass per dtype. */
+#define FE_CAT_(a, b) a##_##b
+#define FE_CAT(a, b) FE_CAT_(a, b)
+#define FE_DT(name) FE_CAT(name, FE_TS)
+#define FE_FN(name) FE_CAT(FE_DT(name), FE_ISA)
+
+#define FE_T double
+#define FE_TS f64
+#define FE_IS_F64 1
+#include "_instantiate.h"
+#undef FE_T
+#undef FE_TS
+#undef FE_IS_F64
+
+#define FE_T float
+#define FE_TS f32
+#define FE_IS_F64 0
+#include "_instantiate.h"
+#undef FE_T
+#undef FE_TS
+#undef FE_IS_F64
+
+#undef FE_IMPL
+#else
+/* Inner pass: one include of the template per SIMD level. */
+#define FE_ISA baseline
+#define FE_TGT
+#define FE_SCALAR_PASS 1
+#include FE_IMPL
+#undef FE_SCALAR_PASS
+#undef FE_TGT
+#undef FE_ISA
+
+#ifdef FE_X86_DISPATCH
+#define FE_ISA avx2
+#define FE_TGT FE_TARGET_AVX2
+#include FE_IMPL
+#undef FE_TGT
+#undef FE_ISA
+
+#define FE_ISA avx512
+#define FE_TGT FE_TARGET_AVX512
+#include FE_IMPL
+#undef FE_TGT
+#undef FE_ISA
+#endif
+#endif
+
+/* FE_LEVEL_TABLE(MAKE) lists MAKE(level) for the three levels, falling back to the baseline
+ * copy where dispatch is not compiled in, for building a family's table of kernels. */
+#ifndef FE_LEVEL_TABLE
+#ifdef FE_X86_DISPATCH
+#define FE_LEVEL_TABLE(MAKE) {MAKE(baseline), MAKE(avx2), MAKE(avx512)}
+#else
+#define FE_LEVEL_TABLE(MAKE) {MAKE(baseline), MAKE(baseline), MAKE(baseline)}
+#endif
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * _math.h -- the inline math and SIMD machinery shared by every fastent kernel.
+ *
+ * Contents
+ *   FE_SIMD_SUM(...)      `omp simd` reductions (empty without OpenMP >= 4.0 / -fopenmp-simd)
+ *   fe_log(x)             branch-free log for positive normal finite doubles (fdlibm/musl), <= 1 ulp
+ *   fe_exp(x)             branch-free exp, Cody-Waite reduction + degree-13 polynomial, <= 1 ulp
+ *   fe_acc                Neumaier-compensated accumulator for block partial sums
+ *   FE_LEVEL_*            SIMD levels; fe_cpu_level() detects the best one the CPU (and OS) supports
+ *
+ * Hot kernels are written once in a family's `*_impl.h` template and compiled once per
+ * (dtype, SIMD level) by `_instantiate.h` with `__attribute__((target(...)))`; the Cython module
+ * picks the table of function pointers for the level in use (chosen once at import).  The
+ * polynomials only use 64-bit integer add/and/shift and double arithmetic, so they vectorise on
+ * SSE2, AVX2 and AVX-512 without libmvec or -ffast-math.  Callers mask the special inputs
+ * (0, subnormal, inf, NaN) before calling fe_log/fe_exp so the loops stay branch-free.
+ */
+#ifndef FASTENT_MATH_H
+#define FASTENT_MATH_H
+
+#include <Python.h> /* Py_ssize_t; Cython-generated modules have it already */
+
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- OpenMP SIMD reductions ------------------------------------------------------------ */
+#if (defined(_OPENMP) && _OPENMP >= 201307) || defined(FE_OMP_SIMD)
+#define FE_PRAGMA(x) _Pragma(#x)
+#define FE_SIMD_SUM(...) FE_PRAGMA(omp simd reduction(+ : __VA_ARGS__))
+#else
+#define FE_SIMD_SUM(...)
+#endif
+
+/* ---- SIMD levels and runtime ISA dispatch ----------------------------------------------- */
+#define FE_LEVEL_BASELINE 0
+#define FE_LEVEL_AVX2 1
+#define FE_LEVEL_AVX512 2
+#define FE_N_LEVELS 3
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(FE_NO_DISPATCH)
+#define FE_X86_DISPATCH 1
+#define FE_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define FE_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")))
+#endif
+
+/* Highest level both the CPU and the OS (saved vector state) support. */
+static int fe_cpu_level(void)
+{
+    int level = FE_LEVEL_BASELINE;
+#ifdef FE_X86_DISPATCH
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        level = FE_LEVEL_AVX2;
+    if (level == FE_LEVEL_AVX2 && __builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512bw"))
+        level = FE_LEVEL_AVX512;
+#endif
+    return level;
+}
+
+static const char *fe_compiler(void)
+{
+#if defined(__clang__)
+    return __VERSION__;
+#elif defined(__GNUC__)
+    return "GCC " __VERSION__;
+#elif defined(_MSC_VER)
+#define FE_STR2(x) #x
+#define FE_STR(x) FE_STR2(x)
+    return "MSVC " FE_STR(_MSC_VER);
+#else
+    return "unknown";
+#endif
+}
+
+/* ---- bit casts -------------------------------------------------------------------------- */
+static inline uint64_t fe_asu64(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
+static inline double fe_asf64(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
+
+/* ---- log ----------------------------------------------------------------------------------
+ * fdlibm/musl algorithm: x = 2^k (1+f) with 1+f in [sqrt(2)/2, sqrt(2)), then
+ * log(1+f) = f - hf + s (hf + R(s^2)), s = f / (2 + f), R minimax (Lg1..Lg7).
+ * Valid for positive, normal, finite x only: the caller masks zero/subnormal/inf/NaN. */
+static inline double fe_log(double x)
+{
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
+                 Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
+                 Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+                 Lg7 = 1.479819860511658591e-01;
+    const uint64_t off = 0x3fe6a09e00000000ULL; /* ~sqrt(2)/2 */
+    uint64_t ix = fe_asu64(x);
+    uint64_t u = ix - off;
+    uint64_t kb = (u + (1024ULL << 52)) >> 52; /* k + 1024 */
+    double k = fe_asf64(kb | 0x4330000000000000ULL) - (4503599627370496.0 + 1024.0);
+    double z = fe_asf64(ix - (u & (0xfffULL << 52))); /* z in [0.7071, 1.4142) */
+    double f = z - 1.0;
+    double hfsq = 0.5 * f * f;
+    double s = f / (2.0 + f);
+    double z2 = s * s, w = z2 * z2;
+    double t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+    double t2 = z2 * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+    double r = t2 + t1;
+    return s * (hfsq + r) + k * ln2_lo - hfsq + f + k * ln2_hi;
+}
+
+/* ---- exp ----------------------------------------------------------------------------------
+ * x = k ln2 + r with |r| <= ln2/2 (Cody-Waite, two-part ln2), exp(r) by its degree-13 Taylor
+ * polynomial (Estrin), times 2^k built in the exponent bits.  x is clamped to [-708, 709]:
+ * below that the result flushes to ~exp(-708) (callers that care, e.g. logsumexp, only add
+ * such terms to something >= 1).  NaN must be masked by the caller. */
+static inline double fe_exp(double x)
+{
+    const double inv_ln2 = 1.4426950408889634074, ln2_hi = 6.93147180369123816490e-01,
+                 ln2_lo = 1.90821492927058770002e-10, shift = 6755399441055744.0; /* 1.5*2^52 */
+    x = x < -708.0 ? -708.0 : x;
+    x = x > 709.0 ? 709.0 : x;
+    double kd = x * inv_ln2 + shift; /* round to nearest integer, kept in the low bits */
+    uint64_t ki = fe_asu64(kd);
+    kd -= shift;
+    double r = (x - kd * ln2_hi) - kd * ln2_lo;
+    double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    double p01 = 1.0 + r, p23 = 0.5 + r * (1.0 / 6), p45 = (1.0 / 24) + r * (1.0 / 120),
+           p67 = (1.0 / 720) + r * (1.0 / 5040), p89 = (1.0 / 40320) + r * (1.0 / 362880),
+           pab = (1.0 / 3628800) + r * (1.0 / 39916800),
+           pcd = (1.0 / 479001600) + r * (1.0 / 6227020800.0);
+    double q0 = p01 + r2 * p23, q1 = p45 + r2 * p67, q2 = p89 + r2 * pab;
+    double p = (q0 + r4 * q1) + r8 * (q2 + r4 * pcd);
+    uint64_t scale = (ki + 1023ULL) << 52; /* 2^k, k in [-1022, 1023] */
+    return p * fe_asf64(scale);
+}
+
+/* ---- compensated accumulation of block sums ----------------------------------------------
+ * Kernels sum FE_BLOCK elements at a time with an `omp simd` reduction (8-16 partial sums,
+ * error ~1e-16 * sqrt(block)), then add each block's sum here (Neumaier), so accuracy does not
+ * degrade with row length (rows of 1e7+ elements stay at ~1e-16 relative). */
+#define FE_BLOCK 2048
+
+typedef struct { double sum, comp; } fe_acc;
+
+static inline void fe_acc_add(fe_acc *a, double x)
+{
+    double t = a->sum + x;
+    if (fabs(a->sum) >= fabs(x))
+        a->comp += (a->sum - t) + x;
+    else
+        a->comp += (x - t) + a->sum;
+    a->sum = t;
+}
+
+static inline double fe_acc_value(const fe_acc *a) { return a->sum + a->comp; }
+
+#endif /* FASTENT_MATH_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * distributions.h -- C kernels of fastent.distributions: the row kernels of
+ * distributions_impl.h compiled per dtype and SIMD level, and their dispatch table.
+ */
+#ifndef FASTENT_DISTRIBUTIONS_H
+#define FASTENT_DISTRIBUTIONS_H
+
+#include "_math.h"
+
+#define FE_IMPL "distributions_impl.h"
+#include "_instantiate.h"
+
+typedef double (*fe_row_f64)(const double *, Py_ssize_t);
+typedef double (*fe_row_f32)(const float *, Py_ssize_t);
+typedef double (*fe_pair_f64)(const double *, const double *, Py_ssize_t);
+typedef double (*fe_pair_f32)(const float *, const float *, Py_ssize_t);
+
+/* The kernels of one SIMD level.  pair_*[kind]: 0 cross-entropy, 1 KL, 2 JS divergence. */
+typedef struct {
+    fe_row_f64 entropy_f64;
+    fe_row_f32 entropy_f32;
+    fe_pair_f64 pair_f64[3];
+    fe_pair_f32 pair_f32[3];
+} fe_dist_kernels;
+
+#define FE_DIST_KERNELS(isa)                                                                   \
+    {entropy_row_f64_##isa, entropy_row_f32_##isa,                                             \
+     {cross_entropy_row_f64_##isa, kl_row_f64_##isa, js_row_f64_##isa},                        \
+     {cross_entropy_row_f32_##isa, kl_row_f32_##isa, js_row_f32_##isa}}
+
+static const fe_dist_kernels fe_dist_table[FE_N_LEVELS] = FE_LEVEL_TABLE(FE_DIST_KERNELS);
+
+#endif /* FASTENT_DISTRIBUTIONS_H */

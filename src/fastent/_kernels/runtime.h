@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * runtime.h -- build and CPU facts for fastent.show_config(), and the polynomial maps the tests
+ * use to check fe_log/fe_exp at every SIMD level.
+ */
+#ifndef FASTENT_RUNTIME_H
+#define FASTENT_RUNTIME_H
+
+#include "_math.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#define FE_OPENMP 1
+static int fe_max_threads(void) { return omp_get_max_threads(); }
+#else
+#define FE_OPENMP 0
+static int fe_max_threads(void) { return 1; }
+#endif
+
+#define FE_IMPL "runtime_impl.h"
+#include "_instantiate.h"
+
+typedef void (*fe_map_f64)(const double *, double *, Py_ssize_t);
+typedef struct {
+    fe_map_f64 log_map;
+    fe_map_f64 exp_map;
+} fe_runtime_kernels;
+
+#define FE_RUNTIME_KERNELS(isa) {log_map_f64_##isa, exp_map_f64_##isa}
+static const fe_runtime_kernels fe_runtime_table[FE_N_LEVELS] = FE_LEVEL_TABLE(FE_RUNTIME_KERNELS);
+
+#endif /* FASTENT_RUNTIME_H */

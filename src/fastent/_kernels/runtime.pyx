@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Build, CPU and threading facts of the compiled kernels, and SIMD-level test hooks (private).
+
+``fastent._config`` turns these into ``show_config()`` and the SIMD-level override; the tests use
+``log_map``/``exp_map`` to check the shared polynomials at every level.
+"""
+import numpy as np
+
+cdef extern from "runtime.h" nogil:
+    int FE_OPENMP
+    int fe_cpu_level()
+    const char *fe_compiler()
+    int fe_max_threads()
+    ctypedef void (*fe_map_f64)(const double *, double *, Py_ssize_t) noexcept
+    ctypedef struct fe_runtime_kernels:
+        fe_map_f64 log_map
+        fe_map_f64 exp_map
+    const fe_runtime_kernels fe_runtime_table[3]
+
+OPENMP = bool(FE_OPENMP)
+COMPILER = fe_compiler().decode()
+CPU_LEVEL = fe_cpu_level()
+
+cdef const fe_runtime_kernels *_kernels = &fe_runtime_table[CPU_LEVEL]
+
+
+def set_simd_level(int level):
+    """Use the kernels compiled for ``level`` (0 baseline, 1 AVX2, 2 AVX-512; <= CPU_LEVEL)."""
+    global _kernels
+    _kernels = &fe_runtime_table[level]
+
+
+def max_threads():
+    """``omp_get_max_threads()``: follows OMP_NUM_THREADS and threadpoolctl limits (1 without OpenMP)."""
+    return fe_max_threads()
+
+
+def log_map(const double[::1] x):
+    """fe_log over ``x`` at the current SIMD level (x positive, normal, finite)."""
+    cdef double[::1] out = np.empty(x.shape[0])
+    if x.shape[0]:
+        with nogil:
+            _kernels.log_map(&x[0], &out[0], x.shape[0])
+    return np.asarray(out)
+
+
+def exp_map(const double[::1] x):
+    """fe_exp over ``x`` at the current SIMD level (x not NaN)."""
+    cdef double[::1] out = np.empty(x.shape[0])
+    if x.shape[0]:
+        with nogil:
+            _kernels.exp_map(&x[0], &out[0], x.shape[0])
+    return np.asarray(out)

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Input coercion, argument checks and error messages: the one place every public function uses.
+
+The kernels never raise for data problems; they report a status (NaN for an invalid row, the index
+of the first bad element) and the public layer calls the ``check_*``/``raise_*`` helpers here,
+which locate the first offending position and raise a ``ValueError`` naming the argument.  The
+same checks run up front in ``fastent.reference`` so both raise identically.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+#: Below this many elements a call runs serially (a parallel region costs ~1 us per thread).
+PARALLEL_MIN_WORK = 50_000
+
+
+def as_float_array(x: npt.ArrayLike, name: str) -> np.ndarray:
+    """``x`` as a float32/float64 ndarray in native byte order (no copy when it already is one).
+
+    float16 -> float32; bool, signed and unsigned integers -> float64; float32/float64 kept.
+    Anything else (complex, strings, objects that are not numbers) is a ``TypeError``.
+    """
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences and the like
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    kind = arr.dtype.kind
+    if kind == "f" and arr.dtype.itemsize <= 2:
+        target: np.dtype[Any] = np.dtype(np.float32)
+    elif kind == "f" and arr.dtype.itemsize in (4, 8):
+        target = arr.dtype.newbyteorder("=")
+    elif kind in "biu" or (kind == "f" and arr.dtype.itemsize > 8):
+        target = np.dtype(np.float64)
+    elif kind == "O":
+        try:
+            return as_float_array(arr.astype(np.float64), name)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} has unsupported dtype object (non-numeric values)") from None
+    else:
+        raise TypeError(f"{name} has unsupported dtype {arr.dtype}; expected real numbers")
+    return np.asarray(arr, dtype=target)
+
+
+def log_base(base: float | None) -> float:
+    """``log(base)``, the divisor that converts nats to ``base`` units (1.0 for ``None``)."""
+    if base is None:
+        return 1.0
+    if isinstance(base, bool) or not isinstance(base, numbers.Real):
+        raise TypeError(f"base must be a real number or None, got {type(base).__name__}")
+    b = float(base)
+    if not (b > 0 and math.isfinite(b)) or b == 1:
+        raise ValueError(f"base must be positive, finite and not 1, got {base!r}")
+    return math.log(b)
+
+
+def normalize_axis(axis: int | None, ndim: int) -> int | None:
+    """Validate ``axis`` for an array of ``ndim`` dimensions; negative values are counted from the end."""
+    if axis is None:
+        return None
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"axis must be an integer or None, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+    return int(axis) % ndim
+
+
+def effective_n_threads(n_jobs: int | None, work: int = PARALLEL_MIN_WORK) -> int:
+    """Threads to use for ``n_jobs`` on ``work`` elements (DESIGN.md section 2).
+
+    None: all threads OpenMP allows (``omp_get_max_threads()``, which follows OMP_NUM_THREADS and
+    threadpoolctl); k > 0: k threads; -1: all; -k: all but k - 1; 0 is invalid.  Work below
+    ``PARALLEL_MIN_WORK`` elements runs serially.
+    """
+    from ._kernels import runtime
+
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral)):
+        raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
+    if n_jobs == 0:
+        raise ValueError("n_jobs = 0 is invalid")
+    max_threads = int(runtime.max_threads())
+    if n_jobs is None:
+        n = max_threads
+    elif n_jobs < 0:
+        n = max(max_threads + int(n_jobs) + 1, 1)
+    else:
+        n = int(n_jobs)
+    return 1 if work < PARALLEL_MIN_WORK else n
+
+
+def index_str(name: str, index: tuple[int | str, ...]) -> str:
+    """``p[3, 17]`` for ``index_str("p", (3, 17))``; just ``p`` for a 0-d index."""
+    return f"{name}[{', '.join(str(i) for i in index)}]" if index else name
+
+
+def _first(mask: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.unravel_index(int(np.flatnonzero(mask)[0]), mask.shape))
+
+
+def check_probabilities(x: np.ndarray, name: str, axis: int | None) -> None:
+    """Raise ``ValueError`` at the first element of ``x`` that is negative, NaN or infinite, or at
+    the first slice along ``axis`` (``None``: the whole array) that is empty or sums to zero."""
+    valid = (x >= 0) & (x <= np.finfo(x.dtype).max)
+    if not valid.all():
+        where = _first(~valid)
+        v = x[where]
+        what = "NaN" if np.isnan(v) else "infinite" if np.isinf(v) else "negative"
+        raise ValueError(f"{index_str(name, where)} is {what} ({v!r}); expected probabilities >= 0")
+    if x.ndim == 0:
+        raise ValueError(f"{name} must be at least 1-D, got a scalar")
+    if x.size == 0 and (axis is None or x.shape[axis] == 0):
+        raise ValueError(f"{name} is empty along axis {axis}; a distribution needs an element")
+    zero = x.sum(axis=axis, keepdims=True) == 0
+    if zero.any():
+        where = _first(zero)
+        index = tuple(":" if axis is None or d == axis else i for d, i in enumerate(where))
+        raise ValueError(f"{index_str(name, index)} sums to zero; expected a positive total")
+
+
+def check_unit_interval(x: np.ndarray, name: str) -> None:
+    """Raise ``ValueError`` at the first element of ``x`` outside [0, 1] (NaN included)."""
+    valid = (x >= 0) & (x <= 1)
+    if not valid.all():
+        where = _first(~valid)
+        raise ValueError(
+            f"{index_str(name, where)} is not a probability ({x[where]!r}); expected 0 <= {name} <= 1"
+        )

@@ -1,0 +1,386 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Information measures of probability arrays: entropy, cross-entropy, KL and Jensen-Shannon.
+
+SciPy-compatible semantics (``scipy.stats.entropy``, ``scipy.special.rel_entr``,
+``scipy.spatial.distance.jensenshannon``), batched along ``axis``, with ``p`` and ``q`` broadcast
+against each other.  Inputs are normalised along ``axis`` (like ``scipy.stats.entropy``) in the same
+kernel pass that validates them and computes the measure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _validation as v
+from ._kernels import distributions as _k
+
+__all__ = [
+    "binary_entropy",
+    "cross_entropy",
+    "entropy",
+    "js_distance",
+    "js_divergence",
+    "kl_divergence",
+    "self_information",
+]
+
+Result = np.float64 | npt.NDArray[np.float64]
+
+
+def _rows(a: np.ndarray, shape: tuple[int, ...], axis: int) -> tuple[np.ndarray, int]:
+    """``a`` (broadcastable to ``shape``) as C-contiguous rows along ``axis``, and the row step.
+
+    A single distribution broadcast against a batch is passed once with step 0 instead of being
+    repeated; otherwise at most one copy is made, and none when the layout already fits.
+    """
+    a = a.reshape((1,) * (len(shape) - a.ndim) + a.shape)
+    m = shape[axis]
+    if a.size == m and a.shape[axis] == m:
+        return np.ascontiguousarray(np.moveaxis(a, axis, -1)).reshape(1, m), 0
+    rows = np.moveaxis(np.broadcast_to(a, shape), axis, -1)
+    return np.ascontiguousarray(rows).reshape(-1, m), 1
+
+
+def _reduce(
+    kind: int | None,
+    p: npt.ArrayLike,
+    q: npt.ArrayLike | None,
+    base: float | None,
+    axis: int | None,
+    keepdims: bool,
+    n_jobs: int | None,
+) -> np.ndarray:
+    """Row measure ``kind`` (None: entropy; else a ``pair_rows`` kind) in units of ``base``,
+    shaped like the broadcast input without ``axis`` (0-d for one distribution)."""
+    scale = v.log_base(base)
+    named = [("p", v.as_float_array(p, "p"))]
+    if q is not None:
+        named.append(("q", v.as_float_array(q, "q")))
+    arrays = [a for _, a in named]
+    dtype = np.result_type(*arrays)
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        shapes = " and ".join(f"{n} with shape {a.shape}" for n, a in named)
+        raise ValueError(f"{shapes} cannot be broadcast together") from None
+    if not shape:
+        raise ValueError(f"{named[0][0]} must be at least 1-D, got a scalar")
+    ndim = len(shape)
+    check_axis = v.normalize_axis(axis, ndim)
+    if check_axis is None:
+        out_shape = (1,) * ndim if keepdims else ()
+        arrays = [np.broadcast_to(a, shape).ravel() for a in arrays]
+        shape, ax = (int(np.prod(shape)),), 0
+    else:
+        out_shape = shape[:check_axis] + ((1,) if keepdims else ()) + shape[check_axis + 1 :]
+        ax = check_axis
+    m = shape[ax]
+    rows = [_rows(np.asarray(a, dtype=dtype), shape, ax) for a in arrays]
+    out = np.empty(int(np.prod(out_shape)))
+    if m > 0:
+        threads = min(v.effective_n_threads(n_jobs, out.size * m), max(out.size, 1))
+        if kind is None:
+            _k.entropy_rows(rows[0][0], out, threads)
+        else:
+            (pr, ps), (qr, qs) = rows
+            _k.pair_rows(kind, pr, qr, ps, qs, out, threads)
+    if m == 0 or np.isnan(out).any():  # invalid rows: find and report the first bad position
+        for name, a in named:
+            v.check_probabilities(a.reshape((1,) * (ndim - a.ndim) + a.shape), name, check_axis)
+        raise AssertionError("a kernel reported an invalid row that the checks did not find")
+    if scale != 1.0:
+        out /= scale
+    return out.reshape(out_shape)
+
+
+def _scalar_or_array(out: np.ndarray) -> Result:
+    return out[()] if out.ndim == 0 else out
+
+
+def entropy(
+    p: npt.ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int | None = -1,
+    keepdims: bool = False,
+    n_jobs: int | None = None,
+) -> Result:
+    r"""Shannon entropy of the distributions along ``axis``.
+
+    Parameters
+    ----------
+    p : array_like of shape (..., n_outcomes, ...)
+        Non-negative weights; each slice along ``axis`` is normalised to sum to 1.
+    base : float, optional
+        Logarithm base of the result: None for nats (natural log), 2 for bits.
+    axis : int or None, default -1
+        Axis holding the outcomes; None treats the whole array as one distribution.
+    keepdims : bool, default False
+        Keep the reduced axis with length 1.
+    n_jobs : int, optional
+        Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
+
+    Returns
+    -------
+    numpy.float64 or ndarray of float64
+        :math:`H(p)`; a scalar for a single distribution.
+
+    Raises
+    ------
+    ValueError
+        A negative, NaN or infinite element, an empty or all-zero distribution, or a bad ``base``.
+    TypeError
+        Non-numeric input.
+
+    See Also
+    --------
+    scipy.stats.entropy : the same quantity (``qk=None``).
+
+    Notes
+    -----
+    .. math:: H(p) = -\sum_i \hat p_i \log \hat p_i, \qquad \hat p = p / \textstyle\sum_i p_i
+
+    with :math:`0 \log 0 = 0`.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> float(fastent.entropy([0.5, 0.5], base=2))
+    1.0
+    >>> fastent.entropy([[1, 1, 1, 1], [3, 1, 0, 0]], base=2).round(6)
+    array([2.      , 0.811278])
+    """
+    return _scalar_or_array(_reduce(None, p, None, base, axis, keepdims, n_jobs))
+
+
+def cross_entropy(
+    p: npt.ArrayLike,
+    q: npt.ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int | None = -1,
+    keepdims: bool = False,
+    n_jobs: int | None = None,
+) -> Result:
+    r"""Cross-entropy :math:`H(p, q) = -\sum_i \hat p_i \log \hat q_i` along ``axis``.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Non-negative weights, broadcast against each other; each slice along ``axis`` is
+        normalised to sum to 1.
+    base, axis, keepdims, n_jobs
+        As in :func:`entropy`.
+
+    Returns
+    -------
+    numpy.float64 or ndarray of float64
+        :math:`H(p, q) = H(p) + D(p \| q)`; ``inf`` where :math:`q_i = 0 < p_i`.
+
+    Raises
+    ------
+    ValueError
+        Invalid elements or distributions in ``p`` or ``q`` (see :func:`entropy`), shapes that
+        do not broadcast.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> float(fastent.cross_entropy([1, 0], [0.5, 0.5], base=2))
+    1.0
+    """
+    return _scalar_or_array(_reduce(_k.CROSS_ENTROPY, p, q, base, axis, keepdims, n_jobs))
+
+
+def kl_divergence(
+    p: npt.ArrayLike,
+    q: npt.ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int | None = -1,
+    keepdims: bool = False,
+    n_jobs: int | None = None,
+) -> Result:
+    r"""Kullback-Leibler divergence :math:`D(p \| q) = \sum_i \hat p_i \log(\hat p_i / \hat q_i)`.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Non-negative weights, broadcast against each other; each slice along ``axis`` is
+        normalised to sum to 1.
+    base, axis, keepdims, n_jobs
+        As in :func:`entropy`.
+
+    Returns
+    -------
+    numpy.float64 or ndarray of float64
+        The divergence, ``inf`` where :math:`q_i = 0 < p_i`.  Non-negative up to rounding
+        (an identical pair gives exactly 0).
+
+    Raises
+    ------
+    ValueError
+        Invalid elements or distributions in ``p`` or ``q``, shapes that do not broadcast.
+
+    See Also
+    --------
+    scipy.stats.entropy : the same quantity with ``qk`` given.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> round(float(fastent.kl_divergence([0.75, 0.25], [0.5, 0.5], base=2)), 6)
+    0.188722
+    """
+    return _scalar_or_array(_reduce(_k.KL_DIVERGENCE, p, q, base, axis, keepdims, n_jobs))
+
+
+def js_divergence(
+    p: npt.ArrayLike,
+    q: npt.ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int | None = -1,
+    keepdims: bool = False,
+    n_jobs: int | None = None,
+) -> Result:
+    r"""Jensen-Shannon divergence :math:`\tfrac12 D(\hat p \| m) + \tfrac12 D(\hat q \| m)`,
+    :math:`m = (\hat p + \hat q) / 2`.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Non-negative weights, broadcast against each other; each slice along ``axis`` is
+        normalised to sum to 1.
+    base, axis, keepdims, n_jobs
+        As in :func:`entropy`.
+
+    Returns
+    -------
+    numpy.float64 or ndarray of float64
+        The divergence, in :math:`[0, \log 2]` (clipped at 0 against rounding).
+
+    Raises
+    ------
+    ValueError
+        Invalid elements or distributions in ``p`` or ``q``, shapes that do not broadcast.
+
+    See Also
+    --------
+    js_distance : its square root, SciPy's ``jensenshannon``.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> float(fastent.js_divergence([1, 0], [0, 1], base=2))
+    1.0
+    """
+    out = _reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs)
+    return _scalar_or_array(np.maximum(out, 0.0, out=out))
+
+
+def js_distance(
+    p: npt.ArrayLike,
+    q: npt.ArrayLike,
+    *,
+    base: float | None = None,
+    axis: int | None = -1,
+    keepdims: bool = False,
+    n_jobs: int | None = None,
+) -> Result:
+    r"""Jensen-Shannon distance, :math:`\sqrt{\mathrm{JS}(p, q)}` (a metric).
+
+    Equal to ``scipy.spatial.distance.jensenshannon(p, q, base, axis=axis, keepdims=keepdims)``.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Non-negative weights, broadcast against each other; each slice along ``axis`` is
+        normalised to sum to 1.
+    base, axis, keepdims, n_jobs
+        As in :func:`entropy`.
+
+    Returns
+    -------
+    numpy.float64 or ndarray of float64
+        The distance, in :math:`[0, \sqrt{\log 2}]`.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> float(fastent.js_distance([1, 0], [0, 1], base=2))
+    1.0
+    """
+    out = _reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs)
+    return _scalar_or_array(np.sqrt(np.maximum(out, 0.0, out=out), out=out))
+
+
+def _elementwise(kernel: object, p: npt.ArrayLike, base: float | None) -> Result:
+    scale = v.log_base(base)
+    x = v.as_float_array(p, "p")
+    flat = np.ascontiguousarray(x).reshape(-1)
+    out = np.empty_like(flat)
+    if kernel(flat, out) >= 0:  # type: ignore[operator]
+        v.check_unit_interval(x, "p")
+    if scale != 1.0:
+        out /= scale
+    return _scalar_or_array(out.reshape(x.shape))
+
+
+def binary_entropy(p: npt.ArrayLike, *, base: float | None = None) -> Result:
+    r"""Binary entropy :math:`h(p) = -p \log p - (1 - p) \log(1 - p)`, element-wise.
+
+    Parameters
+    ----------
+    p : array_like
+        Probabilities in [0, 1].
+    base : float, optional
+        Logarithm base: None for nats, 2 for bits.
+
+    Returns
+    -------
+    numpy.float64 or ndarray
+        Same shape as ``p``; float32 input gives float32, anything else float64.
+
+    Raises
+    ------
+    ValueError
+        An element outside [0, 1] or NaN.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> fastent.binary_entropy([0.0, 0.5, 0.11], base=2).round(4)
+    array([0.    , 1.    , 0.4999])
+    """
+    return _elementwise(_k.binary_entropy_map, p, base)
+
+
+def self_information(p: npt.ArrayLike, *, base: float | None = None) -> Result:
+    r"""Self-information (surprisal) :math:`-\log p`, element-wise.
+
+    Parameters
+    ----------
+    p : array_like
+        Probabilities in [0, 1]; ``p = 0`` gives ``inf``.
+    base : float, optional
+        Logarithm base: None for nats, 2 for bits.
+
+    Returns
+    -------
+    numpy.float64 or ndarray
+        Same shape as ``p``; float32 input gives float32, anything else float64.
+
+    Raises
+    ------
+    ValueError
+        An element outside [0, 1] or NaN.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> fastent.self_information([1.0, 0.5, 0.125], base=2)
+    array([0., 1., 3.])
+    """
+    return _elementwise(_k.self_information_map, p, base)
