@@ -59,6 +59,12 @@ def log_base(base: float | None) -> float:
     return math.log(b)
 
 
+def check_distance_base(base: float | None) -> None:
+    """A square-root measure (``js_distance``) needs log(base) > 0."""
+    if log_base(base) < 0:
+        raise ValueError(f"base must be greater than 1 for a distance, got {base!r}")
+
+
 def normalize_axis(axis: int | None, ndim: int) -> int | None:
     """Validate ``axis`` for an array of ``ndim`` dimensions; negative values are counted from the end."""
     if axis is None:
@@ -110,7 +116,7 @@ def check_probabilities(x: np.ndarray, name: str, axis: int | None) -> None:
         where = _first(~valid)
         v = x[where]
         what = "NaN" if np.isnan(v) else "infinite" if np.isinf(v) else "negative"
-        raise ValueError(f"{index_str(name, where)} is {what} ({v!r}); expected probabilities >= 0")
+        raise ValueError(f"{index_str(name, where)} is {what} ({float(v)!r}); expected probabilities >= 0")
     if x.ndim == 0:
         raise ValueError(f"{name} must be at least 1-D, got a scalar")
     if x.size == 0 and (axis is None or x.shape[axis] == 0):
@@ -128,5 +134,6 @@ def check_unit_interval(x: np.ndarray, name: str) -> None:
     if not valid.all():
         where = _first(~valid)
         raise ValueError(
-            f"{index_str(name, where)} is not a probability ({x[where]!r}); expected 0 <= {name} <= 1"
+            f"{index_str(name, where)} is not a probability ({float(x[where])!r}); "
+            f"expected 0 <= {name} <= 1"
         )

@@ -86,8 +86,11 @@ def _reduce(
             (pr, ps), (qr, qs) = rows
             _k.pair_rows(kind, pr, qr, ps, qs, out, threads)
     if m == 0 or np.isnan(out).any():  # invalid rows: find and report the first bad position
-        for name, a in named:
-            v.check_probabilities(a.reshape((1,) * (ndim - a.ndim) + a.shape), name, check_axis)
+        for name, a in named:  # positions are reported in each argument's own shape
+            own_axis = None if check_axis is None else check_axis - (ndim - a.ndim)
+            if own_axis is not None and own_axis < 0:  # a is broadcast along the axis
+                a, own_axis = a.reshape((1,) * (ndim - a.ndim) + a.shape), check_axis
+            v.check_probabilities(a, name, own_axis)
         raise AssertionError("a kernel reported an invalid row that the checks did not find")
     if scale != 1.0:
         out /= scale
@@ -276,8 +279,7 @@ def js_divergence(
     >>> float(fastent.js_divergence([1, 0], [0, 1], base=2))
     1.0
     """
-    out = _reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs)
-    return _scalar_or_array(np.maximum(out, 0.0, out=out))
+    return _scalar_or_array(_reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs))
 
 
 def js_distance(
@@ -306,14 +308,20 @@ def js_distance(
     numpy.float64 or ndarray of float64
         The distance, in :math:`[0, \sqrt{\log 2}]`.
 
+    Raises
+    ------
+    ValueError
+        As :func:`js_divergence`, and a ``base`` below 1 (the square root would be imaginary).
+
     Examples
     --------
     >>> import fastent
     >>> float(fastent.js_distance([1, 0], [0, 1], base=2))
     1.0
     """
+    v.check_distance_base(base)
     out = _reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs)
-    return _scalar_or_array(np.sqrt(np.maximum(out, 0.0, out=out), out=out))
+    return _scalar_or_array(np.sqrt(out, out=out))
 
 
 def _elementwise(kernel: object, p: npt.ArrayLike, base: float | None) -> Result:

@@ -77,7 +77,7 @@ def entropy(
     """H(p) = -sum p log p of the normalised distributions along ``axis``."""
     v.effective_n_threads(n_jobs)
     pn, _, ax = _normalized(p, None, axis)
-    return _finish(-_xlogy(pn, pn).sum(axis=ax, keepdims=keepdims), base)
+    return _finish(np.maximum(-_xlogy(pn, pn).sum(axis=ax, keepdims=keepdims), 0.0), base)
 
 
 def cross_entropy(
@@ -144,6 +144,7 @@ def js_distance(
     n_jobs: int | None = None,
 ) -> np.float64 | np.ndarray:
     """sqrt(JS(p, q)), SciPy's ``jensenshannon``."""
+    v.check_distance_base(base)
     js = js_divergence(p, q, base=base, axis=axis, keepdims=keepdims, n_jobs=n_jobs)
     return np.sqrt(js)
 
@@ -158,7 +159,8 @@ def binary_entropy(p: npt.ArrayLike, *, base: float | None = None) -> np.float64
     """h(p) = -p log p - (1 - p) log(1 - p), element-wise, in p's float dtype."""
     x = _elementwise_input(p)
     x64 = x.astype(np.float64)
-    h = -_xlogy(x64, x64) - (1 - x64) * np.log1p(-x64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -_xlogy(x64, x64) - np.where(x64 == 1, 0.0, (1 - x64) * np.log1p(-x64))
     return _finish(h, base).astype(x.dtype)[()]
 
 
@@ -166,5 +168,5 @@ def self_information(p: npt.ArrayLike, *, base: float | None = None) -> np.float
     """-log p, element-wise, in p's float dtype (inf at p = 0)."""
     x = _elementwise_input(p)
     with np.errstate(divide="ignore"):
-        s = -np.log(x.astype(np.float64))
+        s = 0.0 - np.log(x.astype(np.float64))
     return _finish(s, base).astype(x.dtype)[()]

@@ -111,7 +111,7 @@ static inline double fe_log(double x)
 
 /* ---- exp ----------------------------------------------------------------------------------
  * x = k ln2 + r with |r| <= ln2/2 (Cody-Waite, two-part ln2), exp(r) by its degree-13 Taylor
- * polynomial (Estrin), times 2^k built in the exponent bits.  x is clamped to [-708, 709]:
+ * polynomial, times 2^k built in the exponent bits.  x is clamped to [-708, 709]:
  * below that the result flushes to ~exp(-708) (callers that care, e.g. logsumexp, only add
  * such terms to something >= 1).  NaN must be masked by the caller. */
 static inline double fe_exp(double x)
@@ -124,13 +124,15 @@ static inline double fe_exp(double x)
     uint64_t ki = fe_asu64(kd);
     kd -= shift;
     double r = (x - kd * ln2_hi) - kd * ln2_lo;
+    /* exp(r) = 1 + (r + r^2 P(r)), P = 1/2 + r/3! + ... + r^11/13! (Estrin): the leading 1 and
+     * r are added last so their rounding is the only one of size, keeping the result < 1 ulp. */
     double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-    double p01 = 1.0 + r, p23 = 0.5 + r * (1.0 / 6), p45 = (1.0 / 24) + r * (1.0 / 120),
-           p67 = (1.0 / 720) + r * (1.0 / 5040), p89 = (1.0 / 40320) + r * (1.0 / 362880),
-           pab = (1.0 / 3628800) + r * (1.0 / 39916800),
-           pcd = (1.0 / 479001600) + r * (1.0 / 6227020800.0);
-    double q0 = p01 + r2 * p23, q1 = p45 + r2 * p67, q2 = p89 + r2 * pab;
-    double p = (q0 + r4 * q1) + r8 * (q2 + r4 * pcd);
+    double c01 = 0.5 + r * (1.0 / 6), c23 = (1.0 / 24) + r * (1.0 / 120),
+           c45 = (1.0 / 720) + r * (1.0 / 5040), c67 = (1.0 / 40320) + r * (1.0 / 362880),
+           c89 = (1.0 / 3628800) + r * (1.0 / 39916800),
+           cab = (1.0 / 479001600) + r * (1.0 / 6227020800.0);
+    double P = (c01 + r2 * c23 + r4 * (c45 + r2 * c67)) + r8 * (c89 + r2 * cab);
+    double p = 1.0 + (r + r2 * P);
     uint64_t scale = (ki + 1023ULL) << 52; /* 2^k, k in [-1022, 1023] */
     return p * fe_asf64(scale);
 }

@@ -81,7 +81,7 @@ static double FE_DT(pair_careful)(int kind, const FE_T *p, const FE_T *q, Py_ssi
         }
         fe_acc_add(&acc, t);
     }
-    return fe_acc_value(&acc);
+    return kind == 1 ? fe_acc_value(&acc) : fmax(fe_acc_value(&acc), 0.0); /* H(p, q), JS >= 0 */
 }
 
 /* Element-wise maps: return the index of the first element outside [0, 1] (or NaN), else -1. */
@@ -103,7 +103,7 @@ static Py_ssize_t FE_DT(self_information_map)(const FE_T *p, FE_T *out, Py_ssize
         const double x = (double)p[i];
         if (!(x >= 0.0 && x <= 1.0))
             return i;
-        out[i] = (FE_T)(x > 0.0 ? -log(x) : INFINITY);
+        out[i] = (FE_T)(x > 0.0 ? 0.0 - log(x) : INFINITY); /* 0 - log 1 = +0 */
     }
     return -1;
 }
@@ -133,7 +133,7 @@ static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n)
     const double sum = fe_acc_value(&S);
     if (special != 0.0 || !(sum >= FE_SAFE_MIN && sum <= FE_SAFE_MAX))
         return FE_DT(entropy_careful)(p, n);
-    return log(sum) - fe_acc_value(&T) / sum;
+    return fmax(log(sum) - fe_acc_value(&T) / sum, 0.0); /* H >= 0: clip the rounding of the fused form */
 }
 
 /* H(p, q) = log Sq - (1/Sp) sum p log q. */
@@ -162,7 +162,7 @@ static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_s
     if (special != 0.0 || !(sp >= FE_SAFE_MIN && sp <= FE_SAFE_MAX) ||
         !(sq >= FE_SAFE_MIN && sq <= FE_SAFE_MAX))
         return FE_DT(pair_careful)(0, p, q, n);
-    return log(sq) - fe_acc_value(&T) / sp;
+    return fmax(log(sq) - fe_acc_value(&T) / sp, 0.0); /* H(p, q) >= H(p) >= 0 */
 }
 
 /* D(p || q) = (1/Sp) sum p log(p / q) + log(Sq / Sp).  The ratio form keeps the accuracy when
@@ -199,7 +199,8 @@ static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
 
 /* JS(p, q) = 1/2 sum a log(2a / (a + b)) + b log(2b / (a + b)), a = p / Sp, b = q / Sq.
  * Two passes over the row (sums, then terms); the second one reads from cache for rows that
- * fit in L2.  a (or b) below DBL_MIN is dropped: its term is below 1e-305 in absolute value. */
+ * fit in L2.  a (or b) below DBL_MIN is dropped: its term is below 1e-305 in absolute value.
+ * JS >= 0 mathematically; a rounding-negative result is clipped to 0. */
 static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
     fe_acc SP = {0.0, 0.0}, SQ = {0.0, 0.0}, T = {0.0, 0.0};
@@ -236,7 +237,7 @@ static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
         }
         fe_acc_add(&T, t);
     }
-    return 0.5 * fe_acc_value(&T);
+    return fmax(0.5 * fe_acc_value(&T), 0.0); /* >= 0 up to rounding: clip */
 }
 
 #undef FE_SAFE_MIN

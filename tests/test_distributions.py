@@ -1,0 +1,417 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""fastent.distributions against fastent.reference, SciPy, exact (mpmath) values, and bad inputs."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+import fastent
+from fastent import reference
+
+REDUCTIONS = ["entropy", "cross_entropy", "kl_divergence", "js_divergence", "js_distance"]
+PAIRS = REDUCTIONS[1:]
+ELEMENTWISE = ["binary_entropy", "self_information"]
+SHAPES = [(1,), (7,), (3, 5), (2, 3, 4), (2, 5000)]
+DTYPES = [np.float64, np.float32, np.float16, np.int64, np.bool_]
+LAYOUTS = {
+    "C": lambda a: a,
+    "F": np.asfortranarray,
+    "strided": lambda a: np.repeat(a, 2, axis=-1)[..., ::2],
+    "transposed": lambda a: np.ascontiguousarray(a.T).T,
+    "byteswapped": lambda a: a.astype(a.dtype.newbyteorder(">")),
+}
+
+
+def rtol_for(dtype) -> float:
+    return 1e-12 if np.dtype(dtype) in (np.float64, np.int64, np.bool_) else 1e-6
+
+
+def make(shape, dtype=np.float64, seed=0, zeros=0.1):
+    """Weights with ~10% exact zeros in ``dtype`` (ints 0..9, bools mostly True)."""
+    rng = np.random.default_rng(seed)
+    if np.dtype(dtype) == np.bool_:
+        return rng.random(shape) > zeros
+    if np.dtype(dtype).kind == "i":
+        return np.where(rng.random(shape) < zeros, 0, rng.integers(1, 10, shape)).astype(dtype)
+    return np.where(rng.random(shape) < zeros, 0, rng.gamma(0.5, size=shape)).astype(dtype)
+
+
+def call(module, name, p, q=None, **kw):
+    f = getattr(module, name)
+    return f(p, **kw) if name in ("entropy", *ELEMENTWISE) else f(p, q, **kw)
+
+
+def assert_same(name, p, q=None, rtol=1e-12, atol=0.0, **kw):
+    """fastent agrees with the reference, or both raise the same exception type."""
+    try:
+        expected = call(reference, name, p, q, **kw)
+    except (ValueError, TypeError) as exc:
+        with pytest.raises(type(exc)):
+            call(fastent, name, p, q, **kw)
+        return None
+    got = call(fastent, name, p, q, **kw)
+    assert type(got) is type(expected) or isinstance(got, np.ndarray) == isinstance(expected, np.ndarray)
+    assert np.shape(got) == np.shape(expected)
+    assert np.asarray(got).dtype == np.asarray(expected).dtype
+    assert_allclose(got, expected, rtol=rtol, atol=atol)
+    return got
+
+
+# ---- agreement with the reference ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("axis", [-1, 0, None])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_reductions_match_reference(simd_level, name, dtype, shape, axis):
+    p, q = make(shape, dtype, seed=1), make(shape, dtype, seed=2, zeros=0.0)
+    assert_same(name, p, q, rtol=rtol_for(dtype), atol=1e-14, axis=axis)
+
+
+@pytest.mark.parametrize("axis", [-1, 0, None])
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_memory_layouts(simd_level, name, layout, axis):
+    p, q = make((6, 40), seed=3), make((6, 40), seed=4, zeros=0.0)
+    lp, lq = LAYOUTS[layout](p), LAYOUTS[layout](q)
+    assert_array_equal(lp, p)
+    got = assert_same(name, lp, lq, atol=1e-14, axis=axis)
+    assert_allclose(got, call(fastent, name, p, q, axis=axis), rtol=1e-14)
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", [0, 1, 2, -2, None])
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_axes_and_keepdims(name, axis, keepdims):
+    p, q = make((3, 4, 5), seed=5, zeros=0.0), make((3, 4, 5), seed=6, zeros=0.0)
+    got = assert_same(name, p, q, atol=1e-14, axis=axis, keepdims=keepdims)
+    assert got.shape == np.sum(p, axis=axis, keepdims=keepdims).shape
+
+
+@pytest.mark.parametrize(
+    ("p_shape", "q_shape"),
+    [((5,), (4, 5)), ((4, 5), (5,)), ((4, 1, 5), (3, 5)), ((4, 5), (4, 1)), ((1, 5), (4, 5))],
+    ids=str,
+)
+@pytest.mark.parametrize("name", PAIRS)
+def test_broadcasting(name, p_shape, q_shape):
+    p, q = make(p_shape, seed=7, zeros=0.0), make(q_shape, seed=8, zeros=0.0)
+    got = assert_same(name, p, q, atol=1e-14)
+    assert got.shape == np.broadcast_shapes(p_shape, q_shape)[:-1]
+
+
+@pytest.mark.parametrize("base", [None, 2, 10, math.e, 0.5, 3.7])
+@pytest.mark.parametrize("name", REDUCTIONS + ELEMENTWISE)
+def test_bases(name, base):
+    p, q = make((4, 9), seed=9, zeros=0.0), make((4, 9), seed=10, zeros=0.0)
+    if name in ELEMENTWISE:
+        p = p / p.max()
+    if name == "js_distance" and base == 0.5:
+        with pytest.raises(ValueError, match="base must be greater than 1 for a distance"):
+            fastent.js_distance(p, q, base=base)
+    assert_same(name, p, q, atol=1e-14, base=base)
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (7,), (3, 5), (0,), (2, 0, 3)], ids=str)
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_elementwise_match_reference(simd_level, name, dtype, shape):
+    rng = np.random.default_rng(11)
+    if np.dtype(dtype).kind in "bi":
+        p = rng.integers(0, 2, shape).astype(dtype)
+    else:
+        p = rng.random(shape).astype(dtype) ** 3
+    got = assert_same(name, p, rtol=rtol_for(dtype))
+    assert np.shape(got) == np.shape(p)
+    assert np.asarray(got).dtype == (np.float32 if np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else np.float64)
+
+
+def test_one_distribution_returns_numpy_scalar():
+    for name in REDUCTIONS:
+        out = call(fastent, name, [0.2, 0.8], [0.5, 0.5])
+        assert type(out) is np.float64
+    assert type(fastent.entropy(np.ones((2, 3)), axis=None)) is np.float64
+    assert type(fastent.binary_entropy(0.3)) is np.float64
+    assert type(fastent.self_information(np.float32(0.3))) is np.float32
+
+
+def test_empty_batch_gives_empty_result():
+    for name in REDUCTIONS:
+        out = call(fastent, name, np.ones((0, 4)), np.ones((0, 4)))
+        assert out.shape == (0,)
+        assert out.dtype == np.float64
+
+
+# ---- agreement with SciPy -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("base", [None, 2])
+@pytest.mark.parametrize("axis", [0, -1])
+def test_scipy_stats_entropy(simd_level, axis, base):
+    stats = pytest.importorskip("scipy.stats")
+    p, q = make((30, 500), seed=12), make((30, 500), seed=13, zeros=0.0)
+    assert_allclose(fastent.entropy(p, axis=axis, base=base), stats.entropy(p, axis=axis, base=base), rtol=1e-12)
+    assert_allclose(
+        fastent.kl_divergence(p, q, axis=axis, base=base), stats.entropy(p, q, axis=axis, base=base), rtol=1e-12
+    )
+    p32 = p.astype(np.float32)
+    assert_allclose(fastent.entropy(p32, axis=axis), stats.entropy(p32, axis=axis), rtol=1e-6)
+
+
+def test_scipy_rel_entr_and_xlogy(simd_level):
+    special = pytest.importorskip("scipy.special")
+    p, q = make((20, 300), seed=14), make((20, 300), seed=15)
+    q[0, np.flatnonzero(p[0])[0]] = 0.0  # q = 0 < p: inf in both
+    pn, qn = p / p.sum(1, keepdims=True), q / q.sum(1, keepdims=True)
+    assert_allclose(fastent.kl_divergence(p, q), special.rel_entr(pn, qn).sum(1), rtol=1e-12)
+    assert_allclose(fastent.cross_entropy(p, q), -special.xlogy(pn, qn).sum(1), rtol=1e-12)
+    assert fastent.kl_divergence(p, q)[0] == np.inf
+    expected = special.entr(pn) - special.xlog1py(1 - pn, -pn)
+    assert_allclose(fastent.binary_entropy(pn), expected, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("base", [None, 2, 10])
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_scipy_jensenshannon(simd_level, axis, base, keepdims):
+    distance = pytest.importorskip("scipy.spatial.distance")
+    p, q = make((25, 30, 4), seed=16, zeros=0.0), make((25, 30, 4), seed=17, zeros=0.0)
+    p[::2, ::2, ::2] = 0.0  # exact zeros, but no slice along any axis sums to zero
+    expected = distance.jensenshannon(p, q, base=base, axis=axis, keepdims=keepdims)
+    # sqrt magnifies the rounding of tiny divergences (SciPy's rel_entr sum cancels there)
+    assert_allclose(fastent.js_distance(p, q, base=base, axis=axis, keepdims=keepdims), expected, rtol=1e-12, atol=1e-7)
+    assert_allclose(fastent.js_divergence(p, q, base=base, axis=axis, keepdims=keepdims), expected**2, rtol=1e-11, atol=1e-15)
+
+
+# ---- known values and exact (mpmath) accuracy ---------------------------------------------
+
+
+def test_known_values():
+    n = 17
+    assert fastent.entropy(np.ones(n)) == pytest.approx(math.log(n), rel=1e-15)
+    assert fastent.entropy([0, 0, 5, 0]) == 0.0
+    assert fastent.entropy([0.25] * 4, base=2) == pytest.approx(2.0, rel=1e-15)
+    p = make((50,), seed=18)
+    assert fastent.kl_divergence(p, p) == 0.0
+    assert fastent.js_divergence(p, p) == 0.0
+    assert fastent.cross_entropy(p, p) == pytest.approx(fastent.entropy(p), rel=1e-14)
+    assert fastent.js_divergence([1, 0], [0, 1]) == pytest.approx(math.log(2), rel=1e-15)
+    assert fastent.js_distance([1, 0, 0], [0, 0, 3], base=2) == pytest.approx(1.0, rel=1e-15)
+    assert fastent.kl_divergence([1, 1], [1, 0]) == np.inf
+    assert fastent.cross_entropy([1, 1], [1, 0]) == np.inf
+    assert fastent.kl_divergence([1, 0], [1, 1], base=2) == pytest.approx(1.0, rel=1e-15)
+    assert_array_equal(fastent.binary_entropy([0, 1]), [0.0, 0.0])
+    assert fastent.binary_entropy(0.5, base=2) == pytest.approx(1.0, rel=1e-15)
+    assert_array_equal(fastent.self_information([1.0, 0.5, 0.25, 0.0], base=2), [0.0, 1.0, 2.0, np.inf])
+
+
+def exact(name, p, q=None):
+    """The measure with 50-digit arithmetic (mpmath), from the float inputs as given."""
+    mpmath.mp.dps = 50
+    P = [mpmath.mpf(float(x)) for x in p]
+    sp = mpmath.fsum(P)
+    P = [x / sp for x in P]
+    if q is not None:
+        Q = [mpmath.mpf(float(x)) for x in q]
+        sq = mpmath.fsum(Q)
+        Q = [x / sq for x in Q]
+    if name == "entropy":
+        return float(-mpmath.fsum(x * mpmath.log(x) for x in P if x > 0))
+    if name == "cross_entropy":
+        return float(-mpmath.fsum(x * mpmath.log(y) for x, y in zip(P, Q) if x > 0))
+    if name == "kl_divergence":
+        return float(mpmath.fsum(x * mpmath.log(x / y) for x, y in zip(P, Q) if x > 0))
+    M = [(x + y) / 2 for x, y in zip(P, Q)]
+    js = mpmath.fsum(x * mpmath.log(x / m) for x, m in zip(P, M) if x > 0)
+    js += mpmath.fsum(y * mpmath.log(y / m) for y, m in zip(Q, M) if y > 0)
+    return float(js / 2)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-250, 1e250, 1e-310])
+@pytest.mark.parametrize("name", ["entropy", "cross_entropy", "kl_divergence", "js_divergence"])
+def test_exact_accuracy(simd_level, name, scale):
+    rng = np.random.default_rng(19)
+    p = rng.random(300) ** 8 * scale  # wide dynamic range
+    p[::17] = 0.0
+    q = rng.random(300) * scale + 1e-320
+    got = call(fastent, name, p, q)
+    assert got == pytest.approx(exact(name, p, q), rel=1e-12, abs=1e-14)
+
+
+@pytest.mark.parametrize("name", ["entropy", "cross_entropy", "kl_divergence", "js_divergence"])
+def test_exact_accuracy_subnormal_and_huge_elements(simd_level, name):
+    p = np.array([5e-324, 1e-310, 0.0, 1e-300, 3.0, 1e308, 1e308, 2.5e-308])
+    q = np.array([1e-320, 1e308, 1.0, 2e-310, 7.0, 1e307, 1e308, 1e-300])
+    got = call(fastent, name, p, q)
+    assert np.isfinite(got)
+    assert got == pytest.approx(exact(name, p, q), rel=1e-12, abs=1e-14)
+
+
+def test_near_identical_kl_is_accurate(simd_level):
+    rng = np.random.default_rng(20)
+    q = rng.random(1000) + 0.1
+    p = q * (1 + 1e-4 * rng.standard_normal(1000))
+    assert fastent.kl_divergence(p, q) == pytest.approx(exact("kl_divergence", p, q), rel=1e-9, abs=1e-15)
+    assert fastent.js_divergence(p, q) == pytest.approx(exact("js_divergence", p, q), rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.slow
+def test_long_rows_float64_and_float32(simd_level):
+    n = 10**7
+    assert fastent.entropy(np.full(n, 1.0 / n)) == pytest.approx(math.log(n), rel=1e-13)
+    assert fastent.entropy(np.full(n, 1.0 / n, dtype=np.float32)) == pytest.approx(math.log(n), rel=1e-6)
+    ramp = np.arange(1, n + 1, dtype=np.float64)
+    expected = math.log(ramp.sum()) - math.fsum(ramp * np.log(ramp)) / ramp.sum()
+    assert fastent.entropy(ramp) == pytest.approx(expected, rel=1e-13)
+
+
+def test_float32_near_tiny_and_huge():
+    tiny = np.finfo(np.float32).tiny
+    p = np.array([tiny, tiny, 0, tiny / 4], dtype=np.float32)  # includes a float32 subnormal
+    assert fastent.entropy(p) == pytest.approx(exact("entropy", p), rel=1e-12)
+    big = np.full(5, np.finfo(np.float32).max, dtype=np.float32)
+    assert fastent.entropy(big) == pytest.approx(math.log(5), rel=1e-12)
+
+
+def test_binary_entropy_is_accurate_near_0_and_1():
+    x = np.array([1e-300, 1e-17, 1e-9, 0.3, 1 - 2**-30, 1 - 2**-52])
+    mpmath.mp.dps = 50
+    expected = [float(-mpmath.mpf(v) * mpmath.log(v) - (1 - mpmath.mpf(v)) * mpmath.log1p(-mpmath.mpf(v))) for v in x]
+    assert_allclose(fastent.binary_entropy(x), expected, rtol=1e-14)
+
+
+# ---- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [(-0.2, r"p\[1, 2\] is negative \(-0\.2\)"), (np.nan, r"p\[1, 2\] is NaN"), (np.inf, r"p\[1, 2\] is infinite")],
+)
+def test_invalid_p_element(name, bad, message):
+    p = make((3, 4), seed=21, zeros=0.0)
+    p[1, 2] = bad
+    p[2, 3] = -5.0  # a later bad element: the first one is reported
+    with pytest.raises(ValueError, match=message):
+        call(fastent, name, p, np.ones(4))
+    with pytest.raises(ValueError, match=message):
+        call(reference, name, p, np.ones(4))
+
+
+@pytest.mark.parametrize("name", PAIRS)
+@pytest.mark.parametrize("bad", [-1.0, np.nan, np.inf, -np.inf])
+def test_invalid_q_element(name, bad):
+    q = np.ones((2, 5), dtype=np.float32)
+    q[1, 3] = bad
+    with pytest.raises(ValueError, match=r"q\[1, 3\] is "):
+        call(fastent, name, np.ones(5), q)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_zero_sum_row(name):
+    p = np.ones((3, 4))
+    p[2] = 0
+    with pytest.raises(ValueError, match=r"p\[2, :\] sums to zero"):
+        call(fastent, name, p, np.ones(4))
+    if name != "entropy":
+        with pytest.raises(ValueError, match=r"q\[:, 1\] sums to zero"):
+            call(fastent, name, np.ones((4, 3)), np.array([[1.0, 0.0, 1.0]] * 4), axis=0)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_empty_and_scalar_inputs(name):
+    with pytest.raises(ValueError, match="empty along axis"):
+        call(fastent, name, [], [])
+    with pytest.raises(ValueError, match="empty along axis"):
+        call(fastent, name, np.ones((3, 0)), np.ones((3, 0)))
+    with pytest.raises(ValueError, match="at least 1-D"):
+        call(fastent, name, 0.5, 0.5)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS + ELEMENTWISE)
+def test_wrong_types(name):
+    for bad in (["a", "b"], np.array([1 + 2j, 1]), np.array([object(), 1.0], dtype=object)):
+        with pytest.raises(TypeError, match="p has unsupported dtype"):
+            call(fastent, name, bad, np.ones(2))
+    with pytest.raises(ValueError, match="could not be converted"):
+        call(fastent, name, [[1.0, 2.0], [1.0]], np.ones(2))
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_shape_mismatch(name):
+    with pytest.raises(ValueError, match=r"p with shape \(3,\) and q with shape \(4,\) cannot be broadcast"):
+        call(fastent, name, np.ones(3), np.ones(4))
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_bad_axis(name):
+    with pytest.raises(ValueError, match="axis 2 is out of bounds for array of dimension 2"):
+        call(fastent, name, np.ones((2, 2)), np.ones((2, 2)), axis=2)
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        call(fastent, name, np.ones((2, 2)), np.ones((2, 2)), axis=1.0)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS + ELEMENTWISE)
+def test_bad_base(name):
+    for base in (0, -2, 1, 1.0, np.nan, np.inf):
+        with pytest.raises(ValueError, match="base must be positive, finite and not 1"):
+            call(fastent, name, [0.5, 0.5], [0.5, 0.5], base=base)
+    for base in ("2", True, [2]):
+        with pytest.raises(TypeError, match="base must be a real number"):
+            call(fastent, name, [0.5, 0.5], [0.5, 0.5], base=base)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_bad_n_jobs(name):
+    with pytest.raises(ValueError, match="n_jobs = 0 is invalid"):
+        call(fastent, name, [0.5, 0.5], [0.5, 0.5], n_jobs=0)
+    with pytest.raises(TypeError, match="n_jobs must be an integer"):
+        call(fastent, name, [0.5, 0.5], [0.5, 0.5], n_jobs=1.5)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("bad", [-0.1, 1.5, np.nan, np.inf])
+def test_elementwise_out_of_range(name, bad):
+    p = np.full((2, 3), 0.5, dtype=np.float32)
+    p[1, 1] = bad
+    with pytest.raises(ValueError, match=r"p\[1, 1\] is not a probability"):
+        call(fastent, name, p)
+    with pytest.raises(ValueError, match=r"p\[1, 1\] is not a probability"):
+        call(reference, name, p)
+
+
+# ---- hygiene --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REDUCTIONS + ELEMENTWISE)
+def test_inputs_not_modified_and_read_only_accepted(name, tmp_path):
+    p, q = make((5, 8), seed=22) / 10, make((5, 8), seed=23)
+    p_copy, q_copy = p.copy(), q.copy()
+    p.setflags(write=False)
+    q.setflags(write=False)
+    expected = call(reference, name, p, q)
+    assert_allclose(call(fastent, name, p, q), expected, rtol=1e-12)
+    assert_array_equal(p, p_copy)
+    assert_array_equal(q, q_copy)
+    path = tmp_path / "p.npy"
+    np.save(path, p_copy)
+    mapped = np.load(path, mmap_mode="r")
+    assert_allclose(call(fastent, name, mapped, q), expected, rtol=1e-12)
+
+
+def test_invalid_input_is_not_modified():
+    p = np.array([[0.5, -0.5], [0.2, 0.8]])
+    before = p.copy()
+    with pytest.raises(ValueError, match="negative"):
+        fastent.entropy(p)
+    assert_array_equal(p, before)
+
+
+def test_lists_and_integer_counts():
+    assert fastent.entropy([1, 1, 2]) == pytest.approx(fastent.entropy(np.array([0.25, 0.25, 0.5])), rel=1e-15)
+    assert fastent.entropy([True, True, False]) == pytest.approx(math.log(2), rel=1e-15)
+    assert fastent.entropy(np.array([2**62, 2**62], dtype=np.uint64)) == pytest.approx(math.log(2), rel=1e-15)

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The kernel machinery: polynomial log/exp accuracy at every SIMD level, the SIMD-level switch,
+the environment override, n_jobs resolution and show_config."""
+
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import fastent
+from fastent import _config, _validation
+from fastent._kernels import runtime
+
+
+def ulp_error(got: np.ndarray, exact: np.ndarray) -> float:
+    """Max error in units of the last place of the correctly rounded result."""
+    return float(np.max(np.abs(got - exact) / np.spacing(np.abs(exact.astype(np.float64)))))
+
+
+def libm(f, x: np.ndarray) -> np.ndarray:
+    return np.array([f(v) for v in x.tolist()])
+
+
+def test_log_within_one_ulp_of_libm(simd_level):
+    rng = np.random.default_rng(0)
+    x = np.concatenate(
+        [
+            np.exp(rng.uniform(-708, 709, 100_000)),  # the whole normal range
+            rng.uniform(0.5, 2.0, 100_000),  # around 1, where log is smallest
+            1 + rng.uniform(-1e-6, 1e-6, 10_000),
+            [np.finfo(float).tiny, np.finfo(float).max, 1.0, 2.0, 0.5, math.e, math.sqrt(0.5)],
+        ]
+    )
+    got = runtime.log_map(x)
+    expected = libm(math.log, x)
+    nonzero = expected != 0
+    assert ulp_error(got[nonzero], expected[nonzero]) <= 1.0
+    assert got[x == 1.0][0] == 0.0
+
+
+def test_exp_within_one_ulp_of_libm(simd_level):
+    rng = np.random.default_rng(1)
+    x = np.concatenate(
+        [rng.uniform(-708, 709, 100_000), rng.uniform(-1, 1, 100_000), [0.0, 1.0, -1.0, 709.0, -708.0]]
+    )
+    got = runtime.exp_map(x)
+    assert ulp_error(got, libm(math.exp, x)) <= 1.0
+    assert runtime.exp_map(np.array([0.0]))[0] == 1.0
+
+
+def test_simd_levels_can_be_forced_and_restored():
+    levels = _config.supported_simd_levels()
+    assert levels[0] == "baseline"
+    start = _config.simd_level()
+    p = np.random.default_rng(2).random((50, 999))
+    results = []
+    for level in levels:
+        _config.set_simd_level(level)
+        assert _config.simd_level() == level
+        results.append(fastent.entropy(p))
+    _config.set_simd_level(start)
+    for r in results[1:]:
+        np.testing.assert_allclose(r, results[0], rtol=1e-14)
+    with pytest.raises(ValueError, match="unknown SIMD level"):
+        _config.set_simd_level("sse9")
+    if "avx512" not in levels:
+        with pytest.raises(ValueError, match="cannot run SIMD level"):
+            _config.set_simd_level("avx512")
+
+
+def _level_in_subprocess(value: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, FASTENT_SIMD=value)
+    code = "import fastent._config as c; print(c.simd_level())"
+    return subprocess.run([sys.executable, "-W", "always", "-c", code], env=env, capture_output=True, text=True, check=True)
+
+
+@pytest.mark.parametrize("level", ["baseline", "avx2", "avx512"])
+def test_environment_override(level):
+    run = _level_in_subprocess(level)
+    best = _config.supported_simd_levels()[-1]
+    if level in _config.supported_simd_levels():
+        assert run.stdout.strip() == level
+    else:
+        assert run.stdout.strip() == best
+        assert "not supported by this CPU" in run.stderr
+
+
+def test_environment_override_rejects_unknown_level():
+    run = _level_in_subprocess("turbo")
+    assert run.stdout.strip() == _config.supported_simd_levels()[-1]
+    assert "is not one of" in run.stderr
+
+
+def test_effective_n_threads():
+    big = _validation.PARALLEL_MIN_WORK
+    max_threads = runtime.max_threads()
+    assert _validation.effective_n_threads(None, big) == max_threads
+    assert _validation.effective_n_threads(-1, big) == max_threads
+    assert _validation.effective_n_threads(-2, big) == max(max_threads - 1, 1)
+    assert _validation.effective_n_threads(-1000, big) == 1
+    assert _validation.effective_n_threads(3, big) == 3
+    assert _validation.effective_n_threads(3, big - 1) == 1  # small work stays serial
+    with pytest.raises(ValueError, match="n_jobs = 0 is invalid"):
+        _validation.effective_n_threads(0)
+    with pytest.raises(TypeError, match="n_jobs must be an integer"):
+        _validation.effective_n_threads(True)
+
+
+def test_show_config(capsys):
+    fastent.show_config()
+    out = capsys.readouterr().out
+    for key in ("fastent", "openmp", "threads", "simd_level", "compiler"):
+        assert f"{key}: " in out
+    info = _config.config()
+    assert info["fastent"] == fastent.__version__
+    assert info["simd_level"] in _config.LEVELS
+    assert isinstance(info["openmp"], bool)
