@@ -1,0 +1,419 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# ruff: noqa: RUF001  (the report is Markdown prose; its multiplication signs are meant)
+"""Time fastent against its NumPy reference and the installed peers on workloads W1, W2a, W2b.
+
+    python benchmarks/compare.py [--quick] [--repeats N] [--output FILE]
+
+All implementations of a workload are timed in this one process, interleaved (one call of each
+per round, the starting row rotated every round), and the median over the rounds is reported.
+fastent runs at 1 thread at every SIMD level the CPU supports, and at all threads at the default
+level.  A first, untimed round checks every fastent row against ``fastent.reference`` (rtol 1e-10)
+and records how far every other row is from it.  The Markdown report goes to stdout (and to
+``--output``); progress goes to stderr.  Targets are from /work/shared/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import gc
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import workloads
+
+import fastent
+from fastent import _config, reference
+
+# Read before torch is imported: torch.set_num_threads also sets the OpenMP default that fastent's
+# n_jobs=None follows (both use libgomp), so the all-threads rows pass this count explicitly.
+ALL_THREADS: int = int(_config.config()["threads"])
+DEFAULT_SIMD: str = _config.simd_level()
+
+try:
+    import scipy
+    from scipy import spatial, special, stats
+except ImportError:
+    scipy = None
+
+try:
+    import torch
+    import torch.nn.functional as torch_f
+except ImportError:
+    torch = None  # type: ignore[assignment]
+else:
+    torch.set_num_threads(1)
+
+Array = npt.NDArray[np.floating]
+FASTENT_RTOL = 1e-10
+DEFAULT_REPEATS = 7
+
+
+def fastent_label(level: str, threads: int, func: str = "") -> str:
+    name = f" `{func}`" if func else ""
+    default = " (default)" if level == DEFAULT_SIMD and threads == 1 else ""
+    return f"fastent{name} · {level} · {threads} thread{'s' if threads > 1 else ''}{default}"
+
+
+PRIMARY = fastent_label(DEFAULT_SIMD, 1)
+REFERENCE = "NumPy reference"
+READ = "read: `np.add.reduce(·, axis=1)` of each input"
+JS_DISTANCE = fastent_label(DEFAULT_SIMD, 1, "js_distance")
+JENSENSHANNON = (
+    "`scipy.spatial.distance.jensenshannon(P, Q, axis=1)` (ratio vs fastent `js_distance`)"
+)
+
+
+def _noop() -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Impl:
+    """A table row: ``run`` is timed; ``setup`` runs untimed before every call."""
+
+    label: str
+    run: Callable[[], Any]
+    setup: Callable[[], object] = _noop
+    # which reference result it computes: the function's value, its sqrt (JS distance), or none
+    expected: Literal["value", "sqrt"] | None = "value"
+    versus: str = PRIMARY  # the fastent row its ratio divides by
+    assert_rtol: float | None = None  # fail unless it agrees with the reference this closely
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal from BENCHMARKS.md: the ``column`` value of row ``row`` is ≥ (or ≤) ``bound``."""
+
+    text: str
+    row: str
+    column: Literal["ratio", "read"]
+    bound: float
+    at_least: bool = True
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    title: str
+    func: Callable[..., Any]  # the fastent function; fastent.reference has the same name
+    inputs: tuple[Array, ...]
+    peers: tuple[Impl, ...]
+    targets: tuple[Target, ...]
+    extra_fastent: tuple[Impl, ...] = ()
+
+    def reference(self) -> Any:
+        return getattr(reference, self.func.__name__)(*self.inputs)
+
+    def impls(self) -> tuple[Impl, ...]:
+        return (
+            *_fastent_impls(self.func, self.inputs),
+            *self.extra_fastent,
+            Impl(REFERENCE, self.reference),
+            Impl(READ, functools.partial(_read, self.inputs), expected=None),
+            *self.peers,
+        )
+
+
+def time_interleaved(impls: Sequence[Impl], repeats: int) -> dict[str, float]:
+    """Median seconds per call of each impl over ``repeats`` rounds of one call each.
+
+    Round ``r`` starts at impl ``r mod len(impls)``, so drift (clock boost, noisy neighbours)
+    spreads over all rows; the garbage collector is off while timing.
+    """
+    samples: dict[str, list[float]] = {impl.label: [] for impl in impls}
+    gc.collect()
+    gc.disable()
+    try:
+        for r in range(repeats):
+            for i in range(len(impls)):
+                impl = impls[(r + i) % len(impls)]
+                impl.setup()
+                start = time.perf_counter()
+                impl.run()
+                samples[impl.label].append(time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return {label: statistics.median(times) for label, times in samples.items()}
+
+
+def _fastent_impl(
+    label: str,
+    func: Callable[..., Any],
+    inputs: tuple[Array, ...],
+    level: str = DEFAULT_SIMD,
+    threads: int = 1,
+    expected: Literal["value", "sqrt"] = "value",
+) -> Impl:
+    return Impl(
+        label,
+        functools.partial(func, *inputs, n_jobs=threads),
+        functools.partial(_config.set_simd_level, level),
+        expected,
+        assert_rtol=FASTENT_RTOL,
+    )
+
+
+def _fastent_impls(func: Callable[..., Any], inputs: tuple[Array, ...]) -> list[Impl]:
+    """``func`` at 1 thread at each SIMD level (default first), then at all threads."""
+    levels = sorted(_config.supported_simd_levels(), key=lambda level: level != DEFAULT_SIMD)
+    runs = [(level, 1) for level in levels]
+    if ALL_THREADS > 1:
+        runs.append((DEFAULT_SIMD, ALL_THREADS))
+    return [
+        _fastent_impl(fastent_label(level, threads), func, inputs, level, threads)
+        for level, threads in runs
+    ]
+
+
+def _read(inputs: tuple[Array, ...]) -> None:
+    for a in inputs:
+        np.add.reduce(a, axis=1)
+
+
+def _scipy_js(p: Array, q: Array) -> Any:
+    m = (p + q) / 2
+    return (special.rel_entr(p, m) + special.rel_entr(q, m)).sum(1) / 2
+
+
+def _torch_js(tp: Any, tq: Any) -> Any:
+    log_m = ((tp + tq) / 2).log()
+    return (
+        torch_f.kl_div(log_m, tp, reduction="none") + torch_f.kl_div(log_m, tq, reduction="none")
+    ).sum(1) / 2
+
+
+def build_workloads(shape: workloads.Shape) -> list[Workload]:
+    p, q = workloads.w2a(shape)  # P is W1's P
+    peers: dict[str, list[Impl]] = {"W1": [], "W2a": [], "W2b": []}
+    if scipy is not None:
+        peers["W1"] += [
+            Impl("`scipy.special.entr(P).sum(1)`", lambda: special.entr(p).sum(1)),
+            Impl("`scipy.stats.entropy(P, axis=1)`", lambda: stats.entropy(p, axis=1)),
+        ]
+        peers["W2a"] += [
+            Impl("`scipy.special.rel_entr(P, Q).sum(1)`", lambda: special.rel_entr(p, q).sum(1)),
+            Impl("`scipy.stats.entropy(P, Q, axis=1)`", lambda: stats.entropy(p, q, axis=1)),
+        ]
+        peers["W2b"] += [
+            Impl("scipy `(rel_entr(P, M) + rel_entr(Q, M)).sum(1) / 2`", lambda: _scipy_js(p, q)),
+            Impl(
+                JENSENSHANNON,
+                lambda: spatial.distance.jensenshannon(p, q, axis=1),
+                expected="sqrt",
+                versus=JS_DISTANCE,
+            ),
+        ]
+    if torch is not None:  # tensors share the arrays' memory; made here, outside the timed calls
+        tp, tq = torch.from_numpy(p), torch.from_numpy(q)
+        peers["W1"].append(
+            Impl("torch `special.entr(P).sum(1)`, 1 thread", lambda: torch.special.entr(tp).sum(1))
+        )
+        peers["W2a"].append(
+            Impl(
+                "torch `kl_div(Q.log(), P, reduction='none').sum(1)`, 1 thread",
+                lambda: torch_f.kl_div(tq.log(), tp, reduction="none").sum(1),
+            )
+        )
+        peers["W2b"].append(
+            Impl("torch `kl_div` form with `M.log()`, 1 thread", lambda: _torch_js(tp, tq))
+        )
+    return [
+        Workload(
+            "W1",
+            "entropy of rows",
+            fastent.entropy,
+            (p,),
+            tuple(peers["W1"]),
+            (
+                Target("≥ 8× NumPy reference at 1 thread", REFERENCE, "ratio", 8),
+                Target("≤ 2× read at 1 thread", PRIMARY, "read", 2, at_least=False),
+            ),
+        ),
+        Workload(
+            "W2a",
+            "KL(P‖Q) of rows",
+            fastent.kl_divergence,
+            (p, q),
+            tuple(peers["W2a"]),
+            (Target("≥ 5× NumPy reference at 1 thread", REFERENCE, "ratio", 5),),
+        ),
+        Workload(
+            "W2b",
+            "JS divergence of rows",
+            fastent.js_divergence,
+            (p, q),
+            tuple(peers["W2b"]),
+            (
+                Target("≥ 5× NumPy reference at 1 thread", REFERENCE, "ratio", 5),
+                Target("≥ 30× `jensenshannon` at 1 thread", JENSENSHANNON, "ratio", 30),
+            ),
+            extra_fastent=(
+                _fastent_impl(JS_DISTANCE, fastent.js_distance, (p, q), expected="sqrt"),
+            ),
+        ),
+    ]
+
+
+# --- checking and reporting --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    seconds: float
+    ratio: float
+    read: float
+    rel_diff: float | None
+
+
+def check(workload: Workload, impls: Sequence[Impl]) -> dict[str, float | None]:
+    """Run every impl once (also the warm-up); max relative difference from the reference.
+
+    Raises AssertionError if a row with ``assert_rtol`` (fastent) disagrees with the reference.
+    """
+    value = np.asarray(workload.reference())
+    desired = {"value": value, "sqrt": np.sqrt(value)}
+    diffs: dict[str, float | None] = {}
+    for impl in impls:
+        impl.setup()
+        result = impl.run()
+        if impl.expected is None:
+            diffs[impl.label] = None
+            continue
+        actual = (
+            result.numpy() if torch is not None and isinstance(result, torch.Tensor) else result
+        )
+        actual = np.asarray(actual, dtype=np.float64)
+        want = desired[impl.expected]
+        if impl.assert_rtol is not None:
+            np.testing.assert_allclose(
+                actual, want, rtol=impl.assert_rtol, err_msg=f"{workload.name}: {impl.label}"
+            )
+        scale = np.maximum(np.abs(want), np.finfo(np.float64).tiny)
+        diffs[impl.label] = float(np.max(np.abs(actual - want) / scale))
+    _config.set_simd_level(DEFAULT_SIMD)
+    return diffs
+
+
+def measure(workload: Workload, repeats: int) -> list[Row]:
+    impls = workload.impls()
+    print(f"{workload.name}: checking {len(impls)} implementations", file=sys.stderr)
+    diffs = check(workload, impls)
+    print(f"{workload.name}: timing {repeats} interleaved rounds", file=sys.stderr)
+    seconds = time_interleaved(impls, repeats)
+    _config.set_simd_level(DEFAULT_SIMD)
+    return [
+        Row(
+            impl.label,
+            seconds[impl.label],
+            seconds[impl.label] / seconds[impl.versus],
+            seconds[impl.label] / seconds[READ],
+            diffs[impl.label],
+        )
+        for impl in impls
+    ]
+
+
+def _target_lines(workload: Workload, rows: Sequence[Row]) -> list[str]:
+    by_label = {row.label: row for row in rows}
+    lines = []
+    for target in workload.targets:
+        row = by_label.get(target.row)
+        if row is None:
+            lines.append(f"- {target.text}: not measured (peer not installed)")
+            continue
+        value = row.ratio if target.column == "ratio" else row.read
+        met = value >= target.bound if target.at_least else value <= target.bound
+        lines.append(f"- {target.text}: **{'met' if met else 'NOT met'}** ({value:.2f}×)")
+    return lines
+
+
+def workload_section(workload: Workload, rows: Sequence[Row]) -> str:
+    elements = workload.inputs[0].size
+    lines = [
+        f"## {workload.name}: {workload.title}",
+        "",
+        f"`fastent.{workload.func.__name__}` vs NumPy reference "
+        f"`fastent.reference.{workload.func.__name__}`; {elements:,} elements per input.",
+        "",
+        "| implementation | median (ms) | ns/element | ratio | × read "
+        "| max rel. diff vs reference |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        diff = "—" if row.rel_diff is None else f"{row.rel_diff:.1e}"
+        lines.append(
+            f"| {row.label} | {row.seconds * 1e3:.2f} | {row.seconds * 1e9 / elements:.2f} "
+            f"| {row.ratio:.2f} | {row.read:.2f} | {diff} |"
+        )
+    lines += ["", "Targets (BENCHMARKS.md):", *_target_lines(workload, rows), ""]
+    return "\n".join(lines)
+
+
+def header(shape: workloads.Shape, repeats: int, quick: bool) -> str:
+    env = workloads.environment()
+    openmp = "on" if env["openmp"] == "True" else "off"
+    versions = [
+        f"fastent {env['fastent']} (compiler {env['compiler']}, OpenMP {openmp})",
+        f"Python {env['python']}",
+        f"NumPy {np.__version__}",
+    ]
+    if scipy is not None:
+        versions.append(f"SciPy {scipy.__version__}")
+    if torch is not None:
+        versions.append(f"PyTorch {torch.__version__}")
+    lines = [
+        "# fastent vs NumPy reference and peers: W1, W2a, W2b",
+        "",
+        f"- Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC}",
+        f"- CPU: {env['cpu']} ({env['cpu_count']} logical CPUs), {env['platform']}",
+        f"- SIMD level in use: {DEFAULT_SIMD} (supported: {env['simd_supported']})",
+        f"- Threads: {ALL_THREADS} (OpenMP default; OMP_NUM_THREADS {env['OMP_NUM_THREADS']})",
+        f"- Versions: {', '.join(versions)}",
+        f"- Data: {shape[0]:,} × {shape[1]:,} float64 rows, Gamma(0.5) normalised, fixed seeds; "
+        "P has ~10% exact zeros, Q none (benchmarks/workloads.py)",
+        f"- Method: median of {repeats} interleaved rounds in one process, after an untimed "
+        "check/warm-up round; fastent rows agree with the reference to rtol 1e-10",
+        "- Columns: ns/element = time / (rows × cols); ratio = this row's time / time of "
+        f"{PRIMARY} (above 1: fastent is faster); × read = time / time of `np.add.reduce` over the "
+        "same inputs (P, or P and Q)",
+    ]
+    if quick:
+        lines.append("- **Quick smoke run: small shapes, 1 round — these timings mean nothing.**")
+    return "\n".join([*lines, ""])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small shapes, 1 round (CI smoke run)")
+    parser.add_argument(
+        "--repeats", type=int, help=f"timed rounds (default {DEFAULT_REPEATS}; 1 with --quick)"
+    )
+    parser.add_argument("--output", type=Path, help="also write the Markdown report to this file")
+    args = parser.parse_args(argv)
+    repeats = args.repeats if args.repeats is not None else 1 if args.quick else DEFAULT_REPEATS
+    if repeats < 1:
+        parser.error("--repeats must be at least 1")
+    shape = workloads.QUICK_SHAPE if args.quick else workloads.FULL_SHAPE
+
+    sections = [header(shape, repeats, args.quick)]
+    for workload in build_workloads(shape):
+        sections.append(workload_section(workload, measure(workload, repeats)))
+    report = "\n".join(sections)
+    print(report)
+    if args.output is not None:
+        args.output.write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Seeded, cached inputs for fastent's benchmarks, and the machine facts reported with the timings.
+
+Workloads W1, W2a and W2b of BENCHMARKS.md: rows of Dirichlet-like probability distributions
+(``Gamma(0.5)`` draws, each row normalised to sum to 1).  ``P`` has about 10% exact zeros, ``Q``
+has none.  W2a (KL) and W2b (JS) use the same ``P`` and ``Q``.  Every array is generated once
+per process from a fixed seed and then shared: treat the returned arrays as read-only.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import os
+import platform
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "FULL_SHAPE",
+    "QUICK_SHAPE",
+    "cpu_model",
+    "distributions",
+    "environment",
+    "p_rows",
+    "q_rows",
+    "w1",
+    "w2a",
+    "w2b",
+]
+
+Array = npt.NDArray[np.floating]
+Shape = tuple[int, int]
+
+FULL_SHAPE: Final[Shape] = (2_000, 10_000)
+QUICK_SHAPE: Final[Shape] = (200, 1_000)
+P_SEED: Final = 20_251_101
+Q_SEED: Final = 20_251_102
+P_ZERO_FRACTION: Final = 0.1
+GAMMA_SHAPE: Final = 0.5
+
+
+def distributions(
+    rows: int,
+    cols: int,
+    *,
+    seed: int,
+    zero_fraction: float = 0.0,
+    dtype: npt.DTypeLike = np.float64,
+) -> Array:
+    """``rows`` distributions over ``cols`` outcomes, C-contiguous, cached per argument set.
+
+    About ``zero_fraction`` of the elements are exact zeros; the others are positive.
+    """
+    return _distributions(rows, cols, seed, zero_fraction, np.dtype(dtype).name)
+
+
+@functools.cache
+def _distributions(rows: int, cols: int, seed: int, zero_fraction: float, dtype: str) -> Array:
+    rng = np.random.default_rng(seed)
+    x = rng.gamma(GAMMA_SHAPE, size=(rows, cols))
+    if zero_fraction > 0:
+        x[rng.random((rows, cols)) < zero_fraction] = 0.0
+    x /= x.sum(axis=1, keepdims=True)
+    return x.astype(dtype, copy=False)
+
+
+def p_rows(shape: Shape = FULL_SHAPE, dtype: npt.DTypeLike = np.float64) -> Array:
+    """``P``: distributions with about 10% exact zeros."""
+    return distributions(*shape, seed=P_SEED, zero_fraction=P_ZERO_FRACTION, dtype=dtype)
+
+
+def q_rows(shape: Shape = FULL_SHAPE, dtype: npt.DTypeLike = np.float64) -> Array:
+    """``Q``: distributions without zeros, independent of ``P``."""
+    return distributions(*shape, seed=Q_SEED, dtype=dtype)
+
+
+def w1(shape: Shape = FULL_SHAPE) -> Array:
+    """W1 (entropy of rows): float64 ``P``."""
+    return p_rows(shape)
+
+
+def w2a(shape: Shape = FULL_SHAPE) -> tuple[Array, Array]:
+    """W2a (KL(P‖Q) of rows): float64 ``P`` (W1's) and ``Q``."""
+    return p_rows(shape), q_rows(shape)
+
+
+def w2b(shape: Shape = FULL_SHAPE) -> tuple[Array, Array]:
+    """W2b (JS divergence of rows): the same ``P`` and ``Q`` as W2a."""
+    return w2a(shape)
+
+
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo, else what ``platform`` knows."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and value.strip():
+                return value.strip()
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def environment() -> dict[str, str]:
+    """fastent's ``config()`` plus CPU, ``OMP_NUM_THREADS`` and the versions of the peers and tools.
+
+    Versions come from the installed package metadata, so nothing heavy (torch) is imported.
+    """
+    from fastent import _config
+
+    facts = {key: str(value) for key, value in _config.config().items()}
+    facts["cpu"] = cpu_model()
+    facts["cpu_count"] = str(os.cpu_count())
+    facts["OMP_NUM_THREADS"] = os.environ.get("OMP_NUM_THREADS", "(not set)")
+    for distribution in ("scipy", "torch", "Cython", "pytest-benchmark"):
+        version = _installed_version(distribution)
+        if version is not None:
+            facts[distribution] = version
+    return facts
