@@ -6,15 +6,15 @@
  * Every row kernel takes one unnormalised row (p, and q for the two-argument measures) of n
  * elements and returns the measure in nats of the rows normalised to sum 1, or NaN when the row
  * is invalid (negative, NaN or infinite element, or a zero sum); the Python layer then finds the
- * first offending position and raises.  The fast path is one branch-free pass: normalisation,
- * validation (a count of "special" elements) and the sums are fused, zeros and subnormals are
- * masked out of the log (0 log 0 = 0).  A row with any special element, or a sum outside
+ * first offending position and raises.  The fast path is one branch-free pass (two for JS):
+ * normalisation, validation (a count of "special" elements) and the sums are fused, zeros and
+ * subnormals are masked out of the log (0 log 0 = 0).  A row with any special element, or a sum outside
  * [FE_SAFE_MIN, FE_SAFE_MAX], is recomputed by the scalar libm path (`*_careful`), which scales
  * by the maximum before normalising and so handles subnormals, huge values and q = 0 < p (inf).
  */
 #define FE_SAFE_MIN 1e-200
 #define FE_SAFE_MAX 1e200
-#define FE_VALID(x) ((x) >= 0.0 && (x) <= DBL_MAX)
+#define FE_SAFE_SUM(s) ((s) >= FE_SAFE_MIN && (s) <= FE_SAFE_MAX)
 
 #ifdef FE_SCALAR_PASS
 /* ---- scalar paths, once per dtype ------------------------------------------------------- */
@@ -25,7 +25,7 @@ static int FE_DT(row_scale)(const FE_T *p, Py_ssize_t n, double *mx, double *sum
     double m = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
         const double x = (double)p[i];
-        if (!FE_VALID(x))
+        if (!(x >= 0.0 && x <= DBL_MAX))
             return 0;
         m = x > m ? x : m;
     }
@@ -111,135 +111,156 @@ static Py_ssize_t FE_DT(self_information_map)(const FE_T *p, FE_T *out, Py_ssize
 
 /* ---- SIMD row kernels, once per dtype and level ------------------------------------------ */
 
-/* H(p) = log S - (1/S) sum p log p, S = sum p. */
-static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n)
+/* The row kernels share one driver: a kernel's block function sums up to four quantities over
+ * elements [b, e) with an `omp simd` reduction (c0, c1: per-row constants it may use), and
+ * FE_FN(row_sums) adds the block results with compensation, so accuracy holds for any row length.
+ * Validation inside the blocks is one compare per input (x >= 0 also rejects NaN); infinities
+ * surface as a non-finite sum, which fails the [FE_SAFE_MIN, FE_SAFE_MAX] check.  Conditions in
+ * the loops combine with `&`, not `&&`: short-circuit evaluation lets GCC 12 turn the loads into
+ * masked loads, which it miscompiled for float32 input at AVX2 (a crash, caught by the tests). */
+#ifdef FE_SCALAR_PASS
+typedef void (*FE_DT(block_fn))(const FE_T *, const FE_T *, Py_ssize_t, Py_ssize_t, double, double,
+                                double *);
+#endif
+
+static FE_TGT void FE_FN(row_sums)(FE_DT(block_fn) block, const FE_T *p, const FE_T *q, Py_ssize_t n,
+                                   double c0, double c1, double sums[4])
 {
-    fe_acc S = {0.0, 0.0}, T = {0.0, 0.0};
-    double special = 0.0;
+    fe_acc acc[4] = {{0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}};
     for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
-        const Py_ssize_t e = n - b < FE_BLOCK ? n : b + FE_BLOCK;
-        double s = 0.0, t = 0.0, bad = 0.0;
-        FE_SIMD_SUM(s, t, bad)
-        for (Py_ssize_t i = b; i < e; i++) {
-            const double x = (double)p[i];
-            bad += FE_VALID(x) ? 0.0 : 1.0;
-            s += x;
-            t += x * fe_log(x >= DBL_MIN ? x : 1.0);
-        }
-        fe_acc_add(&S, s);
-        fe_acc_add(&T, t);
-        special += bad;
+        double part[4] = {0.0, 0.0, 0.0, 0.0};
+        block(p, q, b, n - b < FE_BLOCK ? n : b + FE_BLOCK, c0, c1, part);
+        for (int k = 0; k < 4; k++)
+            fe_acc_add(&acc[k], part[k]);
     }
-    const double sum = fe_acc_value(&S);
-    if (special != 0.0 || !(sum >= FE_SAFE_MIN && sum <= FE_SAFE_MAX))
-        return FE_DT(entropy_careful)(p, n);
-    return fmax(log(sum) - fe_acc_value(&T) / sum, 0.0); /* H >= 0: clip the rounding of the fused form */
+    for (int k = 0; k < 4; k++)
+        sums[k] = fe_acc_value(&acc[k]);
 }
 
-/* H(p, q) = log Sq - (1/Sp) sum p log q. */
+/* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad. */
+static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
+                                        double c0, double c1, double *out)
+{
+    double s = 0.0, t = 0.0, bad = 0.0;
+    (void)q, (void)c0, (void)c1;
+    FE_SIMD_SUM(s, t, bad)
+    for (Py_ssize_t i = b; i < e; i++) {
+        const double x = (double)p[i];
+        bad += x >= 0.0 ? 0.0 : 1.0;
+        s += x;
+        t += x * fe_log(x >= DBL_MIN ? x : 1.0);
+    }
+    out[0] = s, out[1] = t, out[2] = bad;
+}
+
+static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n)
+{
+    double sums[4];
+    FE_FN(row_sums)(FE_FN(entropy_block), p, p, n, 0.0, 0.0, sums);
+    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]))
+        return FE_DT(entropy_careful)(p, n);
+    return fmax(log(sums[0]) - sums[1] / sums[0], 0.0); /* H >= 0: clip the fused form's rounding */
+}
+
+/* H(p, q) = log Sq - (1/Sp) sum p log q.  sums: Sp, Sq, sum p log q, #special (bad or q = 0 < p). */
+static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b,
+                                              Py_ssize_t e, double c0, double c1, double *out)
+{
+    double sp = 0.0, sq = 0.0, t = 0.0, bad = 0.0;
+    (void)c0, (void)c1;
+    FE_SIMD_SUM(sp, sq, t, bad)
+    for (Py_ssize_t i = b; i < e; i++) {
+        const double x = (double)p[i], y = (double)q[i];
+        bad += ((x >= 0.0) & (y >= (x > 0.0 ? DBL_MIN : 0.0))) ? 0.0 : 1.0;
+        sp += x;
+        sq += y;
+        t += x * fe_log(y >= DBL_MIN ? y : 1.0);
+    }
+    out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
+}
+
 static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
-    fe_acc SP = {0.0, 0.0}, SQ = {0.0, 0.0}, T = {0.0, 0.0};
-    double special = 0.0;
-    for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
-        const Py_ssize_t e = n - b < FE_BLOCK ? n : b + FE_BLOCK;
-        double sp = 0.0, sq = 0.0, t = 0.0, bad = 0.0;
-        FE_SIMD_SUM(sp, sq, t, bad)
-        for (Py_ssize_t i = b; i < e; i++) {
-            const double x = (double)p[i], y = (double)q[i];
-            const int ok = FE_VALID(x) && FE_VALID(y) && (x == 0.0 || y >= DBL_MIN);
-            bad += ok ? 0.0 : 1.0;
-            sp += x;
-            sq += y;
-            t += x * fe_log(y >= DBL_MIN ? y : 1.0);
-        }
-        fe_acc_add(&SP, sp);
-        fe_acc_add(&SQ, sq);
-        fe_acc_add(&T, t);
-        special += bad;
-    }
-    const double sp = fe_acc_value(&SP), sq = fe_acc_value(&SQ);
-    if (special != 0.0 || !(sp >= FE_SAFE_MIN && sp <= FE_SAFE_MAX) ||
-        !(sq >= FE_SAFE_MIN && sq <= FE_SAFE_MAX))
+    double sums[4];
+    FE_FN(row_sums)(FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0, sums);
+    if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(0, p, q, n);
-    return fmax(log(sq) - fe_acc_value(&T) / sp, 0.0); /* H(p, q) >= H(p) >= 0 */
+    return fmax(log(sums[1]) - sums[2] / sums[0], 0.0); /* H(p, q) >= H(p) >= 0 */
 }
 
 /* D(p || q) = (1/Sp) sum p log(p / q) + log(Sq / Sp).  The ratio form keeps the accuracy when
- * p ~ q (log p - log q would cancel). */
-static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
+ * p ~ q (log p - log q would cancel).  A p below DBL_MIN counts as 1 in the ratio: its term is
+ * below 1e-305 in absolute value.  sums: Sp, Sq, sum p log(p / q), #special (bad, q = 0 < p, or a
+ * ratio outside the normal range). */
+static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
+                                   double c0, double c1, double *out)
 {
-    fe_acc SP = {0.0, 0.0}, SQ = {0.0, 0.0}, T = {0.0, 0.0};
-    double special = 0.0;
-    for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
-        const Py_ssize_t e = n - b < FE_BLOCK ? n : b + FE_BLOCK;
-        double sp = 0.0, sq = 0.0, t = 0.0, bad = 0.0;
-        FE_SIMD_SUM(sp, sq, t, bad)
-        for (Py_ssize_t i = b; i < e; i++) {
-            const double x = (double)p[i], y = (double)q[i];
-            const double r = (x >= DBL_MIN ? x : 1.0) / (y >= DBL_MIN ? y : 1.0);
-            const int ok = FE_VALID(x) && FE_VALID(y) &&
-                           (x == 0.0 || (x >= DBL_MIN && y >= DBL_MIN && r >= DBL_MIN && r <= DBL_MAX));
-            bad += ok ? 0.0 : 1.0;
-            sp += x;
-            sq += y;
-            t += x * fe_log(r >= DBL_MIN && r <= DBL_MAX ? r : 1.0);
-        }
-        fe_acc_add(&SP, sp);
-        fe_acc_add(&SQ, sq);
-        fe_acc_add(&T, t);
-        special += bad;
+    double sp = 0.0, sq = 0.0, t = 0.0, bad = 0.0;
+    (void)c0, (void)c1;
+    FE_SIMD_SUM(sp, sq, t, bad)
+    for (Py_ssize_t i = b; i < e; i++) {
+        const double x = (double)p[i], y = (double)q[i];
+        const double r = (x >= DBL_MIN ? x : 1.0) / (y >= DBL_MIN ? y : 1.0);
+        const int ok = (x >= 0.0) & (y >= (x > 0.0 ? DBL_MIN : 0.0)) & (r >= DBL_MIN) & (r <= DBL_MAX);
+        bad += ok ? 0.0 : 1.0;
+        sp += x;
+        sq += y;
+        t += x * fe_log(ok ? r : 1.0);
     }
-    const double sp = fe_acc_value(&SP), sq = fe_acc_value(&SQ);
-    if (special != 0.0 || !(sp >= FE_SAFE_MIN && sp <= FE_SAFE_MAX) ||
-        !(sq >= FE_SAFE_MIN && sq <= FE_SAFE_MAX))
-        return FE_DT(pair_careful)(1, p, q, n);
-    return fe_acc_value(&T) / sp + log(sq / sp);
+    out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
 }
 
-/* JS(p, q) = 1/2 sum a log(2a / (a + b)) + b log(2b / (a + b)), a = p / Sp, b = q / Sq.
- * Two passes over the row (sums, then terms); the second one reads from cache for rows that
- * fit in L2.  a (or b) below DBL_MIN is dropped: its term is below 1e-305 in absolute value.
- * JS >= 0 mathematically; a rounding-negative result is clipped to 0. */
+static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
+{
+    double sums[4];
+    FE_FN(row_sums)(FE_FN(kl_block), p, q, n, 0.0, 0.0, sums);
+    if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
+        return FE_DT(pair_careful)(1, p, q, n);
+    return sums[2] / sums[0] + log(sums[1] / sums[0]);
+}
+
+/* JS(p, q) = 1/2 sum a log(2a / (a + c)) + c log(2c / (a + c)), a = p / Sp, c = q / Sq: a first
+ * pass for the sums (sums: Sp, Sq, #bad), then the terms (c0 = 1/Sp, c1 = 1/Sq), which read the
+ * row from cache when it fits in L2.  An a (or c) below DBL_MIN is dropped: its term is below
+ * 1e-305 in absolute value.  JS >= 0 mathematically; a rounding-negative result is clipped. */
+static FE_TGT void FE_FN(pair_sums_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
+                                          double c0, double c1, double *out)
+{
+    double sp = 0.0, sq = 0.0, bad = 0.0;
+    (void)c0, (void)c1;
+    FE_SIMD_SUM(sp, sq, bad)
+    for (Py_ssize_t i = b; i < e; i++) {
+        const double x = (double)p[i], y = (double)q[i];
+        bad += ((x >= 0.0) & (y >= 0.0)) ? 0.0 : 1.0;
+        sp += x;
+        sq += y;
+    }
+    out[0] = sp, out[1] = sq, out[2] = bad;
+}
+
+static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
+                                   double ip, double iq, double *out)
+{
+    double t = 0.0;
+    FE_SIMD_SUM(t)
+    for (Py_ssize_t i = b; i < e; i++) {
+        const double a = (double)p[i] * ip, c = (double)q[i] * iq;
+        const double im = 2.0 / (a + c); /* one division for both ratios */
+        t += a * fe_log(a >= DBL_MIN ? a * im : 1.0) + c * fe_log(c >= DBL_MIN ? c * im : 1.0);
+    }
+    out[0] = t;
+}
+
 static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
-    fe_acc SP = {0.0, 0.0}, SQ = {0.0, 0.0}, T = {0.0, 0.0};
-    double special = 0.0;
-    for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
-        const Py_ssize_t e = n - b < FE_BLOCK ? n : b + FE_BLOCK;
-        double sp = 0.0, sq = 0.0, bad = 0.0;
-        FE_SIMD_SUM(sp, sq, bad)
-        for (Py_ssize_t i = b; i < e; i++) {
-            const double x = (double)p[i], y = (double)q[i];
-            bad += (FE_VALID(x) && FE_VALID(y)) ? 0.0 : 1.0;
-            sp += x;
-            sq += y;
-        }
-        fe_acc_add(&SP, sp);
-        fe_acc_add(&SQ, sq);
-        special += bad;
-    }
-    const double sp = fe_acc_value(&SP), sq = fe_acc_value(&SQ);
-    if (special != 0.0 || !(sp >= FE_SAFE_MIN && sp <= FE_SAFE_MAX) ||
-        !(sq >= FE_SAFE_MIN && sq <= FE_SAFE_MAX))
+    double sums[4], terms[4];
+    FE_FN(row_sums)(FE_FN(pair_sums_block), p, q, n, 0.0, 0.0, sums);
+    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(2, p, q, n);
-    const double ip = 1.0 / sp, iq = 1.0 / sq;
-    for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
-        const Py_ssize_t e = n - b < FE_BLOCK ? n : b + FE_BLOCK;
-        double t = 0.0;
-        FE_SIMD_SUM(t)
-        for (Py_ssize_t i = b; i < e; i++) {
-            const double a = (double)p[i] * ip, c = (double)q[i] * iq;
-            const double m = a + c;
-            const double ra = a >= DBL_MIN ? 2.0 * a / m : 1.0;
-            const double rc = c >= DBL_MIN ? 2.0 * c / m : 1.0;
-            t += a * fe_log(ra) + c * fe_log(rc);
-        }
-        fe_acc_add(&T, t);
-    }
-    return fmax(0.5 * fe_acc_value(&T), 0.0); /* >= 0 up to rounding: clip */
+    FE_FN(row_sums)(FE_FN(js_block), p, q, n, 1.0 / sums[0], 1.0 / sums[1], terms);
+    return fmax(0.5 * terms[0], 0.0);
 }
 
 #undef FE_SAFE_MIN
 #undef FE_SAFE_MAX
-#undef FE_VALID
+#undef FE_SAFE_SUM
