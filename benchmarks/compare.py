@@ -209,7 +209,9 @@ def _numpy_kl(p: Array, q: Array) -> Any:
 
 def _numpy_js(p: Array, q: Array) -> Any:
     m = (p + q) / 2
-    return ((p * np.log(np.where(p > 0, p / m, 1.0))) + q * np.log(np.where(q > 0, q / m, 1.0))).sum(1) / 2
+    return (
+        (p * np.log(np.where(p > 0, p / m, 1.0))) + q * np.log(np.where(q > 0, q / m, 1.0))
+    ).sum(1) / 2
 
 
 def build_workloads(shape: workloads.Shape) -> list[Workload]:

@@ -53,7 +53,9 @@ def assert_same(name, p, q=None, rtol=1e-12, atol=0.0, **kw):
             call(fastent, name, p, q, **kw)
         return None
     got = call(fastent, name, p, q, **kw)
-    assert type(got) is type(expected) or isinstance(got, np.ndarray) == isinstance(expected, np.ndarray)
+    assert type(got) is type(expected) or isinstance(got, np.ndarray) == isinstance(
+        expected, np.ndarray
+    )
     assert np.shape(got) == np.shape(expected)
     assert np.asarray(got).dtype == np.asarray(expected).dtype
     assert_allclose(got, expected, rtol=rtol, atol=atol)
@@ -127,7 +129,9 @@ def test_elementwise_match_reference(simd_level, name, dtype, shape):
         p = rng.random(shape).astype(dtype) ** 3
     got = assert_same(name, p, rtol=rtol_for(dtype))
     assert np.shape(got) == np.shape(p)
-    assert np.asarray(got).dtype == (np.float32 if np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else np.float64)
+    assert np.asarray(got).dtype == (
+        np.float32 if np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else np.float64
+    )
 
 
 def test_one_distribution_returns_numpy_scalar():
@@ -154,9 +158,13 @@ def test_empty_batch_gives_empty_result():
 def test_scipy_stats_entropy(simd_level, axis, base):
     stats = pytest.importorskip("scipy.stats")
     p, q = make((30, 500), seed=12), make((30, 500), seed=13, zeros=0.0)
-    assert_allclose(fastent.entropy(p, axis=axis, base=base), stats.entropy(p, axis=axis, base=base), rtol=1e-12)
     assert_allclose(
-        fastent.kl_divergence(p, q, axis=axis, base=base), stats.entropy(p, q, axis=axis, base=base), rtol=1e-12
+        fastent.entropy(p, axis=axis, base=base), stats.entropy(p, axis=axis, base=base), rtol=1e-12
+    )
+    assert_allclose(
+        fastent.kl_divergence(p, q, axis=axis, base=base),
+        stats.entropy(p, q, axis=axis, base=base),
+        rtol=1e-12,
     )
     p32 = p.astype(np.float32)
     assert_allclose(fastent.entropy(p32, axis=axis), stats.entropy(p32, axis=axis), rtol=1e-6)
@@ -183,8 +191,18 @@ def test_scipy_jensenshannon(simd_level, axis, base, keepdims):
     p[::2, ::2, ::2] = 0.0  # exact zeros, but no slice along any axis sums to zero
     expected = distance.jensenshannon(p, q, base=base, axis=axis, keepdims=keepdims)
     # sqrt magnifies the rounding of tiny divergences (SciPy's rel_entr sum cancels there)
-    assert_allclose(fastent.js_distance(p, q, base=base, axis=axis, keepdims=keepdims), expected, rtol=1e-12, atol=1e-7)
-    assert_allclose(fastent.js_divergence(p, q, base=base, axis=axis, keepdims=keepdims), expected**2, rtol=1e-11, atol=1e-15)
+    assert_allclose(
+        fastent.js_distance(p, q, base=base, axis=axis, keepdims=keepdims),
+        expected,
+        rtol=1e-12,
+        atol=1e-7,
+    )
+    assert_allclose(
+        fastent.js_divergence(p, q, base=base, axis=axis, keepdims=keepdims),
+        expected**2,
+        rtol=1e-11,
+        atol=1e-15,
+    )
 
 
 # ---- known values and exact (mpmath) accuracy ---------------------------------------------
@@ -206,7 +224,9 @@ def test_known_values():
     assert fastent.kl_divergence([1, 0], [1, 1], base=2) == pytest.approx(1.0, rel=1e-15)
     assert_array_equal(fastent.binary_entropy([0, 1]), [0.0, 0.0])
     assert fastent.binary_entropy(0.5, base=2) == pytest.approx(1.0, rel=1e-15)
-    assert_array_equal(fastent.self_information([1.0, 0.5, 0.25, 0.0], base=2), [0.0, 1.0, 2.0, np.inf])
+    assert_array_equal(
+        fastent.self_information([1.0, 0.5, 0.25, 0.0], base=2), [0.0, 1.0, 2.0, np.inf]
+    )
 
 
 def exact(name, p, q=None):
@@ -222,12 +242,12 @@ def exact(name, p, q=None):
     if name == "entropy":
         return float(-mpmath.fsum(x * mpmath.log(x) for x in P if x > 0))
     if name == "cross_entropy":
-        return float(-mpmath.fsum(x * mpmath.log(y) for x, y in zip(P, Q) if x > 0))
+        return float(-mpmath.fsum(x * mpmath.log(y) for x, y in zip(P, Q, strict=True) if x > 0))
     if name == "kl_divergence":
-        return float(mpmath.fsum(x * mpmath.log(x / y) for x, y in zip(P, Q) if x > 0))
-    M = [(x + y) / 2 for x, y in zip(P, Q)]
-    js = mpmath.fsum(x * mpmath.log(x / m) for x, m in zip(P, M) if x > 0)
-    js += mpmath.fsum(y * mpmath.log(y / m) for y, m in zip(Q, M) if y > 0)
+        return float(mpmath.fsum(x * mpmath.log(x / y) for x, y in zip(P, Q, strict=True) if x > 0))
+    M = [(x + y) / 2 for x, y in zip(P, Q, strict=True)]
+    js = mpmath.fsum(x * mpmath.log(x / m) for x, m in zip(P, M, strict=True) if x > 0)
+    js += mpmath.fsum(y * mpmath.log(y / m) for y, m in zip(Q, M, strict=True) if y > 0)
     return float(js / 2)
 
 
@@ -255,15 +275,33 @@ def test_near_identical_kl_is_accurate(simd_level):
     rng = np.random.default_rng(20)
     q = rng.random(1000) + 0.1
     p = q * (1 + 1e-4 * rng.standard_normal(1000))
-    assert fastent.kl_divergence(p, q) == pytest.approx(exact("kl_divergence", p, q), rel=1e-9, abs=1e-15)
-    assert fastent.js_divergence(p, q) == pytest.approx(exact("js_divergence", p, q), rel=1e-9, abs=1e-15)
+    # unnormalised rows: the result carries ~1e-16 * |log(Sq / Sp)| of absolute rounding
+    kl, js = exact("kl_divergence", p, q), exact("js_divergence", p, q)
+    assert fastent.kl_divergence(p, q) == pytest.approx(kl, rel=1e-9, abs=1e-14)
+    assert fastent.js_divergence(p, q) == pytest.approx(js, rel=1e-9, abs=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", PAIRS)
+def test_q_zero_under_p_in_long_rows(simd_level, name, dtype):
+    # a regression test: a vectorised masked load once crashed here (float32, AVX2)
+    rng = np.random.default_rng(24)
+    p, q = rng.random((3, 10_000)).astype(dtype), rng.random((3, 10_000)).astype(dtype)
+    q[1, 7_000] = 0.0
+    got = call(fastent, name, p, q)
+    assert_allclose(got, call(reference, name, p, q), rtol=1e-6)
+    if name in ("cross_entropy", "kl_divergence"):
+        assert np.isinf(got[1])
+        assert np.isfinite(got[[0, 2]]).all()
 
 
 @pytest.mark.slow
 def test_long_rows_float64_and_float32(simd_level):
     n = 10**7
     assert fastent.entropy(np.full(n, 1.0 / n)) == pytest.approx(math.log(n), rel=1e-13)
-    assert fastent.entropy(np.full(n, 1.0 / n, dtype=np.float32)) == pytest.approx(math.log(n), rel=1e-6)
+    assert fastent.entropy(np.full(n, 1.0 / n, dtype=np.float32)) == pytest.approx(
+        math.log(n), rel=1e-6
+    )
     ramp = np.arange(1, n + 1, dtype=np.float64)
     expected = math.log(ramp.sum()) - math.fsum(ramp * np.log(ramp)) / ramp.sum()
     assert fastent.entropy(ramp) == pytest.approx(expected, rel=1e-13)
@@ -280,7 +318,10 @@ def test_float32_near_tiny_and_huge():
 def test_binary_entropy_is_accurate_near_0_and_1():
     x = np.array([1e-300, 1e-17, 1e-9, 0.3, 1 - 2**-30, 1 - 2**-52])
     mpmath.mp.dps = 50
-    expected = [float(-mpmath.mpf(v) * mpmath.log(v) - (1 - mpmath.mpf(v)) * mpmath.log1p(-mpmath.mpf(v))) for v in x]
+    expected = [
+        float(-mpmath.mpf(v) * mpmath.log(v) - (1 - mpmath.mpf(v)) * mpmath.log1p(-mpmath.mpf(v)))
+        for v in x
+    ]
     assert_allclose(fastent.binary_entropy(x), expected, rtol=1e-14)
 
 
@@ -290,7 +331,11 @@ def test_binary_entropy_is_accurate_near_0_and_1():
 @pytest.mark.parametrize("name", REDUCTIONS)
 @pytest.mark.parametrize(
     ("bad", "message"),
-    [(-0.2, r"p\[1, 2\] is negative \(-0\.2\)"), (np.nan, r"p\[1, 2\] is NaN"), (np.inf, r"p\[1, 2\] is infinite")],
+    [
+        (-0.2, r"p\[1, 2\] is negative \(-0\.2\)"),
+        (np.nan, r"p\[1, 2\] is NaN"),
+        (np.inf, r"p\[1, 2\] is infinite"),
+    ],
 )
 def test_invalid_p_element(name, bad, message):
     p = make((3, 4), seed=21, zeros=0.0)
@@ -343,7 +388,9 @@ def test_wrong_types(name):
 
 @pytest.mark.parametrize("name", PAIRS)
 def test_shape_mismatch(name):
-    with pytest.raises(ValueError, match=r"p with shape \(3,\) and q with shape \(4,\) cannot be broadcast"):
+    with pytest.raises(
+        ValueError, match=r"p with shape \(3,\) and q with shape \(4,\) cannot be broadcast"
+    ):
         call(fastent, name, np.ones(3), np.ones(4))
 
 
@@ -412,6 +459,10 @@ def test_invalid_input_is_not_modified():
 
 
 def test_lists_and_integer_counts():
-    assert fastent.entropy([1, 1, 2]) == pytest.approx(fastent.entropy(np.array([0.25, 0.25, 0.5])), rel=1e-15)
+    assert fastent.entropy([1, 1, 2]) == pytest.approx(
+        fastent.entropy(np.array([0.25, 0.25, 0.5])), rel=1e-15
+    )
     assert fastent.entropy([True, True, False]) == pytest.approx(math.log(2), rel=1e-15)
-    assert fastent.entropy(np.array([2**62, 2**62], dtype=np.uint64)) == pytest.approx(math.log(2), rel=1e-15)
+    assert fastent.entropy(np.array([2**62, 2**62], dtype=np.uint64)) == pytest.approx(
+        math.log(2), rel=1e-15
+    )

@@ -10,7 +10,9 @@ import fastent
 from fastent import _config, distributions, reference
 
 
-@pytest.mark.parametrize("module", [fastent, distributions, reference, _config], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [fastent, distributions, reference, _config], ids=lambda m: m.__name__
+)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
@@ -22,7 +24,8 @@ def test_public_names_are_documented():
     for name in fastent.__all__:
         obj = getattr(fastent, name)
         if callable(obj):
-            assert obj.__doc__ and "Examples" in obj.__doc__, name
+            assert obj.__doc__, name
+            assert "Examples" in obj.__doc__, name
 
 
 def test_readme_example():

@@ -44,7 +44,11 @@ def test_log_within_one_ulp_of_libm(simd_level):
 def test_exp_within_one_ulp_of_libm(simd_level):
     rng = np.random.default_rng(1)
     x = np.concatenate(
-        [rng.uniform(-708, 709, 100_000), rng.uniform(-1, 1, 100_000), [0.0, 1.0, -1.0, 709.0, -708.0]]
+        [
+            rng.uniform(-708, 709, 100_000),
+            rng.uniform(-1, 1, 100_000),
+            [0.0, 1.0, -1.0, 709.0, -708.0],
+        ]
     )
     got = runtime.exp_map(x)
     assert ulp_error(got, libm(math.exp, x)) <= 1.0
@@ -74,7 +78,13 @@ def test_simd_levels_can_be_forced_and_restored():
 def _level_in_subprocess(value: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, FASTENT_SIMD=value)
     code = "import fastent._config as c; print(c.simd_level())"
-    return subprocess.run([sys.executable, "-W", "always", "-c", code], env=env, capture_output=True, text=True, check=True)
+    return subprocess.run(
+        [sys.executable, "-W", "always", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 @pytest.mark.parametrize("level", ["baseline", "avx2", "avx512"])

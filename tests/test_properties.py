@@ -64,7 +64,9 @@ def test_js_bounds_and_symmetry(pq):
 @given(pairs(positive_q=True))
 def test_kl_matches_reference(pq):
     p, q = pq
-    assert fastent.kl_divergence(p, q) == pytest.approx(reference.kl_divergence(p, q), rel=1e-10, abs=1e-12)
+    assert fastent.kl_divergence(p, q) == pytest.approx(
+        reference.kl_divergence(p, q), rel=1e-10, abs=1e-12
+    )
 
 
 @settings(deadline=None)
@@ -83,4 +85,6 @@ def test_binary_entropy_symmetric_and_bounded(x):
     assert 0.0 <= h <= math.log(2) + 1e-15
     if x >= 0.5:  # 1 - x is exact here
         assert h == pytest.approx(fastent.binary_entropy(1 - x), rel=1e-14, abs=1e-300)
-    assert h == pytest.approx(fastent.entropy([x, 1 - x]) if 0 < x < 1 else 0.0, rel=1e-9, abs=1e-15)
+    assert h == pytest.approx(
+        fastent.entropy([x, 1 - x]) if 0 < x < 1 else 0.0, rel=1e-9, abs=1e-15
+    )

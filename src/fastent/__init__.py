@@ -10,8 +10,9 @@ try:
     from ._kernels import distributions as _distributions_kernels  # noqa: F401
 except ImportError as exc:  # pragma: no cover - only a broken install gets here
     raise ImportError(
-        "fastent's compiled kernels could not be imported; reinstall fastent (pip install --force-reinstall "
-        f"fastent) or, from a source checkout, build it with `pip install .`. Cause: {exc}"
+        "fastent's compiled kernels could not be imported; reinstall fastent (pip install "
+        "--force-reinstall fastent) or, from a source checkout, build it with `pip install .`. "
+        f"Cause: {exc}"
     ) from exc
 
 from ._config import show_config

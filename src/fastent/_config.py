@@ -43,7 +43,9 @@ def set_simd_level(level: str) -> str:
         raise ValueError(f"unknown SIMD level {level!r}; expected one of {LEVELS}")
     index = LEVELS.index(level)
     if index > runtime.CPU_LEVEL:
-        raise ValueError(f"this CPU cannot run SIMD level {level!r} (supported: {supported_simd_levels()})")
+        raise ValueError(
+            f"this CPU cannot run SIMD level {level!r} (supported: {supported_simd_levels()})"
+        )
     previous = LEVELS[_level]
     for module in _DISPATCHED:
         module.set_simd_level(index)
@@ -55,10 +57,18 @@ def _select_from_environment() -> None:
     wanted = os.environ.get("FASTENT_SIMD", "").strip().lower()
     best = supported_simd_levels()[-1]
     if wanted and wanted not in LEVELS:
-        warnings.warn(f"FASTENT_SIMD={wanted!r} is not one of {LEVELS}; using {best!r}", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"FASTENT_SIMD={wanted!r} is not one of {LEVELS}; using {best!r}",
+            RuntimeWarning,
+            stacklevel=3,
+        )
         wanted = ""
     if wanted and LEVELS.index(wanted) > runtime.CPU_LEVEL:
-        warnings.warn(f"FASTENT_SIMD={wanted!r} is not supported by this CPU; using {best!r}", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"FASTENT_SIMD={wanted!r} is not supported by this CPU; using {best!r}",
+            RuntimeWarning,
+            stacklevel=3,
+        )
         wanted = ""
     set_simd_level(wanted or best)
 

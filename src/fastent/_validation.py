@@ -66,7 +66,7 @@ def check_distance_base(base: float | None) -> None:
 
 
 def normalize_axis(axis: int | None, ndim: int) -> int | None:
-    """Validate ``axis`` for an array of ``ndim`` dimensions; negative values are counted from the end."""
+    """Validate ``axis`` for ``ndim`` dimensions; negative values count from the end."""
     if axis is None:
         return None
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
@@ -85,7 +85,9 @@ def effective_n_threads(n_jobs: int | None, work: int = PARALLEL_MIN_WORK) -> in
     """
     from ._kernels import runtime
 
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral)):
+    if n_jobs is not None and (
+        isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral)
+    ):
         raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
     if n_jobs == 0:
         raise ValueError("n_jobs = 0 is invalid")
@@ -116,7 +118,9 @@ def check_probabilities(x: np.ndarray, name: str, axis: int | None) -> None:
         where = _first(~valid)
         v = x[where]
         what = "NaN" if np.isnan(v) else "infinite" if np.isinf(v) else "negative"
-        raise ValueError(f"{index_str(name, where)} is {what} ({float(v)!r}); expected probabilities >= 0")
+        raise ValueError(
+            f"{index_str(name, where)} is {what} ({float(v)!r}); expected probabilities >= 0"
+        )
     if x.ndim == 0:
         raise ValueError(f"{name} must be at least 1-D, got a scalar")
     if x.size == 0 and (axis is None or x.shape[axis] == 0):

@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: BSD-3-Clause
+import numpy as np
+import numpy.typing as npt
+
+CROSS_ENTROPY: int
+KL_DIVERGENCE: int
+JS_DIVERGENCE: int
+
+def set_simd_level(level: int) -> None: ...
+def entropy_rows(p: npt.NDArray[np.floating], out: npt.NDArray[np.float64], n_threads: int) -> None: ...
+def pair_rows(
+    kind: int,
+    p: npt.NDArray[np.floating],
+    q: npt.NDArray[np.floating],
+    p_step: int,
+    q_step: int,
+    out: npt.NDArray[np.float64],
+    n_threads: int,
+) -> None: ...
+def binary_entropy_map(p: npt.NDArray[np.floating], out: npt.NDArray[np.floating]) -> int: ...
+def self_information_map(p: npt.NDArray[np.floating], out: npt.NDArray[np.floating]) -> int: ...
