@@ -7,7 +7,9 @@ KL_DIVERGENCE: int
 JS_DIVERGENCE: int
 
 def set_simd_level(level: int) -> None: ...
-def entropy_rows(p: npt.NDArray[np.floating], out: npt.NDArray[np.float64], n_threads: int) -> None: ...
+def entropy_rows(
+    p: npt.NDArray[np.floating], out: npt.NDArray[np.float64], n_threads: int
+) -> None: ...
 def pair_rows(
     kind: int,
     p: npt.NDArray[np.floating],
