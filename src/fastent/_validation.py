@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._kernels import runtime
+
 #: Below this many elements a call runs serially (a parallel region costs ~1 us per thread).
 PARALLEL_MIN_WORK = 50_000
 
@@ -83,8 +85,6 @@ def effective_n_threads(n_jobs: int | None, work: int = PARALLEL_MIN_WORK) -> in
     threadpoolctl); k > 0: k threads; -1: all; -k: all but k - 1; 0 is invalid.  Work below
     ``PARALLEL_MIN_WORK`` elements runs serially.
     """
-    from ._kernels import runtime
-
     if n_jobs is not None and (
         isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral)
     ):
