@@ -271,6 +271,21 @@ def test_exact_accuracy_subnormal_and_huge_elements(simd_level, name):
     assert got == pytest.approx(exact(name, p, q), rel=1e-12, abs=1e-14)
 
 
+@pytest.mark.parametrize("offset", [0.0, 1e-12, 1e-10, 9e-10, 2e-9, 1e-6])
+def test_js_of_nearly_normalised_rows(simd_level, offset):
+    # rows within 1e-9 of sum 1 take the one-pass path with its first-order correction
+    rng = np.random.default_rng(25)
+    p, q = rng.random(500) ** 4, rng.random(500)
+    p[::7] = 0.0
+    p, q = p / (p.sum() * (1 + offset)), q / (q.sum() * (1 - offset))
+    expected = exact("js_divergence", p, q)
+    assert fastent.js_divergence(p, q) == pytest.approx(expected, rel=1e-12, abs=1e-16)
+    near = q * (1 + 1e-5 * rng.standard_normal(500))  # a tiny divergence, same paths
+    assert fastent.js_divergence(near, q) == pytest.approx(
+        exact("js_divergence", near, q), rel=1e-8, abs=1e-17
+    )
+
+
 def test_near_identical_kl_is_accurate(simd_level):
     rng = np.random.default_rng(20)
     q = rng.random(1000) + 0.1

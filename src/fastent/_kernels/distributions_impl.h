@@ -6,7 +6,7 @@
  * Every row kernel takes one unnormalised row (p, and q for the two-argument measures) of n
  * elements and returns the measure in nats of the rows normalised to sum 1, or NaN when the row
  * is invalid (negative, NaN or infinite element, or a zero sum); the Python layer then finds the
- * first offending position and raises.  The fast path is one branch-free pass (two for JS):
+ * first offending position and raises.  The fast path is one branch-free pass:
  * normalisation, validation (a count of "special" elements) and the sums are fused, zeros and
  * subnormals are masked out of the log (0 log 0 = 0).  A row with any special element, or a sum outside
  * [FE_SAFE_MIN, FE_SAFE_MAX], is recomputed by the scalar libm path (`*_careful`), which scales
@@ -15,6 +15,7 @@
 #define FE_SAFE_MIN 1e-200
 #define FE_SAFE_MAX 1e200
 #define FE_SAFE_SUM(s) ((s) >= FE_SAFE_MIN && (s) <= FE_SAFE_MAX)
+#define FE_NSUMS 6
 
 #ifdef FE_SCALAR_PASS
 /* ---- scalar paths, once per dtype ------------------------------------------------------- */
@@ -111,7 +112,7 @@ static Py_ssize_t FE_DT(self_information_map)(const FE_T *p, FE_T *out, Py_ssize
 
 /* ---- SIMD row kernels, once per dtype and level ------------------------------------------ */
 
-/* The row kernels share one driver: a kernel's block function sums up to four quantities over
+/* The row kernels share one driver: a kernel's block function sums up to FE_NSUMS quantities over
  * elements [b, e) with an `omp simd` reduction (c0, c1: per-row constants it may use), and
  * FE_FN(row_sums) adds the block results with compensation, so accuracy holds for any row length.
  * Validation inside the blocks is one compare per input (x >= 0 also rejects NaN); infinities
@@ -124,16 +125,16 @@ typedef void (*FE_DT(block_fn))(const FE_T *, const FE_T *, Py_ssize_t, Py_ssize
 #endif
 
 static FE_TGT void FE_FN(row_sums)(FE_DT(block_fn) block, const FE_T *p, const FE_T *q, Py_ssize_t n,
-                                   double c0, double c1, double sums[4])
+                                   double c0, double c1, double sums[FE_NSUMS])
 {
-    fe_acc acc[4] = {{0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}};
+    fe_acc acc[FE_NSUMS] = {{0.0, 0.0}};
     for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
-        double part[4] = {0.0, 0.0, 0.0, 0.0};
+        double part[FE_NSUMS] = {0.0};
         block(p, q, b, n - b < FE_BLOCK ? n : b + FE_BLOCK, c0, c1, part);
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < FE_NSUMS; k++)
             fe_acc_add(&acc[k], part[k]);
     }
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < FE_NSUMS; k++)
         sums[k] = fe_acc_value(&acc[k]);
 }
 
@@ -155,7 +156,7 @@ static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t
 
 static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n)
 {
-    double sums[4];
+    double sums[FE_NSUMS];
     FE_FN(row_sums)(FE_FN(entropy_block), p, p, n, 0.0, 0.0, sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]))
         return FE_DT(entropy_careful)(p, n);
@@ -181,7 +182,7 @@ static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_s
 
 static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
-    double sums[4];
+    double sums[FE_NSUMS];
     FE_FN(row_sums)(FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0, sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(0, p, q, n);
@@ -212,55 +213,57 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
 
 static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
-    double sums[4];
+    double sums[FE_NSUMS];
     FE_FN(row_sums)(FE_FN(kl_block), p, q, n, 0.0, 0.0, sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(1, p, q, n);
     return sums[2] / sums[0] + log(sums[1] / sums[0]);
 }
 
-/* JS(p, q) = 1/2 sum a log(2a / (a + c)) + c log(2c / (a + c)), a = p / Sp, c = q / Sq: a first
- * pass for the sums (sums: Sp, Sq, #bad), then the terms (c0 = 1/Sp, c1 = 1/Sq), which read the
- * row from cache when it fits in L2.  An a (or c) below DBL_MIN is dropped: its term is below
- * 1e-305 in absolute value.  JS >= 0 mathematically; a rounding-negative result is clipped. */
-static FE_TGT void FE_FN(pair_sums_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
-                                          double c0, double c1, double *out)
+/* JS(p, q) = 1/2 (Tp + Tq), Tp = sum a log(2a / (a + c)), Tq = sum c log(2c / (a + c)), with
+ * a = p / Sp, c = q / Sq.  The sums are needed before the terms, so a first pass computes the
+ * terms with a = p, c = q (as if the rows were normalised) together with Sp, Sq.  When they are
+ * (|1/S - 1| <= FE_JS_ONE_PASS, e.g. rows normalised in float64), the first-order correction
+ * JS = 1/2 (Tp (1 + ep) + Tq (1 + eq)), e = 1/S - 1, is exact to (ep - eq)^2 / 4 < 1e-18; other
+ * rows take a second pass with the scaling.  An a (or c) below DBL_MIN is dropped: its term is
+ * below 1e-305 in absolute value.  JS >= 0 mathematically; a rounding-negative result is clipped.
+ * sums: Sp, Sq, #bad, Tp, Tq. */
+#define FE_JS_ONE_PASS 1e-9
+static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
+                                   double ip, double iq, double *out)
 {
-    double sp = 0.0, sq = 0.0, bad = 0.0;
-    (void)c0, (void)c1;
-    FE_SIMD_SUM(sp, sq, bad)
+    double sp = 0.0, sq = 0.0, bad = 0.0, tp = 0.0, tq = 0.0;
+    FE_SIMD_SUM(sp, sq, bad, tp, tq)
     for (Py_ssize_t i = b; i < e; i++) {
         const double x = (double)p[i], y = (double)q[i];
         bad += ((x >= 0.0) & (y >= 0.0)) ? 0.0 : 1.0;
         sp += x;
         sq += y;
-    }
-    out[0] = sp, out[1] = sq, out[2] = bad;
-}
-
-static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
-                                   double ip, double iq, double *out)
-{
-    double t = 0.0;
-    FE_SIMD_SUM(t)
-    for (Py_ssize_t i = b; i < e; i++) {
-        const double a = (double)p[i] * ip, c = (double)q[i] * iq;
+        const double a = x * ip, c = y * iq;
         const double im = 2.0 / (a + c); /* one division for both ratios */
-        t += a * fe_log(a >= DBL_MIN ? a * im : 1.0) + c * fe_log(c >= DBL_MIN ? c * im : 1.0);
+        tp += a * fe_log(a >= DBL_MIN ? a * im : 1.0);
+        tq += c * fe_log(c >= DBL_MIN ? c * im : 1.0);
     }
-    out[0] = t;
+    out[0] = sp, out[1] = sq, out[2] = bad, out[3] = tp, out[4] = tq;
 }
 
 static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
-    double sums[4], terms[4];
-    FE_FN(row_sums)(FE_FN(pair_sums_block), p, q, n, 0.0, 0.0, sums);
+    double sums[FE_NSUMS];
+    FE_FN(row_sums)(FE_FN(js_block), p, q, n, 1.0, 1.0, sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(2, p, q, n);
-    FE_FN(row_sums)(FE_FN(js_block), p, q, n, 1.0 / sums[0], 1.0 / sums[1], terms);
-    return fmax(0.5 * terms[0], 0.0);
+    const double ip = 1.0 / sums[0], iq = 1.0 / sums[1];
+    double ep = ip - 1.0, eq = iq - 1.0;
+    if (!(fabs(ep) <= FE_JS_ONE_PASS && fabs(eq) <= FE_JS_ONE_PASS)) {
+        FE_FN(row_sums)(FE_FN(js_block), p, q, n, ip, iq, sums);
+        ep = eq = 0.0;
+    }
+    return fmax(0.5 * (sums[3] * (1.0 + ep) + sums[4] * (1.0 + eq)), 0.0);
 }
+#undef FE_JS_ONE_PASS
 
 #undef FE_SAFE_MIN
 #undef FE_SAFE_MAX
 #undef FE_SAFE_SUM
+#undef FE_NSUMS
