@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 
 import fastent
 
@@ -30,6 +30,12 @@ def test_n_jobs_agree(data, func, n_jobs):
     # rows are independent, so every thread count gives bit-identical results
     assert_array_equal(func(p, q, n_jobs=n_jobs), func(p, q, n_jobs=1))
     assert_array_equal(func(p[0], q, n_jobs=n_jobs), func(p[0], q, n_jobs=1))
+    # fewer rows than threads: each row is split across threads, equal up to rounding
+    long_p, long_q = p.reshape(2, -1), q.reshape(2, -1)
+    assert_allclose(func(long_p, long_q, n_jobs=n_jobs), func(long_p, long_q, n_jobs=1), rtol=1e-13)
+    assert_allclose(
+        func(p.ravel(), q.ravel(), n_jobs=n_jobs), func(p.ravel(), q.ravel(), n_jobs=1), rtol=1e-13
+    )
 
 
 def test_concurrent_calls_from_python_threads(data):

@@ -79,7 +79,7 @@ def _reduce(
     rows = [_rows(np.asarray(a, dtype=dtype), shape, ax) for a in arrays]
     out = np.empty(int(np.prod(out_shape)))
     if m > 0:
-        threads = min(v.effective_n_threads(n_jobs, out.size * m), max(out.size, 1))
+        threads = v.effective_n_threads(n_jobs, out.size * m)
         if kind is None:
             _k.entropy_rows(rows[0][0], out, threads)
         else:

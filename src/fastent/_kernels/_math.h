@@ -35,6 +35,13 @@
 #define FE_SIMD_SUM(...)
 #endif
 
+/* ---- OpenMP threads inside a kernel (serial without OpenMP) ------------------------------ */
+#ifdef _OPENMP
+#define FE_OMP_PARALLEL_FOR(n_threads) _Pragma("omp parallel for num_threads(n_threads) schedule(static)")
+#else
+#define FE_OMP_PARALLEL_FOR(n_threads)
+#endif
+
 /* ---- SIMD levels and runtime ISA dispatch ----------------------------------------------- */
 #define FE_LEVEL_BASELINE 0
 #define FE_LEVEL_AVX2 1

@@ -11,10 +11,11 @@
 #define FE_IMPL "distributions_impl.h"
 #include "_instantiate.h"
 
-typedef double (*fe_row_f64)(const double *, Py_ssize_t);
-typedef double (*fe_row_f32)(const float *, Py_ssize_t);
-typedef double (*fe_pair_f64)(const double *, const double *, Py_ssize_t);
-typedef double (*fe_pair_f32)(const float *, const float *, Py_ssize_t);
+/* A row kernel: (row(s), length, threads inside the row) -> measure in nats, NaN if invalid. */
+typedef double (*fe_row_f64)(const double *, Py_ssize_t, int);
+typedef double (*fe_row_f32)(const float *, Py_ssize_t, int);
+typedef double (*fe_pair_f64)(const double *, const double *, Py_ssize_t, int);
+typedef double (*fe_pair_f32)(const float *, const float *, Py_ssize_t, int);
 
 /* The kernels of one SIMD level.  pair_*[kind]: 0 cross-entropy, 1 KL, 2 JS divergence. */
 typedef struct {

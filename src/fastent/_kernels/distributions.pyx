@@ -7,8 +7,10 @@ Contract (the Python layer in ``fastent/distributions.py`` guarantees it before 
   with ``*_step == 0`` broadcasts that row against every row of the other argument.
 * OUT ``out``: float64, one value per row, allocated by the caller.  A row that is invalid
   (negative, NaN or infinite element, zero sum) gets NaN: the caller finds the position and raises.
-* ``n_threads``: threads for the ``prange`` over rows (1 = serial, no parallel region).  The GIL is
-  released for the whole loop.  Rows are independent, so results do not depend on ``n_threads``.
+* ``n_threads``: with at least as many rows as threads, a ``prange`` over rows (rows are
+  independent: the results do not depend on ``n_threads``); with fewer rows, the rows run one
+  after another, each split into ``n_threads`` chunks in C (results then differ across thread
+  counts by rounding only).  1 = serial, no parallel region.  The GIL is released throughout.
 
 The per-row work is C (``distributions_impl.h``), compiled per SIMD level; ``set_simd_level``
 switches the table of kernels (chosen once at import by ``fastent._config``).
@@ -17,10 +19,10 @@ import numpy as np
 from cython.parallel cimport prange
 
 cdef extern from "distributions.h" nogil:
-    ctypedef double (*fe_row_f64)(const double *, Py_ssize_t) noexcept
-    ctypedef double (*fe_row_f32)(const float *, Py_ssize_t) noexcept
-    ctypedef double (*fe_pair_f64)(const double *, const double *, Py_ssize_t) noexcept
-    ctypedef double (*fe_pair_f32)(const float *, const float *, Py_ssize_t) noexcept
+    ctypedef double (*fe_row_f64)(const double *, Py_ssize_t, int) noexcept
+    ctypedef double (*fe_row_f32)(const float *, Py_ssize_t, int) noexcept
+    ctypedef double (*fe_pair_f64)(const double *, const double *, Py_ssize_t, int) noexcept
+    ctypedef double (*fe_pair_f32)(const float *, const float *, Py_ssize_t, int) noexcept
     ctypedef struct fe_dist_kernels:
         fe_row_f64 entropy_f64
         fe_row_f32 entropy_f32
@@ -53,28 +55,30 @@ def set_simd_level(int level):
 def entropy_rows(const floating[:, ::1] p, double[::1] out, int n_threads):
     """out[i] = H(p[i] / sum(p[i])) in nats."""
     cdef Py_ssize_t i, n = p.shape[0], m = p.shape[1]
+    cdef int outer = n_threads if n >= n_threads else 1, inner = 1 if n >= n_threads else n_threads
     cdef fe_row_f64 f64 = _kernels.entropy_f64
     cdef fe_row_f32 f32 = _kernels.entropy_f32
     with nogil:
-        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads, schedule="static"):
+        for i in prange(n, use_threads_if=outer > 1, num_threads=outer, schedule="static"):
             if floating is double:
-                out[i] = f64(&p[i, 0], m)
+                out[i] = f64(&p[i, 0], m, inner)
             else:
-                out[i] = f32(&p[i, 0], m)
+                out[i] = f32(&p[i, 0], m, inner)
 
 
 def pair_rows(int kind, const floating[:, ::1] p, const floating[:, ::1] q, Py_ssize_t p_step,
               Py_ssize_t q_step, double[::1] out, int n_threads):
     """out[i] = measure ``kind`` of rows p[i * p_step] and q[i * q_step], normalised, in nats."""
     cdef Py_ssize_t i, n = out.shape[0], m = p.shape[1]
+    cdef int outer = n_threads if n >= n_threads else 1, inner = 1 if n >= n_threads else n_threads
     cdef fe_pair_f64 f64 = _kernels.pair_f64[kind]
     cdef fe_pair_f32 f32 = _kernels.pair_f32[kind]
     with nogil:
-        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads, schedule="static"):
+        for i in prange(n, use_threads_if=outer > 1, num_threads=outer, schedule="static"):
             if floating is double:
-                out[i] = f64(&p[i * p_step, 0], &q[i * q_step, 0], m)
+                out[i] = f64(&p[i * p_step, 0], &q[i * q_step, 0], m, inner)
             else:
-                out[i] = f32(&p[i * p_step, 0], &q[i * q_step, 0], m)
+                out[i] = f32(&p[i * p_step, 0], &q[i * q_step, 0], m, inner)
 
 
 def binary_entropy_map(const floating[::1] p, floating[::1] out):

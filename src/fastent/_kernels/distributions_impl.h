@@ -138,6 +138,42 @@ static FE_TGT void FE_FN(row_sums)(FE_DT(block_fn) block, const FE_T *p, const F
         sums[k] = fe_acc_value(&acc[k]);
 }
 
+#ifdef FE_SCALAR_PASS
+typedef void (*FE_DT(sums_fn))(FE_DT(block_fn), const FE_T *, const FE_T *, Py_ssize_t, double,
+                               double, double *);
+
+/* row_sums over one long row with n_threads threads: the row is cut into block-aligned chunks,
+ * one per thread, each summed by `serial` (the row_sums of the SIMD level in use), and the chunk
+ * results are added in chunk order, so the result is deterministic for a given n_threads.  The
+ * parallel region lives here, in untargeted code, and calls the targeted code by pointer. */
+#define FE_MAX_CHUNKS 64
+static void FE_DT(row_sums_threaded)(FE_DT(sums_fn) serial, FE_DT(block_fn) block, const FE_T *p,
+                                     const FE_T *q, Py_ssize_t n, double c0, double c1,
+                                     int n_threads, double sums[FE_NSUMS])
+{
+    const Py_ssize_t nblocks = (n + FE_BLOCK - 1) / FE_BLOCK;
+    int nt = n_threads < FE_MAX_CHUNKS ? n_threads : FE_MAX_CHUNKS;
+    nt = nt < nblocks ? nt : (int)nblocks;
+    if (nt <= 1) {
+        serial(block, p, q, n, c0, c1, sums);
+        return;
+    }
+    double part[FE_MAX_CHUNKS][FE_NSUMS];
+    FE_OMP_PARALLEL_FOR(nt)
+    for (int t = 0; t < nt; t++) {
+        const Py_ssize_t lo = nblocks * t / nt * FE_BLOCK, hi = nblocks * (t + 1) / nt * FE_BLOCK;
+        serial(block, p + lo, q + lo, (hi < n ? hi : n) - lo, c0, c1, part[t]);
+    }
+    fe_acc acc[FE_NSUMS] = {{0.0, 0.0}};
+    for (int t = 0; t < nt; t++)
+        for (int k = 0; k < FE_NSUMS; k++)
+            fe_acc_add(&acc[k], part[t][k]);
+    for (int k = 0; k < FE_NSUMS; k++)
+        sums[k] = fe_acc_value(&acc[k]);
+}
+#undef FE_MAX_CHUNKS
+#endif
+
 /* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad. */
 static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                         double c0, double c1, double *out)
@@ -154,10 +190,11 @@ static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t
     out[0] = s, out[1] = t, out[2] = bad;
 }
 
-static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n)
+static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_FN(row_sums)(FE_FN(entropy_block), p, p, n, 0.0, 0.0, sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(entropy_block), p, p, n, 0.0, 0.0, n_threads,
+                             sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]))
         return FE_DT(entropy_careful)(p, n);
     return fmax(log(sums[0]) - sums[1] / sums[0], 0.0); /* H >= 0: clip the fused form's rounding */
@@ -180,10 +217,12 @@ static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_s
     out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
 }
 
-static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
+static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
+                                      int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_FN(row_sums)(FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0, sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0, n_threads,
+                             sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(0, p, q, n);
     return fmax(log(sums[1]) - sums[2] / sums[0], 0.0); /* H(p, q) >= H(p) >= 0 */
@@ -211,10 +250,12 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
     out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
 }
 
-static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
+static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
+                                      int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_FN(row_sums)(FE_FN(kl_block), p, q, n, 0.0, 0.0, sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 0.0, 0.0, n_threads,
+                             sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(1, p, q, n);
     return sums[2] / sums[0] + log(sums[1] / sums[0]);
@@ -247,16 +288,19 @@ static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
     out[0] = sp, out[1] = sq, out[2] = bad, out[3] = tp, out[4] = tq;
 }
 
-static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n)
+static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
+                                      int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_FN(row_sums)(FE_FN(js_block), p, q, n, 1.0, 1.0, sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 1.0, n_threads,
+                             sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(2, p, q, n);
     const double ip = 1.0 / sums[0], iq = 1.0 / sums[1];
     double ep = ip - 1.0, eq = iq - 1.0;
     if (!(fabs(ep) <= FE_JS_ONE_PASS && fabs(eq) <= FE_JS_ONE_PASS)) {
-        FE_FN(row_sums)(FE_FN(js_block), p, q, n, ip, iq, sums);
+        FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, ip, iq, n_threads,
+                             sums);
         ep = eq = 0.0;
     }
     return fmax(0.5 * (sums[3] * (1.0 + ep) + sums[4] * (1.0 + eq)), 0.0);
