@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """n_jobs gives the same numbers, and the kernels run concurrently from Python threads."""
 
+import functools
+import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -46,3 +48,19 @@ def test_concurrent_calls_from_python_threads(data):
         results = [fut.result() for fut in futures]
     for i, got in enumerate(results):
         assert_array_equal(got, expected[i % len(FUNCS)])
+
+
+# Python 3.12+ warns when a threaded process forks: that is the situation under test
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_child_processes_after_threaded_use(data, method):
+    """libgomp hangs in a child forked after OpenMP threads ran; fastent runs serially there."""
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"start method {method!r} is not available on this platform")
+    p = data[0]
+    expected = fastent.entropy(p, n_jobs=2)  # the parent has used OpenMP threads
+    work = functools.partial(fastent.entropy, n_jobs=2)
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        results = pool.map_async(work, [p, p]).get(timeout=120)
+    for got in results:
+        assert_array_equal(got, expected)
