@@ -65,7 +65,8 @@ class BuildExt(build_ext):
         else:
             cflags = ["-O3", "-fno-math-errno", "-fno-trapping-math"] if not DEBUG else ["-O0", "-g"]
             cflags += ["-Wno-unused-function"]
-            ldflags = []
+            # strip the shipped .so on Linux (symbols only bloat the wheel); kept in debug builds
+            ldflags = ["-s"] if sys.platform.startswith("linux") and not DEBUG else []
         omp = None
         if os.environ.get("FASTENT_NO_OPENMP", "0") != "1":
             omp = next(

@@ -128,3 +128,13 @@ def test_show_config(capsys):
     assert info["fastent"] == fastent.__version__
     assert info["simd_level"] in _config.LEVELS
     assert isinstance(info["openmp"], bool)
+
+
+def test_import_is_light():
+    """``import fastent`` pulls in no optional or heavy dependency (they are imported lazily)."""
+    code = (
+        "import sys, fastent; heavy = ('pandas', 'scipy', 'sklearn', 'dask', 'torch', 'polars');"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
