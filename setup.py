@@ -10,6 +10,7 @@ All package metadata lives in pyproject.toml.  Environment switches:
 """
 
 import os
+import shlex
 import sys
 import tempfile
 import warnings
@@ -34,12 +35,17 @@ def _flag_sets(compiler_type):
 
 
 def _compiles(compiler, source, cflags, ldflags):
+    """Whether ``source`` compiles and links with these flags (plus CPPFLAGS/LDFLAGS from the
+    environment, which setuptools applies to the real extensions but not to this check; macOS
+    builds point them at Homebrew's libomp)."""
+    env_cpp = shlex.split(os.environ.get("CPPFLAGS", ""))
+    env_ld = shlex.split(os.environ.get("LDFLAGS", ""))
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp, "check.c")
         src.write_text(source)
         try:
-            objs = compiler.compile([str(src)], output_dir=tmp, extra_postargs=cflags)
-            compiler.link_executable(objs, "check", output_dir=tmp, extra_postargs=ldflags)
+            objs = compiler.compile([str(src)], output_dir=tmp, extra_postargs=env_cpp + cflags)
+            compiler.link_executable(objs, "check", output_dir=tmp, extra_postargs=ldflags + env_ld)
         except Exception:
             return False
     return True
@@ -63,8 +69,8 @@ class BuildExt(build_ext):
         if ctype == "msvc":
             cflags, ldflags = ["/O2"] if not DEBUG else ["/Od"], []
         else:
-            cflags = ["-O3", "-fno-math-errno", "-fno-trapping-math"] if not DEBUG else ["-O0", "-g"]
-            cflags += ["-Wno-unused-function"]
+            optimise = ["-O3", "-fno-math-errno", "-fno-trapping-math"]
+            cflags = (optimise if not DEBUG else ["-O0", "-g"]) + ["-Wno-unused-function"]
             # strip the shipped .so on Linux (symbols only bloat the wheel); kept in debug builds
             ldflags = ["-s"] if sys.platform.startswith("linux") and not DEBUG else []
         omp = None
@@ -75,7 +81,7 @@ class BuildExt(build_ext):
             if omp is None:
                 msg = "OpenMP not found: building serial kernels (n_jobs has no effect)."
                 if os.environ.get("CIBUILDWHEEL", "0") == "1":
-                    raise RuntimeError(f"Failed to build fastent with OpenMP in a packaged build. {msg}")
+                    raise RuntimeError(f"packaged build without OpenMP. {msg}")
                 warnings.warn(msg, stacklevel=1)
         if omp is not None:
             cflags += omp[0]
