@@ -7,6 +7,7 @@ All package metadata lives in pyproject.toml.  Environment switches:
 * ``FASTENT_NO_OPENMP=1``: build without OpenMP (serial kernels; ``omp simd`` kept when the
   compiler has ``-fopenmp-simd``).
 * ``CIBUILDWHEEL=1``: a missing OpenMP is an error, not a warning (wheels must be parallel).
+* ``FASTENT_KEEP_SYMBOLS=1``: do not strip the extension modules (tools/check_isa.py).
 """
 
 import os
@@ -72,7 +73,9 @@ class BuildExt(build_ext):
             optimise = ["-O3", "-fno-math-errno", "-fno-trapping-math"]
             cflags = (optimise if not DEBUG else ["-O0", "-g"]) + ["-Wno-unused-function"]
             # strip the shipped .so on Linux (symbols only bloat the wheel); kept in debug builds
-            ldflags = ["-s"] if sys.platform.startswith("linux") and not DEBUG else []
+            # and for tools/check_isa.py (FASTENT_KEEP_SYMBOLS=1)
+            keep = DEBUG or os.environ.get("FASTENT_KEEP_SYMBOLS", "0") == "1"
+            ldflags = ["-s"] if sys.platform.startswith("linux") and not keep else []
         omp = None
         if os.environ.get("FASTENT_NO_OPENMP", "0") != "1":
             omp = next(
