@@ -36,10 +36,13 @@
 #endif
 
 /* ---- OpenMP threads inside a kernel (serial without OpenMP) ------------------------------ */
-#ifdef _OPENMP
-#define FE_OMP_PARALLEL_FOR(n_threads) _Pragma("omp parallel for num_threads(n_threads) schedule(static)")
+#if defined(_OPENMP) && defined(_MSC_VER) /* MSVC: __pragma, OpenMP 2.0 (signed int loop) */
+#define FE_OMP_PARALLEL_FOR(n) __pragma(omp parallel for num_threads(n) schedule(static))
+#elif defined(_OPENMP)
+#define FE_OMP_PRAGMA_(x) _Pragma(#x)
+#define FE_OMP_PARALLEL_FOR(n) FE_OMP_PRAGMA_(omp parallel for num_threads(n) schedule(static))
 #else
-#define FE_OMP_PARALLEL_FOR(n_threads)
+#define FE_OMP_PARALLEL_FOR(n)
 #endif
 
 /* ---- SIMD levels and runtime ISA dispatch ----------------------------------------------- */
