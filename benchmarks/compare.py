@@ -98,6 +98,7 @@ class Target:
     column: Literal["ratio", "read"]
     bound: float
     at_least: bool = True
+    why_missed: str = ""  # the measured reason, printed when the target is not met
 
 
 @dataclass(frozen=True)
@@ -214,11 +215,31 @@ def _numpy_js(p: Array, q: Array) -> Any:
     ).sum(1) / 2
 
 
+# Measured on the 2-core Intel Xeon (Sapphire Rapids class) VM these results come from.
+WHY_LOG_BOUND = (
+    "the polynomial log costs ~0.95 ns/element in cache here (about 2 vector FP operations per "
+    "cycle on zmm; BENCHMARKS.md measured 0.46 ns on Zen 5), and this VM does not overlap the "
+    "memory stream with the computation (time ~ compute + read)."
+)
+WHY_JS = (
+    "two logs and one division per element cost ~3 ns/element in cache on this CPU (measured "
+    "in a C loop); 30× needs <= 2.2 ns/element including the read of P and Q "
+    "(1.7 ns/element on its own). The 2-thread row reaches ~32×."
+)
+
+
 def _versus_numpy(bound: float, expression: str) -> tuple[Target, Target]:
     """The "at least bound times NumPy" target, against the reference and the lean expression."""
     return (
         Target(f"≥ {bound}× NumPy reference at 1 thread", REFERENCE, "ratio", bound),
-        Target(f"≥ {bound}× NumPy expression at 1 thread", expression, "ratio", bound),
+        Target(
+            f"≥ {bound}× NumPy expression at 1 thread",
+            expression,
+            "ratio",
+            bound,
+            True,
+            WHY_LOG_BOUND,
+        ),
     )
 
 
@@ -270,7 +291,7 @@ def build_workloads(shape: workloads.Shape) -> list[Workload]:
             tuple(peers["W1"]),
             (
                 *_versus_numpy(8, NUMPY_W1),
-                Target("≤ 2× read at 1 thread", PRIMARY, "read", 2, at_least=False),
+                Target("≤ 2× read at 1 thread", PRIMARY, "read", 2, False, WHY_LOG_BOUND),
             ),
         ),
         Workload(
@@ -289,7 +310,9 @@ def build_workloads(shape: workloads.Shape) -> list[Workload]:
             tuple(peers["W2b"]),
             (
                 *_versus_numpy(5, NUMPY_W2B),
-                Target("≥ 30× `jensenshannon` at 1 thread", JENSENSHANNON, "ratio", 30),
+                Target(
+                    "≥ 30× `jensenshannon` at 1 thread", JENSENSHANNON, "ratio", 30, True, WHY_JS
+                ),
             ),
             extra_fastent=(
                 _fastent_impl(JS_DISTANCE, fastent.js_distance, (p, q), expected="sqrt"),
@@ -369,6 +392,8 @@ def _target_lines(workload: Workload, rows: Sequence[Row]) -> list[str]:
         value = row.ratio if target.column == "ratio" else row.read
         met = value >= target.bound if target.at_least else value <= target.bound
         lines.append(f"- {target.text}: **{'met' if met else 'NOT met'}** ({value:.2f}×)")
+        if not met and target.why_missed:
+            lines.append(f"  - Why: {target.why_missed}")
     return lines
 
 
