@@ -119,7 +119,7 @@ directives = {
 
 setup(
     ext_modules=cythonize(
-        [_extension("runtime"), _extension("distributions")],
+        [_extension(name) for name in ("runtime", "distributions", "logits")],
         compiler_directives=directives,
     ),
     cmdclass={"build_ext": BuildExt},

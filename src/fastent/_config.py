@@ -15,11 +15,11 @@ import sys
 import warnings
 from typing import Any
 
-from ._kernels import distributions, runtime
+from ._kernels import distributions, logits, runtime
 from ._version import __version__
 
 LEVELS = ("baseline", "avx2", "avx512")
-_DISPATCHED = (runtime, distributions)  # every kernel module with a set_simd_level
+_DISPATCHED = (runtime, distributions, logits)  # every kernel module with a set_simd_level
 _level = 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -156,3 +157,67 @@ def check_unit_interval(x: np.ndarray, name: str) -> None:
             f"{index_str(name, where)} is not a probability ({float(x[where])!r}); "
             f"expected 0 <= {name} <= 1"
         )
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Inputs laid out as C-contiguous rows along the reduction axis, for the row kernels."""
+
+    rows: list[
+        tuple[np.ndarray, int]
+    ]  # per input: (rows of length m, row step: 1, or 0 = broadcast)
+    shape: tuple[int, ...]  # the broadcast shape of the inputs
+    axis: int | None  # the normalised axis; None: all elements form one row
+    m: int  # the row length
+    out_shape: tuple[int, ...]  # the shape of a reduction's result (keepdims applied)
+
+    @property
+    def n_rows(self) -> int:
+        return int(np.prod(self.out_shape))
+
+    def unrows(self, out: np.ndarray) -> np.ndarray:
+        """Rows of a transform's output (n_rows, m) back in the inputs' shape and axis order."""
+        if self.axis is None:
+            return out.reshape(self.shape)
+        moved = self.shape[: self.axis] + self.shape[self.axis + 1 :] + (self.m,)
+        return np.moveaxis(out.reshape(moved), -1, self.axis)
+
+
+def _one_row_step(a: np.ndarray, shape: tuple[int, ...], axis: int) -> tuple[np.ndarray, int]:
+    """``a`` (broadcastable to ``shape``) as C-contiguous rows along ``axis``, and the row step.
+
+    A single row broadcast against a batch is passed once with step 0 instead of being repeated;
+    otherwise at most one copy is made, and none when the layout already fits.
+    """
+    a = a.reshape((1,) * (len(shape) - a.ndim) + a.shape)
+    m = shape[axis]
+    if a.size == m and a.shape[axis] == m:
+        return np.ascontiguousarray(np.moveaxis(a, axis, -1)).reshape(1, m), 0
+    rows = np.moveaxis(np.broadcast_to(a, shape), axis, -1)
+    return np.ascontiguousarray(rows).reshape(-1, m), 1
+
+
+def as_rows(named: list[tuple[str, np.ndarray]], axis: int | None, keepdims: bool) -> Rows:
+    """Broadcast the named arrays and lay them out as rows along ``axis`` (None: one row of all
+    elements).  Raises ``ValueError`` for shapes that do not broadcast, a scalar, a bad axis."""
+    arrays = [a for _, a in named]
+    dtype = np.result_type(*arrays)
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        shapes = " and ".join(f"{n} with shape {a.shape}" for n, a in named)
+        raise ValueError(f"{shapes} cannot be broadcast together") from None
+    if not shape:
+        raise ValueError(f"{named[0][0]} must be at least 1-D, got a scalar")
+    ax = normalize_axis(axis, len(shape))
+    if ax is None:
+        out_shape = (1,) * len(shape) if keepdims else ()
+        flat = (int(np.prod(shape)),)
+        rows = [
+            _one_row_step(np.broadcast_to(a, shape).ravel().astype(dtype, copy=False), flat, 0)
+            for a in arrays
+        ]
+        return Rows(rows, shape, None, flat[0], out_shape)
+    out_shape = shape[:ax] + ((1,) if keepdims else ()) + shape[ax + 1 :]
+    rows = [_one_row_step(np.asarray(a, dtype=dtype), shape, ax) for a in arrays]
+    return Rows(rows, shape, ax, shape[ax], out_shape)

@@ -28,20 +28,6 @@ __all__ = [
 Result = np.float64 | npt.NDArray[np.float64]
 
 
-def _rows(a: np.ndarray, shape: tuple[int, ...], axis: int) -> tuple[np.ndarray, int]:
-    """``a`` (broadcastable to ``shape``) as C-contiguous rows along ``axis``, and the row step.
-
-    A single distribution broadcast against a batch is passed once with step 0 instead of being
-    repeated; otherwise at most one copy is made, and none when the layout already fits.
-    """
-    a = a.reshape((1,) * (len(shape) - a.ndim) + a.shape)
-    m = shape[axis]
-    if a.size == m and a.shape[axis] == m:
-        return np.ascontiguousarray(np.moveaxis(a, axis, -1)).reshape(1, m), 0
-    rows = np.moveaxis(np.broadcast_to(a, shape), axis, -1)
-    return np.ascontiguousarray(rows).reshape(-1, m), 1
-
-
 def _reduce(
     kind: int | None,
     p: npt.ArrayLike,
@@ -57,44 +43,26 @@ def _reduce(
     named = [("p", v.as_float_array(p, "p"))]
     if q is not None:
         named.append(("q", v.as_float_array(q, "q")))
-    arrays = [a for _, a in named]
-    dtype = np.result_type(*arrays)
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    except ValueError:
-        shapes = " and ".join(f"{n} with shape {a.shape}" for n, a in named)
-        raise ValueError(f"{shapes} cannot be broadcast together") from None
-    if not shape:
-        raise ValueError(f"{named[0][0]} must be at least 1-D, got a scalar")
-    ndim = len(shape)
-    check_axis = v.normalize_axis(axis, ndim)
-    if check_axis is None:
-        out_shape = (1,) * ndim if keepdims else ()
-        arrays = [np.broadcast_to(a, shape).ravel() for a in arrays]
-        shape, ax = (int(np.prod(shape)),), 0
-    else:
-        out_shape = shape[:check_axis] + ((1,) if keepdims else ()) + shape[check_axis + 1 :]
-        ax = check_axis
-    m = shape[ax]
-    rows = [_rows(np.asarray(a, dtype=dtype), shape, ax) for a in arrays]
-    out = np.empty(int(np.prod(out_shape)))
-    if m > 0:
-        threads = v.effective_n_threads(n_jobs, out.size * m)
+    layout = v.as_rows(named, axis, keepdims)
+    out = np.empty(layout.n_rows)
+    if layout.m > 0:
+        threads = v.effective_n_threads(n_jobs, out.size * layout.m)
         if kind is None:
-            _k.entropy_rows(rows[0][0], out, threads)
+            _k.entropy_rows(layout.rows[0][0], out, threads)
         else:
-            (pr, ps), (qr, qs) = rows
+            (pr, ps), (qr, qs) = layout.rows
             _k.pair_rows(kind, pr, qr, ps, qs, out, threads)
-    if m == 0 or np.isnan(out).any():  # invalid rows: find and report the first bad position
+    if layout.m == 0 or np.isnan(out).any():  # invalid rows: report the first bad position
+        ndim = len(layout.shape)
         for name, a in named:  # positions are reported in each argument's own shape
-            own_axis = None if check_axis is None else check_axis - (ndim - a.ndim)
+            own_axis = None if layout.axis is None else layout.axis - (ndim - a.ndim)
             if own_axis is not None and own_axis < 0:  # a is broadcast along the axis
-                a, own_axis = a.reshape((1,) * (ndim - a.ndim) + a.shape), check_axis
+                a, own_axis = a.reshape((1,) * (ndim - a.ndim) + a.shape), layout.axis
             v.check_probabilities(a, name, own_axis)
         raise AssertionError("a kernel reported an invalid row that the checks did not find")
     if scale != 1.0:
         out /= scale
-    return out.reshape(out_shape)
+    return out.reshape(layout.out_shape)
 
 
 def _scalar_or_array(out: np.ndarray) -> Result:

@@ -3,7 +3,8 @@
  * _math.h -- the inline math and SIMD machinery shared by every fastent kernel.
  *
  * Contents
- *   FE_SIMD_SUM(...)      `omp simd` reductions (empty without OpenMP >= 4.0 / -fopenmp-simd)
+ *   FE_SIMD_SUM(...)      `omp simd` sum reductions; FE_SIMD(clauses) any `omp simd` (both empty
+ *                         without OpenMP >= 4.0 / -fopenmp-simd)
  *   fe_log(x)             branch-free log for positive normal finite doubles (fdlibm/musl), <= 1 ulp
  *   fe_exp(x)             branch-free exp, Cody-Waite reduction + degree-13 polynomial, <= 1 ulp
  *   fe_acc                Neumaier-compensated accumulator for block partial sums
@@ -31,8 +32,10 @@
 #if (defined(_OPENMP) && _OPENMP >= 201307) || defined(FE_OMP_SIMD)
 #define FE_PRAGMA(x) _Pragma(#x)
 #define FE_SIMD_SUM(...) FE_PRAGMA(omp simd reduction(+ : __VA_ARGS__))
+#define FE_SIMD(...) FE_PRAGMA(omp simd __VA_ARGS__)
 #else
 #define FE_SIMD_SUM(...)
+#define FE_SIMD(...)
 #endif
 
 /* ---- OpenMP threads inside a kernel (serial without OpenMP) ------------------------------ */
@@ -117,6 +120,15 @@ static inline double fe_log(double x)
     double t2 = z2 * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
     double r = t2 + t1;
     return s * (hfsq + r) + k * ln2_lo - hfsq + f + k * ln2_hi;
+}
+
+/* ---- log1p for y in [0, 1] ------------------------------------------------------------------
+ * log(u) corrected for the rounding of u = 1 + y (Goldberg): log1p(y) = log(u) - ((u - 1) - y) / u,
+ * accurate to ~1 ulp also for tiny y. */
+static inline double fe_log1p_unit(double y)
+{
+    const double u = 1.0 + y;
+    return fe_log(u) - ((u - 1.0) - y) / u;
 }
 
 /* ---- exp ----------------------------------------------------------------------------------

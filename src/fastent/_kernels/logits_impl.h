@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * logits_impl.h -- kernels of fastent.logits, a template instantiated by _instantiate.h once per
+ * (dtype FE_T, SIMD level).  No include guard on purpose.
+ *
+ * Row kernels take one contiguous row of n logits; element-wise maps take a flat array.  The
+ * arithmetic is double for both dtypes; outputs are rounded to FE_T once.  Finite rows take the
+ * branch-free SIMD path; a row with an inf or NaN (and sigmoid elements with |x| > 708, where exp
+ * leaves the range fe_exp covers) is recomputed with libm by the scalar code, which follows
+ * SciPy's formulas so that NaN propagates and +-inf give exactly SciPy's answers.
+ *
+ *   logsumexp:   m + log1p(sum_{x != m} exp(x - m) + (#{x == m} - 1)), m = max x: the max term is
+ *                never added to 1, so a tiny remainder keeps its digits (log1p)
+ *   softmax:     exp(x - logsumexp(x));  log_softmax: x - logsumexp(x)
+ *   sigmoid:     1 / (1 + e) for x >= 0, e / (1 + e) for x < 0, e = exp(-|x|)
+ *   log_sigmoid: min(x, 0) - log1p(exp(-|x|))
+ */
+#define FE_EXP_RANGE 708.0 /* |x| up to this: fe_exp(-|x|) is a normal number, no clamping */
+
+#ifdef FE_SCALAR_PASS
+/* ---- scalar paths (libm), once per dtype ---------------------------------------------------- */
+
+/* SciPy's logsumexp: NaN if any NaN, +inf if any +inf, -inf for an empty or all -inf row. */
+static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
+{
+    double mx = -INFINITY;
+    int nan = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double v = (double)x[i];
+        nan |= v != v;
+        mx = v > mx ? v : mx;
+    }
+    if (nan)
+        return NAN;
+    if (mx == INFINITY || mx == -INFINITY)
+        return mx;
+    fe_acc rest = {0.0, 0.0};
+    double ties = -1.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double t = (double)x[i] - mx;
+        if (t == 0.0)
+            ties += 1.0;
+        else
+            fe_acc_add(&rest, exp(t));
+    }
+    return mx + log1p(fe_acc_value(&rest) + ties);
+}
+
+/* SciPy's softmax (log = 0) and log_softmax (log = 1) of a row with an inf or NaN. */
+static void FE_DT(softmax_careful)(const FE_T *x, FE_T *out, Py_ssize_t n, int log_out)
+{
+    double mx = -INFINITY;
+    int nan = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double v = (double)x[i];
+        nan |= v != v;
+        mx = v > mx ? v : mx;
+    }
+    if (nan)
+        mx = NAN; /* np.amax propagates NaN */
+    if (log_out && !isfinite(mx))
+        mx = 0.0; /* log_softmax shifts by 0 when the max is not finite */
+    double s = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        s += exp((double)x[i] - mx);
+    const double log_s = log(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double t = (double)x[i] - mx;
+        out[i] = (FE_T)(log_out ? t - log_s : exp(t) / s);
+    }
+}
+
+static double FE_DT(sigmoid_scalar)(double v, int log_out)
+{
+    const double e = exp(-fabs(v));
+    if (log_out)
+        return (v < 0.0 ? v : 0.0) - log1p(e);
+    return v >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+#endif /* FE_SCALAR_PASS */
+
+/* ---- SIMD kernels, once per dtype and level ------------------------------------------------ */
+
+static FE_TGT double FE_FN(logsumexp_row)(const FE_T *x, Py_ssize_t n)
+{
+    double mx = -INFINITY, bad = 0.0;
+    FE_SIMD(reduction(max : mx) reduction(+ : bad))
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double v = (double)x[i];
+        mx = v > mx ? v : mx;
+        bad += (v - v == 0.0) ? 0.0 : 1.0; /* v - v is NaN for +-inf and NaN */
+    }
+    if (bad != 0.0 || n == 0)
+        return FE_DT(logsumexp_careful)(x, n);
+    fe_acc rest = {0.0, 0.0};
+    double ties = -1.0;
+    for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
+        const Py_ssize_t e = n - b < FE_BLOCK ? n : b + FE_BLOCK;
+        double s = 0.0, c = 0.0;
+        FE_SIMD_SUM(s, c)
+        for (Py_ssize_t i = b; i < e; i++) {
+            const double t = (double)x[i] - mx; /* <= 0 */
+            c += t == 0.0 ? 1.0 : 0.0;
+            /* terms below exp(-708) are dropped: < 3e-308 next to the max's 1 */
+            s += (t < 0.0 && t >= -FE_EXP_RANGE) ? fe_exp(t) : 0.0;
+        }
+        fe_acc_add(&rest, s);
+        ties += c;
+    }
+    return mx + log1p(fe_acc_value(&rest) + ties);
+}
+
+/* out = softmax (log_out = 0) or log_softmax (log_out = 1) of the row. */
+static FE_TGT void FE_FN(softmax_row)(const FE_T *x, FE_T *out, Py_ssize_t n, int log_out)
+{
+    const double lse = FE_FN(logsumexp_row)(x, n);
+    if (!isfinite(lse)) { /* the row has an inf or NaN */
+        FE_DT(softmax_careful)(x, out, n, log_out);
+        return;
+    }
+    if (log_out) {
+        FE_SIMD()
+        for (Py_ssize_t i = 0; i < n; i++)
+            out[i] = (FE_T)((double)x[i] - lse);
+    } else {
+        double tiny = 0.0;
+        FE_SIMD_SUM(tiny)
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const double t = (double)x[i] - lse;
+            const int ok = t >= -FE_EXP_RANGE;
+            out[i] = (FE_T)fe_exp(ok ? t : 0.0);
+            tiny += ok ? 0.0 : 1.0;
+        }
+        if (tiny != 0.0) /* probabilities below exp(-708): libm gives the subnormal (or 0) */
+            for (Py_ssize_t i = 0; i < n; i++)
+                if (!((double)x[i] - lse >= -FE_EXP_RANGE))
+                    out[i] = (FE_T)exp((double)x[i] - lse);
+    }
+}
+
+/* out = sigmoid (log_out = 0) or log_sigmoid (log_out = 1) of x, element-wise. */
+static FE_TGT void FE_FN(sigmoid_map)(const FE_T *x, FE_T *out, Py_ssize_t n, int log_out)
+{
+    double special = 0.0;
+    if (log_out) {
+        FE_SIMD_SUM(special)
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const double v = (double)x[i], a = fabs(v);
+            const int ok = a <= FE_EXP_RANGE; /* false for inf and NaN too */
+            const double e = fe_exp(ok ? -a : 0.0);
+            out[i] = (FE_T)((v < 0.0 ? v : 0.0) - fe_log1p_unit(e));
+            special += ok ? 0.0 : 1.0;
+        }
+    } else {
+        FE_SIMD_SUM(special)
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const double v = (double)x[i], a = fabs(v);
+            const int ok = a <= FE_EXP_RANGE;
+            const double e = fe_exp(ok ? -a : 0.0), r = 1.0 / (1.0 + e);
+            out[i] = (FE_T)(v >= 0.0 ? r : e * r);
+            special += ok ? 0.0 : 1.0;
+        }
+    }
+    if (special != 0.0)
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (!(fabs((double)x[i]) <= FE_EXP_RANGE))
+                out[i] = (FE_T)FE_DT(sigmoid_scalar)((double)x[i], log_out);
+}
+
+#undef FE_EXP_RANGE
