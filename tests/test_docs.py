@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 import fastent
-from fastent import _config, distributions, reference
+from fastent import _config, distributions, logits, reference
 
 
 @pytest.mark.parametrize(
-    "module", [fastent, distributions, reference, _config], ids=lambda m: m.__name__
+    "module", [fastent, distributions, logits, reference, _config], ids=lambda m: m.__name__
 )
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

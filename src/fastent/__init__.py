@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """fastent: fast, exact information theory for NumPy.
 
-Entropy, cross-entropy, KL and Jensen-Shannon divergence of probability arrays, computed by
-SIMD-dispatched, multi-threaded Cython/C kernels.  ``fastent.reference`` holds the plain NumPy
+Entropy, cross-entropy, KL and Jensen-Shannon divergence of probability arrays, and logsumexp,
+softmax, log_softmax, sigmoid and log_sigmoid of logits, computed by SIMD-dispatched,
+multi-threaded Cython/C kernels.  ``fastent.reference`` holds the plain NumPy
 definitions the kernels are tested and benchmarked against.
 """
 
@@ -26,6 +27,7 @@ from .distributions import (
     kl_divergence,
     self_information,
 )
+from .logits import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax
 
 __all__ = [
     "__version__",
@@ -35,6 +37,11 @@ __all__ = [
     "js_distance",
     "js_divergence",
     "kl_divergence",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
     "self_information",
     "show_config",
+    "sigmoid",
+    "softmax",
 ]

@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -27,7 +29,12 @@ __all__ = [
     "js_distance",
     "js_divergence",
     "kl_divergence",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
     "self_information",
+    "sigmoid",
+    "softmax",
 ]
 
 
@@ -170,3 +177,85 @@ def self_information(p: npt.ArrayLike, *, base: float | None = None) -> np.float
     with np.errstate(divide="ignore"):
         s = 0.0 - np.log(x.astype(np.float64))
     return _finish(s, base).astype(x.dtype)[()]
+
+
+# ---- logits (SciPy's semantics: NaN propagates, +-inf as scipy.special) ----------------------
+
+
+def _logits(x: npt.ArrayLike, axis: int | None) -> tuple[np.ndarray, np.dtype[Any], int | None]:
+    """(x in float64, x's float dtype, normalised axis); a scalar with axis None is one logit."""
+    a = v.as_float_array(x, "x")
+    if a.ndim == 0 and axis is None:
+        a = a.reshape(1)
+    if a.ndim == 0:
+        raise ValueError("x must be at least 1-D, got a scalar")
+    return a.astype(np.float64), a.dtype, v.normalize_axis(axis, a.ndim)
+
+
+def logsumexp(
+    x: npt.ArrayLike, *, axis: int | None = -1, keepdims: bool = False, n_jobs: int | None = None
+) -> np.floating | np.ndarray:
+    """m + log1p(sum of exp(x - m) over the non-maxima + ties - 1), m = max(x)."""
+    v.effective_n_threads(n_jobs)
+    a, dtype, ax = _logits(x, axis)
+    m = np.max(a, axis=ax, keepdims=True, initial=-np.inf)
+    finite = np.isfinite(m)
+    shift = np.where(finite, m, 0.0)
+    with np.errstate(invalid="ignore"):
+        t = a - shift
+    is_max = t == 0
+    rest = np.where(is_max, 0.0, np.exp(t)).sum(axis=ax, keepdims=True)
+    ties = is_max.sum(axis=ax, keepdims=True) - 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(finite, shift + np.log1p(rest + ties), m)  # NaN, +inf, -inf: m itself
+    if not keepdims:
+        out = out.reshape(()) if ax is None else np.squeeze(out, axis=ax)
+    return _as_result(out, dtype)
+
+
+def _as_result(out: np.ndarray, dtype: np.dtype[Any]) -> np.floating | np.ndarray:
+    """``out`` in the input's float dtype; a NumPy scalar for a 0-d result."""
+    result = out.astype(dtype)
+    return result[()] if result.ndim == 0 else result
+
+
+def softmax(
+    x: npt.ArrayLike, *, axis: int | None = -1, n_jobs: int | None = None
+) -> np.floating | np.ndarray:
+    """exp(x - max) / sum(exp(x - max)) (SciPy's formula)."""
+    v.effective_n_threads(n_jobs)
+    a, dtype, ax = _logits(x, axis)
+    with np.errstate(invalid="ignore"):
+        e = np.exp(a - np.max(a, axis=ax, keepdims=True))
+        out = e / e.sum(axis=ax, keepdims=True)
+    return _as_result(out.reshape(np.shape(x)), dtype)
+
+
+def log_softmax(
+    x: npt.ArrayLike, *, axis: int | None = -1, n_jobs: int | None = None
+) -> np.floating | np.ndarray:
+    """(x - s) - log(sum(exp(x - s))), s = max(x) where finite, else 0 (SciPy's formula)."""
+    v.effective_n_threads(n_jobs)
+    a, dtype, ax = _logits(x, axis)
+    m = np.max(a, axis=ax, keepdims=True)
+    shift = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = a - shift
+        out = t - np.log(np.exp(t).sum(axis=ax, keepdims=True))
+    return _as_result(out.reshape(np.shape(x)), dtype)
+
+
+def sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> np.floating | np.ndarray:
+    """1 / (1 + e) for x >= 0, e / (1 + e) for x < 0, e = exp(-|x|)."""
+    v.effective_n_threads(n_jobs)
+    a = v.as_float_array(x, "x")
+    e = np.exp(-np.abs(a.astype(np.float64)))
+    return _as_result(np.where(a >= 0, 1 / (1 + e), e / (1 + e)), a.dtype)
+
+
+def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> np.floating | np.ndarray:
+    """min(x, 0) - log1p(exp(-|x|))."""
+    v.effective_n_threads(n_jobs)
+    a = v.as_float_array(x, "x")
+    x64 = a.astype(np.float64)
+    return _as_result(np.minimum(x64, 0.0) - np.log1p(np.exp(-np.abs(x64))), a.dtype)

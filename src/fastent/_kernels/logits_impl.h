@@ -11,7 +11,7 @@
  *
  *   logsumexp:   m + log1p(sum_{x != m} exp(x - m) + (#{x == m} - 1)), m = max x: the max term is
  *                never added to 1, so a tiny remainder keeps its digits (log1p)
- *   softmax:     exp(x - logsumexp(x));  log_softmax: x - logsumexp(x)
+ *   softmax:     exp((x - m) - L);  log_softmax: (x - m) - L, with logsumexp = m + L
  *   sigmoid:     1 / (1 + e) for x >= 0, e / (1 + e) for x < 0, e = exp(-|x|)
  *   log_sigmoid: min(x, 0) - log1p(exp(-|x|))
  */
@@ -81,7 +81,9 @@ static double FE_DT(sigmoid_scalar)(double v, int log_out)
 
 /* ---- SIMD kernels, once per dtype and level ------------------------------------------------ */
 
-static FE_TGT double FE_FN(logsumexp_row)(const FE_T *x, Py_ssize_t n)
+/* Splits logsumexp(x) = m + L, m = max x, L = log1p(sum_{x < m} exp(x - m) + ties - 1).  Returns 0
+ * (and leaves m, L alone) for an empty row or one with an inf or NaN. */
+static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m, double *L)
 {
     double mx = -INFINITY, bad = 0.0;
     FE_SIMD(reduction(max : mx) reduction(+ : bad))
@@ -91,7 +93,7 @@ static FE_TGT double FE_FN(logsumexp_row)(const FE_T *x, Py_ssize_t n)
         bad += (v - v == 0.0) ? 0.0 : 1.0; /* v - v is NaN for +-inf and NaN */
     }
     if (bad != 0.0 || n == 0)
-        return FE_DT(logsumexp_careful)(x, n);
+        return 0;
     fe_acc rest = {0.0, 0.0};
     double ties = -1.0;
     for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
@@ -107,34 +109,43 @@ static FE_TGT double FE_FN(logsumexp_row)(const FE_T *x, Py_ssize_t n)
         fe_acc_add(&rest, s);
         ties += c;
     }
-    return mx + log1p(fe_acc_value(&rest) + ties);
+    *m = mx;
+    *L = log1p(fe_acc_value(&rest) + ties);
+    return 1;
 }
 
-/* out = softmax (log_out = 0) or log_softmax (log_out = 1) of the row. */
+static FE_TGT double FE_FN(logsumexp_row)(const FE_T *x, Py_ssize_t n)
+{
+    double m, L;
+    return FE_FN(logsumexp_parts)(x, n, &m, &L) ? m + L : FE_DT(logsumexp_careful)(x, n);
+}
+
+/* out = softmax (log_out = 0) or log_softmax (log_out = 1) of the row, from (x - m) - L: for the
+ * maximum that is exactly -L, so small log-probabilities near 0 keep their digits. */
 static FE_TGT void FE_FN(softmax_row)(const FE_T *x, FE_T *out, Py_ssize_t n, int log_out)
 {
-    const double lse = FE_FN(logsumexp_row)(x, n);
-    if (!isfinite(lse)) { /* the row has an inf or NaN */
+    double m, L;
+    if (!FE_FN(logsumexp_parts)(x, n, &m, &L)) { /* the row has an inf or NaN */
         FE_DT(softmax_careful)(x, out, n, log_out);
         return;
     }
     if (log_out) {
         FE_SIMD()
         for (Py_ssize_t i = 0; i < n; i++)
-            out[i] = (FE_T)((double)x[i] - lse);
+            out[i] = (FE_T)(((double)x[i] - m) - L);
     } else {
         double tiny = 0.0;
         FE_SIMD_SUM(tiny)
         for (Py_ssize_t i = 0; i < n; i++) {
-            const double t = (double)x[i] - lse;
+            const double t = ((double)x[i] - m) - L;
             const int ok = t >= -FE_EXP_RANGE;
             out[i] = (FE_T)fe_exp(ok ? t : 0.0);
             tiny += ok ? 0.0 : 1.0;
         }
         if (tiny != 0.0) /* probabilities below exp(-708): libm gives the subnormal (or 0) */
             for (Py_ssize_t i = 0; i < n; i++)
-                if (!((double)x[i] - lse >= -FE_EXP_RANGE))
-                    out[i] = (FE_T)exp((double)x[i] - lse);
+                if (!(((double)x[i] - m) - L >= -FE_EXP_RANGE))
+                    out[i] = (FE_T)exp(((double)x[i] - m) - L);
     }
 }
 
