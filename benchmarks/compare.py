@@ -110,13 +110,15 @@ class Workload:
     peers: tuple[Impl, ...]
     targets: tuple[Target, ...]
     extra_fastent: tuple[Impl, ...] = ()
+    data: str = "float64 distributions, Gamma(0.5) normalised; P has ~10% exact zeros, Q none"
+    rtol: float = FASTENT_RTOL  # fastent must agree with the reference this closely
 
     def reference(self) -> Any:
         return getattr(reference, self.func.__name__)(*self.inputs)
 
     def impls(self) -> tuple[Impl, ...]:
         return (
-            *_fastent_impls(self.func, self.inputs),
+            *_fastent_impls(self.func, self.inputs, self.rtol),
             *self.extra_fastent,
             Impl(REFERENCE, self.reference),
             Impl(READ, functools.partial(_read, self.inputs), expected=None),
@@ -153,24 +155,27 @@ def _fastent_impl(
     level: str = DEFAULT_SIMD,
     threads: int = 1,
     expected: Literal["value", "sqrt"] = "value",
+    rtol: float = FASTENT_RTOL,
 ) -> Impl:
     return Impl(
         label,
         functools.partial(func, *inputs, n_jobs=threads),
         functools.partial(_config.set_simd_level, level),
         expected,
-        assert_rtol=FASTENT_RTOL,
+        assert_rtol=rtol,
     )
 
 
-def _fastent_impls(func: Callable[..., Any], inputs: tuple[Array, ...]) -> list[Impl]:
+def _fastent_impls(
+    func: Callable[..., Any], inputs: tuple[Array, ...], rtol: float = FASTENT_RTOL
+) -> list[Impl]:
     """``func`` at 1 thread at each SIMD level (default first), then at all threads."""
     levels = sorted(_config.supported_simd_levels(), key=lambda level: level != DEFAULT_SIMD)
     runs = [(level, 1) for level in levels]
     if ALL_THREADS > 1:
         runs.append((DEFAULT_SIMD, ALL_THREADS))
     return [
-        _fastent_impl(fastent_label(level, threads), func, inputs, level, threads)
+        _fastent_impl(fastent_label(level, threads), func, inputs, level, threads, rtol=rtol)
         for level, threads in runs
     ]
 
@@ -225,6 +230,13 @@ WHY_JS = (
     "two logs and one division per element cost ~3 ns/element in cache on this CPU (measured "
     "in a C loop); 30× needs <= 2.2 ns/element including the read of P and Q "
     "(1.7 ns/element on its own). The 2-thread row reaches ~32×."
+)
+
+
+WHY_EXP = (
+    "the polynomial exp costs ~1.5 ns/element (float64) and ~0.8 ns (float32) here, and "
+    "log_softmax writes its output (read + write + read-for-ownership of the output on this "
+    "memory-bound VM); see the × read column."
 )
 
 
@@ -321,6 +333,75 @@ def build_workloads(shape: workloads.Shape) -> list[Workload]:
     ]
 
 
+def _numpy_logsumexp(x: Array) -> Any:
+    m = x.max(1, keepdims=True)
+    return (m + np.log(np.exp(x - m).sum(1, keepdims=True)))[:, 0]
+
+
+def _numpy_log_softmax(x: Array) -> Any:
+    t = x - x.max(1, keepdims=True)
+    return t - np.log(np.exp(t).sum(1, keepdims=True))
+
+
+NUMPY_LSE = "NumPy expression `m + log(exp(X - m).sum(1))`"
+NUMPY_LOG_SOFTMAX = "NumPy expression `t - log(exp(t).sum(1))`, `t = X - max`"
+TORCH_LSE = "torch `logsumexp(X, 1)`, 1 thread"
+TORCH_LOG_SOFTMAX = "torch `log_softmax(X, 1)`, 1 thread"
+
+
+def build_logit_workloads(shape: workloads.Shape) -> list[Workload]:
+    """W3a (logsumexp rows) and W3b (log_softmax rows), float32 and float64."""
+    out = []
+    for dtype in ("float32", "float64"):
+        x = workloads.logits(shape, dtype)
+        lse: list[Impl] = [Impl(NUMPY_LSE, functools.partial(_numpy_logsumexp, x))]
+        lsm: list[Impl] = [Impl(NUMPY_LOG_SOFTMAX, functools.partial(_numpy_log_softmax, x))]
+        if scipy is not None:
+            lse.append(
+                Impl(
+                    "`scipy.special.logsumexp(X, axis=1)`", lambda x=x: special.logsumexp(x, axis=1)
+                )
+            )
+            lsm.append(
+                Impl(
+                    "`scipy.special.log_softmax(X, axis=1)`",
+                    lambda x=x: special.log_softmax(x, axis=1),
+                )
+            )
+        if torch is not None:
+            t = torch.from_numpy(x)
+            lse.append(Impl(TORCH_LSE, lambda t=t: torch.logsumexp(t, 1)))
+            lsm.append(Impl(TORCH_LOG_SOFTMAX, lambda t=t: torch.log_softmax(t, 1)))
+        data = f"{dtype} logits `3 * N(0, 1)`"
+        rtol = 1e-5 if dtype == "float32" else FASTENT_RTOL
+        out += [
+            Workload(
+                f"W3a-{dtype}",
+                f"logsumexp of rows, {dtype}",
+                fastent.logsumexp,
+                (x,),
+                tuple(lse),
+                (
+                    *_versus_numpy(3, NUMPY_LSE),
+                    Target("≥ 5× torch at 1 thread", TORCH_LSE, "ratio", 5, True, WHY_EXP),
+                ),
+                data=data,
+                rtol=rtol,
+            ),
+            Workload(
+                f"W3b-{dtype}",
+                f"log_softmax of rows, {dtype}",
+                fastent.log_softmax,
+                (x,),
+                tuple(lsm),
+                (Target("≥ 2× torch at 1 thread", TORCH_LOG_SOFTMAX, "ratio", 2, True, WHY_EXP),),
+                data=data,
+                rtol=rtol,
+            ),
+        ]
+    return out
+
+
 # --- checking and reporting --------------------------------------------------------------------
 
 
@@ -353,8 +434,13 @@ def check(workload: Workload, impls: Sequence[Impl]) -> dict[str, float | None]:
         actual = np.asarray(actual, dtype=np.float64)
         want = desired[impl.expected]
         if impl.assert_rtol is not None:
+            atol = impl.assert_rtol * float(np.max(np.abs(want), initial=1.0))  # results near 0
             np.testing.assert_allclose(
-                actual, want, rtol=impl.assert_rtol, err_msg=f"{workload.name}: {impl.label}"
+                actual,
+                want,
+                rtol=impl.assert_rtol,
+                atol=atol,
+                err_msg=f"{workload.name}: {impl.label}",
             )
         scale = np.maximum(np.abs(want), np.finfo(np.float64).tiny)
         diffs[impl.label] = float(np.max(np.abs(actual - want) / scale))
@@ -403,7 +489,8 @@ def workload_section(workload: Workload, rows: Sequence[Row]) -> str:
         f"## {workload.name}: {workload.title}",
         "",
         f"`fastent.{workload.func.__name__}` vs NumPy reference "
-        f"`fastent.reference.{workload.func.__name__}`; {elements:,} elements per input.",
+        f"`fastent.reference.{workload.func.__name__}`; {workload.inputs[0].shape[0]:,} × "
+        f"{workload.inputs[0].shape[1]:,} {workload.data}; {elements:,} elements per input.",
         "",
         "| implementation | median (ms) | ns/element | ratio | × read "
         "| max rel. diff vs reference |",
@@ -419,7 +506,7 @@ def workload_section(workload: Workload, rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def header(shape: workloads.Shape, repeats: int, quick: bool) -> str:
+def header(repeats: int, quick: bool) -> str:
     env = workloads.environment()
     openmp = "on" if env["openmp"] == "True" else "off"
     versions = [
@@ -432,20 +519,20 @@ def header(shape: workloads.Shape, repeats: int, quick: bool) -> str:
     if torch is not None:
         versions.append(f"PyTorch {torch.__version__}")
     lines = [
-        "# fastent vs NumPy reference and peers: W1, W2a, W2b",
+        "# fastent vs NumPy reference and peers",
         "",
         f"- Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC}",
         f"- CPU: {env['cpu']} ({env['cpu_count']} logical CPUs), {env['platform']}",
         f"- SIMD level in use: {DEFAULT_SIMD} (supported: {env['simd_supported']})",
         f"- Threads: {ALL_THREADS} (OpenMP default; OMP_NUM_THREADS {env['OMP_NUM_THREADS']})",
         f"- Versions: {', '.join(versions)}",
-        f"- Data: {shape[0]:,} × {shape[1]:,} float64 rows, Gamma(0.5) normalised, fixed seeds; "
-        "P has ~10% exact zeros, Q none (benchmarks/workloads.py)",
+        "- Data: per workload below, fixed seeds (benchmarks/workloads.py)",
         f"- Method: median of {repeats} interleaved rounds in one process, after an untimed "
-        "check/warm-up round; fastent rows agree with the reference to rtol 1e-10",
+        "check/warm-up round; fastent rows agree with the reference (rtol 1e-10 for float64, "
+        "1e-5 for float32)",
         "- Columns: ns/element = time / (rows × cols); ratio = this row's time / time of "
         f"{PRIMARY} (above 1: fastent is faster); × read = time / time of `np.add.reduce` over the "
-        "same inputs (P, or P and Q)",
+        "same inputs",
     ]
     if quick:
         lines.append("- **Quick smoke run: small shapes, 1 round — these timings mean nothing.**")
@@ -459,14 +546,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--repeats", type=int, help=f"timed rounds (default {DEFAULT_REPEATS}; 1 with --quick)"
     )
     parser.add_argument("--output", type=Path, help="also write the Markdown report to this file")
+    parser.add_argument("--only", help="comma-separated workload names or prefixes, e.g. W1,W3")
     args = parser.parse_args(argv)
     repeats = args.repeats if args.repeats is not None else 1 if args.quick else DEFAULT_REPEATS
     if repeats < 1:
         parser.error("--repeats must be at least 1")
-    shape = workloads.QUICK_SHAPE if args.quick else workloads.FULL_SHAPE
-
-    sections = [header(shape, repeats, args.quick)]
-    for workload in build_workloads(shape):
+    quick = args.quick
+    chosen = [
+        w
+        for w in [
+            *build_workloads(workloads.QUICK_SHAPE if quick else workloads.FULL_SHAPE),
+            *build_logit_workloads(workloads.QUICK_LOGIT_SHAPE if quick else workloads.LOGIT_SHAPE),
+        ]
+        if not args.only or any(w.name.startswith(name) for name in args.only.split(","))
+    ]
+    sections = [header(repeats, quick)]
+    for workload in chosen:
         sections.append(workload_section(workload, measure(workload, repeats)))
     report = "\n".join(sections)
     print(report)

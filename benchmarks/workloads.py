@@ -21,10 +21,13 @@ import numpy.typing as npt
 
 __all__ = [
     "FULL_SHAPE",
+    "LOGIT_SHAPE",
+    "QUICK_LOGIT_SHAPE",
     "QUICK_SHAPE",
     "cpu_model",
     "distributions",
     "environment",
+    "logits",
     "p_rows",
     "q_rows",
     "w1",
@@ -37,6 +40,9 @@ Shape = tuple[int, int]
 
 FULL_SHAPE: Final[Shape] = (2_000, 10_000)
 QUICK_SHAPE: Final[Shape] = (200, 1_000)
+LOGIT_SHAPE: Final[Shape] = (65_536, 1_000)  # W3-W5 logits
+QUICK_LOGIT_SHAPE: Final[Shape] = (1_024, 1_000)
+LOGIT_SEED: Final = 20_251_103
 P_SEED: Final = 20_251_101
 Q_SEED: Final = 20_251_102
 P_ZERO_FRACTION: Final = 0.1
@@ -91,6 +97,17 @@ def w2a(shape: Shape = FULL_SHAPE) -> tuple[Array, Array]:
 def w2b(shape: Shape = FULL_SHAPE) -> tuple[Array, Array]:
     """W2b (JS divergence of rows): the same ``P`` and ``Q`` as W2a."""
     return w2a(shape)
+
+
+@functools.cache
+def _logits(rows: int, cols: int, dtype: str) -> Array:
+    rng = np.random.default_rng(LOGIT_SEED)
+    return (3.0 * rng.standard_normal((rows, cols))).astype(dtype)
+
+
+def logits(shape: Shape = LOGIT_SHAPE, dtype: npt.DTypeLike = np.float64) -> Array:
+    """W3a/W3b logits: ``3 * N(0, 1)`` rows, C-contiguous, cached per shape and dtype."""
+    return _logits(*shape, np.dtype(dtype).name)
 
 
 def cpu_model() -> str:
