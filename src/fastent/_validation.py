@@ -13,12 +13,14 @@ import math
 import numbers
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from ._kernels import runtime
+
+_Scalar = TypeVar("_Scalar", bound=np.generic)
 
 #: Below this many elements a call runs serially (a parallel region costs ~1 us per thread).
 PARALLEL_MIN_WORK = 50_000
@@ -115,6 +117,11 @@ def effective_n_threads(n_jobs: int | None, work: int = PARALLEL_MIN_WORK) -> in
     else:
         n = int(n_jobs)
     return 1 if work < PARALLEL_MIN_WORK or _in_forked_child else n
+
+
+def scalar_or_array(out: npt.NDArray[_Scalar]) -> _Scalar | npt.NDArray[_Scalar]:
+    """A 0-d result as a NumPy scalar (``np.float64``, ``np.float32``), anything else as is."""
+    return out.flat[0] if out.ndim == 0 else out
 
 
 def index_str(name: str, index: tuple[int | str, ...]) -> str:

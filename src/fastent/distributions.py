@@ -65,10 +65,6 @@ def _reduce(
     return out.reshape(layout.out_shape)
 
 
-def _scalar_or_array(out: np.ndarray) -> Result:
-    return out[()] if out.ndim == 0 else out
-
-
 def entropy(
     p: npt.ArrayLike,
     *,
@@ -122,7 +118,7 @@ def entropy(
     >>> fastent.entropy([[1, 1, 1, 1], [3, 1, 0, 0]], base=2).round(6)
     array([2.      , 0.811278])
     """
-    return _scalar_or_array(_reduce(None, p, None, base, axis, keepdims, n_jobs))
+    return v.scalar_or_array(_reduce(None, p, None, base, axis, keepdims, n_jobs))
 
 
 def cross_entropy(
@@ -161,7 +157,7 @@ def cross_entropy(
     >>> float(fastent.cross_entropy([1, 0], [0.5, 0.5], base=2))
     1.0
     """
-    return _scalar_or_array(_reduce(_k.CROSS_ENTROPY, p, q, base, axis, keepdims, n_jobs))
+    return v.scalar_or_array(_reduce(_k.CROSS_ENTROPY, p, q, base, axis, keepdims, n_jobs))
 
 
 def kl_divergence(
@@ -204,7 +200,7 @@ def kl_divergence(
     >>> round(float(fastent.kl_divergence([0.75, 0.25], [0.5, 0.5], base=2)), 6)
     0.188722
     """
-    return _scalar_or_array(_reduce(_k.KL_DIVERGENCE, p, q, base, axis, keepdims, n_jobs))
+    return v.scalar_or_array(_reduce(_k.KL_DIVERGENCE, p, q, base, axis, keepdims, n_jobs))
 
 
 def js_divergence(
@@ -247,7 +243,7 @@ def js_divergence(
     >>> float(fastent.js_divergence([1, 0], [0, 1], base=2))
     1.0
     """
-    return _scalar_or_array(_reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs))
+    return v.scalar_or_array(_reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs))
 
 
 def js_distance(
@@ -289,7 +285,7 @@ def js_distance(
     """
     v.check_distance_base(base)
     out = _reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs)
-    return _scalar_or_array(np.sqrt(out, out=out))
+    return v.scalar_or_array(np.sqrt(out, out=out))
 
 
 def _elementwise(kernel: object, p: npt.ArrayLike, base: float | None) -> Result:
@@ -301,7 +297,7 @@ def _elementwise(kernel: object, p: npt.ArrayLike, base: float | None) -> Result
         v.check_unit_interval(x, "p")
     if scale != 1.0:
         out /= scale
-    return _scalar_or_array(out.reshape(x.shape))
+    return v.scalar_or_array(out.reshape(x.shape))
 
 
 def binary_entropy(p: npt.ArrayLike, *, base: float | None = None) -> Result:

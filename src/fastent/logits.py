@@ -23,10 +23,6 @@ __all__ = ["log_sigmoid", "log_softmax", "logsumexp", "sigmoid", "softmax"]
 Result = np.floating | npt.NDArray[np.floating]
 
 
-def _scalar_or_array(out: np.ndarray) -> Result:
-    return out[()] if out.ndim == 0 else out
-
-
 def logsumexp(
     x: npt.ArrayLike,
     *,
@@ -82,7 +78,7 @@ def logsumexp(
     else:
         threads = v.effective_n_threads(n_jobs, out.size * layout.m)
         _k.logsumexp_rows(layout.rows[0][0], out, threads)
-    return _scalar_or_array(out.reshape(layout.out_shape))
+    return v.scalar_or_array(out.reshape(layout.out_shape))
 
 
 def _softmax(x: npt.ArrayLike, axis: int | None, log_out: bool, n_jobs: int | None) -> Result:
@@ -134,12 +130,8 @@ def log_softmax(x: npt.ArrayLike, *, axis: int | None = -1, n_jobs: int | None =
 
     Parameters
     ----------
-    x : array_like
-        Logits.
-    axis : int or None, default -1
-        Axis of the classes; None normalises over all elements.
-    n_jobs : int, optional
-        Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
+    x, axis, n_jobs
+        As in :func:`softmax`.
 
     Returns
     -------
@@ -166,7 +158,7 @@ def _sigmoid(x: npt.ArrayLike, log_out: bool, n_jobs: int | None) -> Result:
     out = np.empty_like(flat)
     if flat.size:
         _k.sigmoid_map(flat, out, log_out, v.effective_n_threads(n_jobs, flat.size))
-    return _scalar_or_array(out.reshape(a.shape))
+    return v.scalar_or_array(out.reshape(a.shape))
 
 
 def sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> Result:
@@ -202,10 +194,8 @@ def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> Result:
 
     Parameters
     ----------
-    x : array_like
-        Logits.
-    n_jobs : int, optional
-        Threads for large arrays: None uses all OpenMP allows, 1 is serial.
+    x, n_jobs
+        As in :func:`sigmoid`.
 
     Returns
     -------

@@ -22,8 +22,8 @@
 #ifdef FE_SCALAR_PASS
 /* ---- scalar paths (libm), once per dtype ---------------------------------------------------- */
 
-/* SciPy's logsumexp: NaN if any NaN, +inf if any +inf, -inf for an empty or all -inf row. */
-static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
+/* The row's maximum as np.amax gives it: NaN if any element is NaN, -inf for an empty row. */
+static double FE_DT(row_max)(const FE_T *x, Py_ssize_t n)
 {
     double mx = -INFINITY;
     int nan = 0;
@@ -32,9 +32,14 @@ static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
         nan |= v != v;
         mx = v > mx ? v : mx;
     }
-    if (nan)
-        return NAN;
-    if (mx == INFINITY || mx == -INFINITY)
+    return nan ? NAN : mx;
+}
+
+/* SciPy's logsumexp: NaN if any NaN, +inf if any +inf, -inf for an empty or all -inf row. */
+static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
+{
+    const double mx = FE_DT(row_max)(x, n);
+    if (!isfinite(mx))
         return mx;
     fe_acc rest = {0.0, 0.0};
     double ties = -1.0;
@@ -51,15 +56,7 @@ static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
 /* SciPy's softmax (log = 0) and log_softmax (log = 1) of a row with an inf or NaN. */
 static void FE_DT(softmax_careful)(const FE_T *x, FE_T *out, Py_ssize_t n, int log_out)
 {
-    double mx = -INFINITY;
-    int nan = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        const double v = (double)x[i];
-        nan |= v != v;
-        mx = v > mx ? v : mx;
-    }
-    if (nan)
-        mx = NAN; /* np.amax propagates NaN */
+    double mx = FE_DT(row_max)(x, n);
     if (log_out && !isfinite(mx))
         mx = 0.0; /* log_softmax shifts by 0 when the max is not finite */
     double s = 0.0;
