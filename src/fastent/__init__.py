@@ -27,10 +27,19 @@ from .distributions import (
     kl_divergence,
     self_information,
 )
-from .logits import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax
+from .logits import (
+    binary_cross_entropy,
+    log_sigmoid,
+    log_softmax,
+    logsumexp,
+    sigmoid,
+    sigmoid_cross_entropy_with_logits,
+    softmax,
+)
 
 __all__ = [
     "__version__",
+    "binary_cross_entropy",
     "binary_entropy",
     "cross_entropy",
     "entropy",
@@ -43,5 +52,6 @@ __all__ = [
     "self_information",
     "show_config",
     "sigmoid",
+    "sigmoid_cross_entropy_with_logits",
     "softmax",
 ]

@@ -18,7 +18,15 @@ import numpy.typing as npt
 from . import _validation as v
 from ._kernels import logits as _k
 
-__all__ = ["log_sigmoid", "log_softmax", "logsumexp", "sigmoid", "softmax"]
+__all__ = [
+    "binary_cross_entropy",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
+    "sigmoid",
+    "sigmoid_cross_entropy_with_logits",
+    "softmax",
+]
 
 Result = np.floating | npt.NDArray[np.floating]
 
@@ -214,3 +222,189 @@ def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> Result:
     -4.248354255291589e-18
     """
     return _sigmoid(x, True, n_jobs)
+
+
+# ---- losses ------------------------------------------------------------------------------------
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _check_reduction(reduction: str) -> str:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+    return reduction
+
+
+def _pairwise(labels: npt.ArrayLike, values: npt.ArrayLike, name: str) -> tuple[np.ndarray, ...]:
+    """(labels, values) as C-contiguous float arrays of the values' dtype and equal shapes."""
+    x = v.as_float_array(values, name)
+    z = v.as_float_array(labels, "labels")
+    if z.shape != x.shape:
+        raise ValueError(
+            f"labels with shape {z.shape} and {name} with shape {x.shape} must have the same shape"
+        )
+    return np.asarray(z, dtype=x.dtype, order="C"), np.asarray(x, order="C")  # 0-d stays 0-d
+
+
+def _raise_invalid(flat_index: int, shape: tuple[int, ...], arrays: dict[str, np.ndarray]) -> None:
+    """Report the first invalid element a loss kernel found (flat C-order index)."""
+    where = tuple(int(i) for i in np.unravel_index(flat_index, shape))
+    for name, a in arrays.items():
+        value = float(a.reshape(shape)[where])
+        if name == "labels" and not 0.0 <= value <= 1.0:
+            raise ValueError(f"{v.index_str(name, where)} is not in [0, 1] ({value!r})")
+        if name == "probs" and not 0.0 <= value <= 1.0:
+            raise ValueError(f"{v.index_str(name, where)} is not a probability ({value!r})")
+        if np.isnan(value):
+            raise ValueError(f"{v.index_str(name, where)} is NaN")
+    raise AssertionError("a loss kernel reported an element that the checks did not find")
+
+
+def sigmoid_cross_entropy_with_logits(
+    labels: npt.ArrayLike,
+    logits: npt.ArrayLike,
+    *,
+    reduction: str = "none",
+    pos_weight: npt.ArrayLike | None = None,
+    return_grad: bool = False,
+    n_jobs: int | None = None,
+) -> Result | tuple[Result, npt.NDArray[np.floating]]:
+    r"""Multi-label (element-wise) logistic loss from logits, stable for any logit.
+
+    Parameters
+    ----------
+    labels : array_like
+        Targets in [0, 1] (0/1 or soft), same shape as ``logits``.
+    logits : array_like
+        Logits; float32 gives float32 losses, anything else float64.
+    reduction : {"none", "mean", "sum"}, default "none"
+        Per-element losses, their mean or their sum.
+    pos_weight : array_like, optional
+        Weight of the positive term per class (last axis), as in PyTorch's
+        ``binary_cross_entropy_with_logits``.
+    return_grad : bool, default False
+        Also return d loss / d logits of the returned (reduced) loss, from the same pass.
+    n_jobs : int, optional
+        Threads for large inputs: None uses all OpenMP allows, 1 is serial.
+
+    Returns
+    -------
+    loss : numpy scalar or ndarray
+        Per element (``"none"``) or reduced.
+    grad : ndarray, optional
+        Same shape as ``logits`` (with ``return_grad=True``).
+
+    Raises
+    ------
+    ValueError
+        Labels outside [0, 1], NaN labels or logits, different shapes, a bad ``reduction`` or
+        ``pos_weight``, ``reduction="mean"`` of an empty batch.
+
+    Notes
+    -----
+    .. math:: \ell = (1 - z) x + (1 + (p - 1) z)\,\bigl(\operatorname{log1p}(e^{-|x|})
+              + \max(-x, 0)\bigr)
+
+    which is :math:`\max(x, 0) - x z + \operatorname{log1p}(e^{-|x|})` for :math:`p = 1`.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> float(fastent.sigmoid_cross_entropy_with_logits(1.0, 37.0))
+    8.533047625744066e-17
+    """
+    red = _check_reduction(reduction)
+    z, x = _pairwise(labels, logits, "logits")
+    C = x.shape[-1] if x.ndim else 1
+    rows = x.size // C if C else 0
+    w = None
+    if pos_weight is not None:
+        pw = v.as_float_array(pos_weight, "pos_weight")
+        if pw.ndim > 1 or pw.size not in (1, C):
+            raise ValueError(
+                f"pos_weight must be a scalar or have {C} elements, got shape {pw.shape}"
+            )
+        if not np.isfinite(pw).all():
+            raise ValueError("pos_weight must be finite")
+        w = np.ascontiguousarray(np.broadcast_to(pw.astype(x.dtype).reshape(-1), (C,)))
+    if red == "mean" and x.size == 0:
+        raise ValueError("reduction='mean' over an empty batch: no element contributes")
+    loss = np.empty((rows, C), x.dtype) if red == "none" else None
+    grad = np.empty((rows, C), x.dtype) if return_grad else None
+    scale = 1.0 / x.size if red == "mean" else 1.0
+    total = 0.0
+    if x.size:
+        total, bad = _k.sigmoid_ce(
+            z.reshape(rows, C),
+            x.reshape(rows, C),
+            w,
+            loss,
+            grad,
+            scale,
+            v.effective_n_threads(n_jobs, x.size),
+        )
+        if bad >= 0:
+            _raise_invalid(bad, x.shape, {"labels": z, "logits": x})
+    out = (
+        v.scalar_or_array(loss.reshape(x.shape))
+        if loss is not None
+        else x.dtype.type(total * scale)
+    )
+    return (out, grad.reshape(x.shape)) if grad is not None else out
+
+
+def binary_cross_entropy(
+    labels: npt.ArrayLike,
+    probs: npt.ArrayLike,
+    *,
+    reduction: str = "none",
+    eps: float | None = None,
+) -> Result:
+    r"""Binary cross-entropy from probabilities: :math:`-(z \log q + (1 - z) \log(1 - q))`.
+
+    Prefer :func:`sigmoid_cross_entropy_with_logits` when logits are at hand: it is exact where
+    the probability rounds to 0 or 1.
+
+    Parameters
+    ----------
+    labels : array_like
+        Targets in [0, 1], same shape as ``probs``.
+    probs : array_like
+        Predicted probabilities in [0, 1]; float32 gives float32 losses, anything else float64.
+    reduction : {"none", "mean", "sum"}, default "none"
+        Per-element losses, their mean or their sum.
+    eps : float, optional
+        Clip ``probs`` to ``[eps, 1 - eps]`` first (Keras style).  Without it a probability of 0
+        or 1 that contradicts its label costs ``inf`` (PyTorch clamps the log at -100 instead).
+
+    Returns
+    -------
+    numpy scalar or ndarray
+        Per element (``"none"``) or reduced.
+
+    Raises
+    ------
+    ValueError
+        Labels or probabilities outside [0, 1] or NaN, different shapes, a bad ``reduction`` or
+        ``eps``, ``reduction="mean"`` of an empty batch.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> round(float(fastent.binary_cross_entropy([0.0, 1.0], [0.4, 0.6], reduction="mean")), 6)
+    0.510826
+    """
+    red = _check_reduction(reduction)
+    if eps is not None and not 0.0 < eps < 0.5:
+        raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
+    z, q = _pairwise(labels, probs, "probs")
+    if red == "mean" and q.size == 0:
+        raise ValueError("reduction='mean' over an empty batch: no element contributes")
+    loss = np.empty(q.size, q.dtype) if red == "none" else None
+    total, bad = _k.binary_cross_entropy(z.reshape(-1), q.reshape(-1), eps or 0.0, loss)
+    if bad >= 0:
+        _raise_invalid(bad, q.shape, {"labels": z, "probs": q})
+    if loss is not None:
+        return v.scalar_or_array(loss.reshape(q.shape))
+    reduced: np.floating = q.dtype.type(total / q.size if red == "mean" else total)
+    return reduced

@@ -23,6 +23,7 @@ import numpy.typing as npt
 from . import _validation as v
 
 __all__ = [
+    "binary_cross_entropy",
     "binary_entropy",
     "cross_entropy",
     "entropy",
@@ -34,6 +35,7 @@ __all__ = [
     "logsumexp",
     "self_information",
     "sigmoid",
+    "sigmoid_cross_entropy_with_logits",
     "softmax",
 ]
 
@@ -259,3 +261,78 @@ def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> np.floating |
     a = v.as_float_array(x, "x")
     x64 = a.astype(np.float64)
     return _as_result(np.minimum(x64, 0.0) - np.log1p(np.exp(-np.abs(x64))), a.dtype)
+
+
+# ---- binary losses (PyTorch's numbers) ----------------------------------------------------------
+
+
+def _reduce_loss(loss: np.ndarray, reduction: str) -> Any:
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+    if reduction == "mean" and loss.size == 0:
+        raise ValueError("reduction='mean' over an empty batch: no element contributes")
+    if reduction == "none":
+        return loss
+    return loss.mean() if reduction == "mean" else loss.sum()
+
+
+def _binary_inputs(labels: npt.ArrayLike, values: npt.ArrayLike, name: str) -> tuple[Any, ...]:
+    x = v.as_float_array(values, name)
+    z = v.as_float_array(labels, "labels")
+    if z.shape != x.shape:
+        raise ValueError(
+            f"labels with shape {z.shape} and {name} with shape {x.shape} must have the same shape"
+        )
+    v.check_unit_interval(z, "labels")
+    return z.astype(np.float64), x.astype(np.float64), x.dtype
+
+
+def sigmoid_cross_entropy_with_logits(
+    labels: npt.ArrayLike,
+    logits: npt.ArrayLike,
+    *,
+    reduction: str = "none",
+    pos_weight: npt.ArrayLike | None = None,
+    return_grad: bool = False,
+    n_jobs: int | None = None,
+) -> Any:
+    """(1 - z) x + (1 + (p - 1) z) (log1p(exp(-|x|)) + max(-x, 0)); grad (1 - z) - L sigmoid(-x)."""
+    v.effective_n_threads(n_jobs)
+    z, x, dtype = _binary_inputs(labels, logits, "logits")
+    if np.isnan(x).any():
+        raise ValueError("logits contain NaN")
+    p = 1.0 if pos_weight is None else v.as_float_array(pos_weight, "pos_weight").astype(np.float64)
+    L = 1 + (p - 1) * z
+    with np.errstate(invalid="ignore", over="ignore"):
+        loss = np.where(
+            np.isinf(x),
+            np.where((x > 0) & (z == 1) | (x < 0) & (z == 0), 0.0, np.inf),
+            (1 - z) * x + L * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)),
+        )
+    out = _reduce_loss(loss, reduction)
+    result = np.asarray(out).astype(dtype)[()]
+    if not return_grad:
+        return result
+    grad = (1 - z) - L * sigmoid(-x)
+    if reduction == "mean":
+        grad = grad / x.size
+    return result, np.asarray(grad, dtype=dtype)
+
+
+def binary_cross_entropy(
+    labels: npt.ArrayLike,
+    probs: npt.ArrayLike,
+    *,
+    reduction: str = "none",
+    eps: float | None = None,
+) -> Any:
+    """-(z log q + (1 - z) log(1 - q)), 0 log 0 = 0, q clipped to [eps, 1 - eps] if eps is given."""
+    if eps is not None and not 0.0 < eps < 0.5:
+        raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
+    z, q, dtype = _binary_inputs(labels, probs, "probs")
+    v.check_unit_interval(q, "probs")
+    if eps is not None:
+        q = np.clip(q, eps, 1 - eps)
+    with np.errstate(divide="ignore"):
+        loss = -(_xlogy(z, q) + np.where(z < 1, (1 - z) * np.log1p(-q), 0.0))
+    return np.asarray(_reduce_loss(loss, reduction)).astype(dtype)[()]

@@ -12,3 +12,18 @@ def softmax_rows(
 def sigmoid_map(
     x: npt.NDArray[np.floating], out: npt.NDArray[np.floating], log_out: bool, n_threads: int
 ) -> None: ...
+def sigmoid_ce(
+    labels: npt.NDArray[np.floating],
+    logits: npt.NDArray[np.floating],
+    pos_weight: npt.NDArray[np.floating] | None,
+    loss: npt.NDArray[np.floating] | None,
+    grad: npt.NDArray[np.floating] | None,
+    grad_scale: float,
+    n_threads: int,
+) -> tuple[float, int]: ...
+def binary_cross_entropy(
+    labels: npt.NDArray[np.floating],
+    probs: npt.NDArray[np.floating],
+    eps: float,
+    loss: npt.NDArray[np.floating] | None,
+) -> tuple[float, int]: ...

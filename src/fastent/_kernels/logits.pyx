@@ -13,12 +13,17 @@ The per-row work is C (``logits_impl.h``), compiled per SIMD level; ``set_simd_l
 the table of kernels.
 """
 from cython.parallel cimport prange
+from libc.stdlib cimport free, malloc
 
 cdef extern from "logits.h" nogil:
     ctypedef double (*fe_reduce_f64)(const double *, Py_ssize_t) noexcept
     ctypedef double (*fe_reduce_f32)(const float *, Py_ssize_t) noexcept
     ctypedef void (*fe_map_f64)(const double *, double *, Py_ssize_t, int) noexcept
     ctypedef void (*fe_map_f32)(const float *, float *, Py_ssize_t, int) noexcept
+    ctypedef double (*fe_bin_f64)(const double *, const double *, const double *, Py_ssize_t,
+                                  Py_ssize_t, double *, double *, double, Py_ssize_t *) noexcept
+    ctypedef double (*fe_bin_f32)(const float *, const float *, const float *, Py_ssize_t,
+                                  Py_ssize_t, float *, float *, double, Py_ssize_t *) noexcept
     ctypedef struct fe_logit_kernels:
         fe_reduce_f64 logsumexp_f64
         fe_reduce_f32 logsumexp_f32
@@ -26,7 +31,11 @@ cdef extern from "logits.h" nogil:
         fe_map_f32 softmax_f32
         fe_map_f64 sigmoid_f64
         fe_map_f32 sigmoid_f32
+        fe_bin_f64 sigmoid_ce_f64
+        fe_bin_f32 sigmoid_ce_f32
     const fe_logit_kernels fe_logit_table[3]
+    double bce_f64(const double *, const double *, Py_ssize_t, double, double *, Py_ssize_t *)
+    double bce_f32(const float *, const float *, Py_ssize_t, double, float *, Py_ssize_t *)
 
 ctypedef fused floating:
     float
@@ -79,3 +88,68 @@ def sigmoid_map(const floating[::1] x, floating[::1] out, bint log_out, int n_th
                     k.sigmoid_f64(&x[lo], &out[lo], hi - lo, log_out)
                 else:
                     k.sigmoid_f32(&x[lo], &out[lo], hi - lo, log_out)
+
+
+def sigmoid_ce(const floating[:, ::1] labels, const floating[:, ::1] logits,
+               const floating[::1] pos_weight, floating[:, ::1] loss, floating[:, ::1] grad,
+               double grad_scale, int n_threads):
+    """Sigmoid cross-entropy of (rows x C) labels/logits; ``pos_weight`` (C,), ``loss`` and
+    ``grad`` may be None.  Returns (sum of the losses, flat index of the first invalid element or
+    -1).  Row chunks run in parallel; their sums are added in chunk order."""
+    cdef Py_ssize_t rows = logits.shape[0], C = logits.shape[1], t, lo, hi, first = -1
+    cdef int nt = n_threads if n_threads < rows else (rows if rows > 0 else 1)
+    cdef const fe_logit_kernels *k = _kernels
+    cdef const floating *w = &pos_weight[0] if pos_weight is not None else NULL
+    cdef double *part = <double *>malloc(nt * sizeof(double))
+    cdef Py_ssize_t *bad = <Py_ssize_t *>malloc(nt * sizeof(Py_ssize_t))
+    cdef double total = 0.0
+    if part == NULL or bad == NULL:
+        free(part)
+        free(bad)
+        raise MemoryError()
+    try:
+        with nogil:
+            for t in prange(nt, use_threads_if=nt > 1, num_threads=nt, schedule="static"):
+                lo = rows * t // nt
+                hi = rows * (t + 1) // nt
+                bad[t] = -1
+                part[t] = 0.0
+                if hi > lo:
+                    if floating is double:
+                        part[t] = k.sigmoid_ce_f64(
+                            &labels[lo, 0], &logits[lo, 0], w, hi - lo, C,
+                            &loss[lo, 0] if loss is not None else NULL,
+                            &grad[lo, 0] if grad is not None else NULL, grad_scale, &bad[t])
+                    else:
+                        part[t] = k.sigmoid_ce_f32(
+                            &labels[lo, 0], &logits[lo, 0], w, hi - lo, C,
+                            &loss[lo, 0] if loss is not None else NULL,
+                            &grad[lo, 0] if grad is not None else NULL, grad_scale, &bad[t])
+                    if bad[t] >= 0:
+                        bad[t] += lo * C
+        for t in range(nt):
+            if bad[t] >= 0 and first < 0:
+                first = bad[t]
+            total += part[t]
+    finally:
+        free(part)
+        free(bad)
+    return total, first
+
+
+def binary_cross_entropy(const floating[::1] labels, const floating[::1] probs, double eps,
+                         floating[::1] loss):
+    """Binary cross-entropy of flat labels/probabilities (``loss`` may be None).  Returns (sum of
+    the losses, index of the first invalid element or -1)."""
+    cdef Py_ssize_t n = probs.shape[0], bad = -1
+    cdef double total = 0.0
+    if n == 0:
+        return 0.0, -1
+    with nogil:
+        if floating is double:
+            total = bce_f64(&labels[0], &probs[0], n, eps,
+                            &loss[0] if loss is not None else NULL, &bad)
+        else:
+            total = bce_f32(&labels[0], &probs[0], n, eps,
+                            &loss[0] if loss is not None else NULL, &bad)
+    return total, bad

@@ -209,5 +209,104 @@ static FE_TGT void FE_FN(sigmoid_map)(const FE_T *x, FE_T *out, Py_ssize_t n, in
                 out[i] = (FE_T)FE_DT(sigmoid_scalar)((double)x[i], log_out);
 }
 
+
+/* ---- element-wise binary losses --------------------------------------------------------------
+ * Over a (rows x C) block of labels z and logits x (or probabilities), with an optional per-class
+ * weight w[C] (pos_weight); loss and grad outputs are optional (NULL).  Returns the sum of the
+ * losses (for mean/sum reductions); *bad gets the flat index of the first invalid element (label
+ * outside [0, 1] or NaN, NaN logit, probability outside [0, 1]), else stays -1.
+ *
+ * sigmoid cross-entropy with logits (PyTorch's BCEWithLogits, pos_weight p):
+ *     loss = (1 - z) x + (1 + (p - 1) z) (log1p(exp(-|x|)) + max(-x, 0))
+ *     d loss / dx = (1 - z) - (1 + (p - 1) z) sigmoid(-x)
+ * which is max(x, 0) - x z + log1p(exp(-|x|)) for p = 1: exact where the loss is tiny
+ * (x = 37, z = 1: 8.533e-17).  +-inf logits take the limits (0 or inf; the gradient stays finite). */
+#ifdef FE_SCALAR_PASS
+static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
+{
+    const double L = 1.0 + (p - 1.0) * z, e = exp(-fabs(x));
+    const double sig_neg = x >= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e); /* sigmoid(-x) */
+    *g = (1.0 - z) - L * sig_neg;
+    if (x == INFINITY)
+        return z == 1.0 ? 0.0 : INFINITY;
+    if (x == -INFINITY)
+        return z == 0.0 ? 0.0 : INFINITY;
+    return (1.0 - z) * x + L * (log1p(e) + (x < 0.0 ? -x : 0.0));
+}
+#endif
+
+static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T *w, Py_ssize_t rows,
+                                       Py_ssize_t C, FE_T *loss, FE_T *grad, double grad_scale,
+                                       Py_ssize_t *bad)
+{
+    fe_acc total = {0.0, 0.0};
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        const FE_T *zr = z + r * C, *xr = x + r * C;
+        double s = 0.0, special = 0.0;
+        FE_SIMD_SUM(s, special)
+        for (Py_ssize_t c = 0; c < C; c++) {
+            const double zc = (double)zr[c], xc = (double)xr[c], p = w ? (double)w[c] : 1.0;
+            const double a = fabs(xc);
+            const int ok = (zc >= 0.0) & (zc <= 1.0) & (a <= FE_EXP_RANGE);
+            const double e = fe_exp(ok ? -a : 0.0), L = 1.0 + (p - 1.0) * zc;
+            const double sp = fe_log1p_unit(e) + (xc < 0.0 ? -xc : 0.0); /* log1p(e^-x) */
+            const double l = (1.0 - zc) * xc + L * sp;
+            if (loss)
+                loss[r * C + c] = (FE_T)l;
+            if (grad) {
+                const double sig_neg = (xc >= 0.0 ? e : 1.0) / (1.0 + e);
+                grad[r * C + c] = (FE_T)(grad_scale * ((1.0 - zc) - L * sig_neg));
+            }
+            s += ok ? l : 0.0;
+            special += ok ? 0.0 : 1.0;
+        }
+        if (special != 0.0) { /* labels to validate, +-inf, NaN or |x| > 708: scalar libm path */
+            for (Py_ssize_t c = 0; c < C; c++) {
+                const double zc = (double)zr[c], xc = (double)xr[c], p = w ? (double)w[c] : 1.0;
+                if ((zc >= 0.0) & (zc <= 1.0) & (fabs(xc) <= FE_EXP_RANGE))
+                    continue;
+                if (!(zc >= 0.0 && zc <= 1.0) || xc != xc) {
+                    *bad = r * C + c;
+                    return NAN;
+                }
+                double g;
+                const double l = FE_DT(sigmoid_ce_scalar)(zc, xc, p, &g);
+                if (loss)
+                    loss[r * C + c] = (FE_T)l;
+                if (grad)
+                    grad[r * C + c] = (FE_T)(grad_scale * g);
+                s += l;
+            }
+        }
+        fe_acc_add(&total, s);
+    }
+    return fe_acc_value(&total);
+}
+
+/* binary cross-entropy from probabilities q (clipped to [eps, 1 - eps] when eps > 0):
+ *     loss = -(z log q + (1 - z) log1p(-q))
+ * with 0 log 0 = 0, so q = 0 or 1 costs inf only where the label disagrees.  Scalar libm: the
+ * logits losses are the fast path; this one is for callers that only have probabilities. */
+#ifdef FE_SCALAR_PASS
+static double FE_DT(bce)(const FE_T *z, const FE_T *q, Py_ssize_t n, double eps, FE_T *loss,
+                         Py_ssize_t *bad)
+{
+    fe_acc total = {0.0, 0.0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double zc = (double)z[i], raw = (double)q[i];
+        if (!(zc >= 0.0 && zc <= 1.0 && raw >= 0.0 && raw <= 1.0)) {
+            *bad = i;
+            return NAN;
+        }
+        const double qc = eps > 0.0 ? fmin(fmax(raw, eps), 1.0 - eps) : raw;
+        const double l = -((zc > 0.0 ? zc * log(qc) : 0.0) + (zc < 1.0 ? (1.0 - zc) * log1p(-qc) : 0.0));
+        if (loss)
+            loss[i] = (FE_T)l;
+        fe_acc_add(&total, l);
+    }
+    return fe_acc_value(&total);
+}
+#endif
+
 #undef FE_EXP_RANGE
 #undef FE_BLOCK_F32

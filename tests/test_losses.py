@@ -1,0 +1,207 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Binary losses: sigmoid cross-entropy with logits and binary cross-entropy, against PyTorch,
+fastent.reference, exact values and finite differences."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import fastent
+from fastent import reference
+
+REDUCTIONS = ["none", "mean", "sum"]
+
+
+def data(shape, dtype=np.float64, seed=0, soft=True):
+    rng = np.random.default_rng(seed)
+    x = (4 * rng.standard_normal(shape)).astype(dtype)
+    z = (rng.random(shape) if soft else rng.integers(0, 2, shape)).astype(dtype)
+    return z, x
+
+
+def rtol_for(dtype):
+    return 1e-12 if dtype == np.float64 else 2e-6
+
+
+@pytest.mark.parametrize("pos_weight", [None, 2.5, "per-class"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_ce_matches_torch(simd_level, dtype, reduction, pos_weight):
+    torch = pytest.importorskip("torch")
+    z, x = data((64, 7), dtype, seed=1)
+    pw = {None: None, 2.5: np.array(2.5, dtype), "per-class": np.linspace(0.5, 3, 7).astype(dtype)}[
+        pos_weight
+    ]
+    loss, grad = fastent.sigmoid_cross_entropy_with_logits(
+        z, x, reduction=reduction, pos_weight=pw, return_grad=True
+    )
+    # torch in float64 on the same values: fastent computes float32 input in float64 too
+    tx = torch.tensor(x.astype(np.float64), requires_grad=True)
+    tl = torch.nn.functional.binary_cross_entropy_with_logits(
+        tx,
+        torch.tensor(z.astype(np.float64)),
+        pos_weight=None if pw is None else torch.tensor(pw.astype(np.float64)),
+        reduction=reduction,
+    )
+    (tl if reduction != "none" else tl.sum()).backward()
+    assert np.asarray(loss).dtype == dtype
+    assert grad.dtype == dtype
+    assert_allclose(loss, tl.detach().numpy(), rtol=rtol_for(dtype), atol=1e-30)
+    assert_allclose(grad, tx.grad.numpy(), rtol=rtol_for(dtype), atol=1e-30)
+    expected = reference.sigmoid_cross_entropy_with_logits(
+        z, x, reduction=reduction, pos_weight=pw, return_grad=True
+    )
+    assert_allclose(loss, expected[0], rtol=rtol_for(dtype))
+    assert_allclose(grad, expected[1], rtol=rtol_for(dtype), atol=1e-30)
+
+
+def test_sigmoid_ce_known_values():
+    # the TensorFlow documentation's table, checked against the formula in 40 digits
+    x = np.array([1.0, -1, 0, 1, -1, 0, 0])
+    z = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.5])
+    mpmath.mp.dps = 40
+    exact = [
+        float(
+            -zi * mpmath.log(1 / (1 + mpmath.exp(-xi)))
+            - (1 - zi) * mpmath.log(1 - 1 / (1 + mpmath.exp(-xi)))
+        )
+        for xi, zi in zip(x.tolist(), z.tolist(), strict=True)
+    ]
+    assert_allclose(fastent.sigmoid_cross_entropy_with_logits(z, x), exact, rtol=1e-15)
+    assert fastent.sigmoid_cross_entropy_with_logits(1.0, 37.0) == pytest.approx(
+        8.533047625744066e-17, rel=1e-15
+    )
+
+
+def test_sigmoid_ce_extreme_logits(simd_level):
+    x = np.array([1e4, -1e4, 1e4, -1e4, np.inf, -np.inf, np.inf, -np.inf, 710.0, -710.0])
+    z = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    loss, grad = fastent.sigmoid_cross_entropy_with_logits(z, x, return_grad=True)
+    assert_allclose(loss[:4], [0.0, 0.0, 1e4, 1e4], rtol=1e-15, atol=1e-300)
+    assert_allclose(loss[4:8], [0.0, 0.0, np.inf, np.inf])
+    assert loss[8] == pytest.approx(math.exp(-710), rel=1e-12)
+    assert loss[9] == pytest.approx(710.0, rel=1e-15)
+    assert np.isfinite(grad).all()
+    assert_allclose(grad, fastent.sigmoid(x) - z, rtol=1e-15, atol=1e-300)
+
+
+def test_sigmoid_ce_gradient_by_finite_differences():
+    z, x = data((5, 4), seed=2)
+    pw = np.linspace(1, 2, 4)
+    h = 1e-6
+    for reduction in ("mean", "sum"):
+        _, grad = fastent.sigmoid_cross_entropy_with_logits(
+            z, x, reduction=reduction, pos_weight=pw, return_grad=True
+        )
+        numeric = np.empty_like(x)
+        for idx in np.ndindex(x.shape):
+            up, down = x.copy(), x.copy()
+            up[idx] += h
+            down[idx] -= h
+            loss_up, loss_down = (
+                fastent.sigmoid_cross_entropy_with_logits(z, a, reduction=reduction, pos_weight=pw)
+                for a in (up, down)
+            )
+            numeric[idx] = (loss_up - loss_down) / (2 * h)
+        assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("n_jobs", [2, None])
+def test_sigmoid_ce_threads_agree(n_jobs):
+    z, x = data((4000, 30), seed=3)
+    one = fastent.sigmoid_cross_entropy_with_logits(z, x, reduction="none", n_jobs=1)
+    assert_allclose(fastent.sigmoid_cross_entropy_with_logits(z, x, n_jobs=n_jobs), one, rtol=0)
+    s1 = fastent.sigmoid_cross_entropy_with_logits(z, x, reduction="sum", n_jobs=1)
+    assert fastent.sigmoid_cross_entropy_with_logits(z, x, reduction="sum", n_jobs=n_jobs) == (
+        pytest.approx(s1, rel=1e-13)
+    )
+
+
+def test_sigmoid_ce_bad_inputs():
+    f = fastent.sigmoid_cross_entropy_with_logits
+    with pytest.raises(ValueError, match=r"labels\[1, 0\] is not in \[0, 1\] \(1.5\)"):
+        f([[0.0, 1.0], [1.5, 0.0]], np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"labels\[0, 1\] is not in \[0, 1\] \(nan\)"):
+        f([[0.0, np.nan]], np.zeros((1, 2)))
+    with pytest.raises(ValueError, match=r"logits\[0, 1\] is NaN"):
+        f([[0.0, 1.0]], [[0.0, np.nan]])
+    with pytest.raises(ValueError, match="must have the same shape"):
+        f([0.0, 1.0], [0.0, 1.0, 2.0])
+    with pytest.raises(ValueError, match="reduction must be"):
+        f([0.0], [0.0], reduction="avg")
+    with pytest.raises(ValueError, match="pos_weight must be a scalar or have 2 elements"):
+        f([[0.0, 1.0]], [[0.0, 1.0]], pos_weight=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="pos_weight must be finite"):
+        f([[0.0, 1.0]], [[0.0, 1.0]], pos_weight=[1.0, np.nan])
+    with pytest.raises(ValueError, match="empty batch"):
+        f(np.zeros((0, 3)), np.zeros((0, 3)), reduction="mean")
+    with pytest.raises(TypeError, match="logits has unsupported dtype"):
+        f([0.0], ["a"])
+    with pytest.raises(ValueError, match=r"labels\[0\] is not"):
+        reference.sigmoid_cross_entropy_with_logits([2.0], [0.0])
+
+
+def test_losses_do_not_modify_inputs():
+    z, x = data((6, 5), seed=4)
+    z0, x0 = z.copy(), x.copy()
+    z.setflags(write=False)
+    x.setflags(write=False)
+    fastent.sigmoid_cross_entropy_with_logits(z, x, reduction="mean", return_grad=True)
+    fastent.binary_cross_entropy(z, fastent.sigmoid(x))
+    assert_allclose(z, z0, rtol=0)
+    assert_allclose(x, x0, rtol=0)
+
+
+# ---- binary cross-entropy from probabilities -------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_bce_matches_torch_and_reference(dtype, reduction):
+    torch = pytest.importorskip("torch")
+    z, x = data((50, 6), dtype, seed=5)
+    q = fastent.sigmoid(x / 4)  # inside (0, 1), where torch's clamp at -100 does not bite
+    got = fastent.binary_cross_entropy(z, q, reduction=reduction)
+    expected = torch.nn.functional.binary_cross_entropy(
+        torch.tensor(q.astype(np.float64)), torch.tensor(z.astype(np.float64)), reduction=reduction
+    )
+    assert np.asarray(got).dtype == dtype
+    assert_allclose(got, expected.numpy(), rtol=rtol_for(dtype) * 10)
+    assert_allclose(
+        got, reference.binary_cross_entropy(z, q, reduction=reduction), rtol=rtol_for(dtype)
+    )
+
+
+def test_bce_known_values_and_edges():
+    # the two-sample example: labels [0, 1], probabilities [0.4, 0.6]
+    expected = (-math.log(0.6) - math.log(0.6)) / 2
+    assert fastent.binary_cross_entropy([0.0, 1.0], [0.4, 0.6], reduction="mean") == pytest.approx(
+        expected, rel=1e-15
+    )
+    assert_allclose(
+        fastent.binary_cross_entropy([1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]),
+        [0, 0, np.inf, np.inf],
+    )
+    clipped = fastent.binary_cross_entropy([1.0], [0.0], eps=1e-7)
+    assert clipped[0] == pytest.approx(-math.log(1e-7), rel=1e-12)
+    assert fastent.binary_cross_entropy(1.0, 1e-300) == pytest.approx(300 * math.log(10), rel=1e-14)
+    assert fastent.binary_cross_entropy(0.0, 1e-17) == pytest.approx(1e-17, rel=1e-14)  # log1p
+
+
+def test_bce_bad_inputs():
+    f = fastent.binary_cross_entropy
+    with pytest.raises(ValueError, match=r"probs\[1\] is not a probability \(1.5\)"):
+        f([0.0, 1.0], [0.5, 1.5])
+    with pytest.raises(ValueError, match=r"labels\[0\] is not in \[0, 1\]"):
+        f([-1.0, 1.0], [0.5, 0.5])
+    with pytest.raises(ValueError, match=r"probs\[0\] is not a probability \(nan\)"):
+        f([0.0], [np.nan])
+    with pytest.raises(ValueError, match="eps must be in"):
+        f([0.0], [0.5], eps=0.7)
+    with pytest.raises(ValueError, match="must have the same shape"):
+        f([0.0, 1.0], [0.5])
+    with pytest.raises(ValueError, match="empty batch"):
+        f([], [], reduction="mean")
