@@ -26,6 +26,12 @@ def rtol_for(dtype):
     return 1e-12 if dtype == np.float64 else 2e-6
 
 
+def atol_for(dtype):
+    """Absolute tolerance for losses and gradients of order 1 (float32 logsumexp takes its
+    exponentials in float32: ~1e-7 absolute where a gradient p - 1 cancels)."""
+    return 1e-14 if dtype == np.float64 else 1e-7
+
+
 @pytest.mark.parametrize("pos_weight", [None, 2.5, "per-class"])
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -205,3 +211,169 @@ def test_bce_bad_inputs():
         f([0.0, 1.0], [0.5])
     with pytest.raises(ValueError, match="empty batch"):
         f([], [], reduction="mean")
+
+
+# ---- softmax cross-entropies ---------------------------------------------------------------------
+
+
+def logits_and_labels(n=40, C=6, dtype=np.float64, seed=10):
+    rng = np.random.default_rng(seed)
+    x = (3 * rng.standard_normal((n, C))).astype(dtype)
+    return rng.integers(0, C, n), x
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("ignore", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_ce_matches_torch(simd_level, dtype, reduction, ignore, weighted, label_smoothing):
+    torch = pytest.importorskip("torch")
+    y, x = logits_and_labels(dtype=dtype)
+    if ignore:
+        y[[2, 5, 11]] = -100
+    w = np.linspace(0.2, 2.0, x.shape[1]) if weighted else None
+    kw = {
+        "reduction": reduction,
+        "weights": w,
+        "ignore_index": -100 if ignore else None,
+        "label_smoothing": label_smoothing,
+    }
+    loss, grad = fastent.sparse_softmax_cross_entropy_with_logits(y, x, return_grad=True, **kw)
+    tx = torch.tensor(x.astype(np.float64), requires_grad=True)
+    tl = torch.nn.functional.cross_entropy(
+        tx,
+        torch.tensor(y),
+        weight=None if w is None else torch.tensor(w),
+        ignore_index=-100,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
+    (tl if reduction != "none" else tl.sum()).backward()
+    assert np.asarray(loss).dtype == dtype
+    assert grad.dtype == dtype
+    assert_allclose(loss, tl.detach().numpy(), rtol=rtol_for(dtype), atol=atol_for(dtype))
+    assert_allclose(grad, tx.grad.numpy(), rtol=rtol_for(dtype), atol=atol_for(dtype))
+    ref_loss, ref_grad = reference.sparse_softmax_cross_entropy_with_logits(
+        y, x, return_grad=True, **kw
+    )
+    assert_allclose(loss, ref_loss, rtol=rtol_for(dtype), atol=atol_for(dtype))
+    assert_allclose(grad, ref_grad, rtol=rtol_for(dtype), atol=atol_for(dtype))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("axis", [-1, 0])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_soft_ce_matches_torch(simd_level, dtype, axis, reduction):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    x = (3 * rng.standard_normal((30, 5))).astype(dtype)
+    t = rng.dirichlet(np.ones(5), 30).astype(dtype)
+    t[0] = [0, 0, 1, 0, 0]  # one-hot
+    if axis == 0:
+        x, t = x.T.copy(), t.T.copy()
+    loss, grad = fastent.softmax_cross_entropy_with_logits(
+        t, x, axis=axis, reduction=reduction, return_grad=True
+    )
+    tx = torch.tensor(x.astype(np.float64), requires_grad=True)
+    tl = torch.nn.functional.cross_entropy(
+        tx if axis == -1 else tx.T,
+        torch.tensor(t.astype(np.float64) if axis == -1 else t.T.astype(np.float64)),
+        reduction=reduction,
+    )
+    (tl if reduction != "none" else tl.sum()).backward()
+    assert_allclose(loss, tl.detach().numpy(), rtol=rtol_for(dtype), atol=atol_for(dtype))
+    assert_allclose(grad, tx.grad.numpy(), rtol=rtol_for(dtype), atol=atol_for(dtype))
+    ref = reference.softmax_cross_entropy_with_logits(
+        t, x, axis=axis, reduction=reduction, return_grad=True
+    )
+    assert_allclose(loss, ref[0], rtol=rtol_for(dtype), atol=atol_for(dtype))
+    assert_allclose(grad, ref[1], rtol=rtol_for(dtype), atol=atol_for(dtype))
+
+
+def test_softmax_ce_extreme_and_masked_logits(simd_level):
+    x = np.array([[1e4, -1e4, 0.0], [-np.inf, 2.0, 1.0], [np.inf, 0.0, 0.0], [np.inf, np.inf, 0.0]])
+    y = np.array([0, 1, 0, 2])
+    loss, grad = fastent.sparse_softmax_cross_entropy_with_logits(y, x, return_grad=True)
+    assert loss[0] == 0.0
+    assert loss[1] == pytest.approx(math.log1p(math.exp(-1.0)), rel=1e-14)
+    assert loss[2] == 0.0
+    assert loss[3] == np.inf
+    assert np.isfinite(grad).all()
+    assert_allclose(
+        grad[1], [0.0, fastent.softmax([2.0, 1.0])[0] - 1, fastent.softmax([2.0, 1.0])[1]]
+    )
+    soft = fastent.softmax_cross_entropy_with_logits([[0.0, 1.0, 0.0]], [[-np.inf, 2.0, 1.0]])
+    assert soft[0] == pytest.approx(loss[1], rel=1e-14)
+    # the loss for a dominant logit keeps its digits: logsumexp - x_y = log1p(exp(-37))
+    assert fastent.sparse_softmax_cross_entropy_with_logits(0, [37.0, 0.0]) == pytest.approx(
+        math.log1p(math.exp(-37.0)), rel=1e-14
+    )
+
+
+def test_softmax_ce_gradients_by_finite_differences():
+    y, x = logits_and_labels(n=4, C=3, seed=12)
+    w = np.array([0.5, 1.0, 2.0])
+    t = np.random.default_rng(13).random((4, 3))
+    h = 1e-6
+    for f, kw in [
+        (fastent.sparse_softmax_cross_entropy_with_logits, {"weights": w, "label_smoothing": 0.1}),
+        (lambda labels, logits, **k: fastent.softmax_cross_entropy_with_logits(t, logits, **k), {}),
+    ]:
+        _, grad = f(y, x, reduction="mean", return_grad=True, **kw)
+        numeric = np.empty_like(x)
+        for idx in np.ndindex(x.shape):
+            up, down = x.copy(), x.copy()
+            up[idx] += h
+            down[idx] -= h
+            numeric[idx] = (
+                f(y, up, reduction="mean", **kw) - f(y, down, reduction="mean", **kw)
+            ) / (2 * h)
+        assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("n_jobs", [2, None])
+def test_softmax_ce_threads_agree(n_jobs):
+    y, x = logits_and_labels(n=3000, C=50, seed=14)
+    one = fastent.sparse_softmax_cross_entropy_with_logits(y, x, n_jobs=1, return_grad=True)
+    many = fastent.sparse_softmax_cross_entropy_with_logits(y, x, n_jobs=n_jobs, return_grad=True)
+    assert_allclose(many[0], one[0], rtol=0)
+    assert_allclose(many[1], one[1], rtol=0)
+
+
+def test_softmax_ce_bad_inputs():
+    f = fastent.sparse_softmax_cross_entropy_with_logits
+    x = np.zeros((3, 4))
+    with pytest.raises(ValueError, match=r"labels\[1\] = 4 is out of range for 4 classes"):
+        f([0, 4, 1], x)
+    with pytest.raises(ValueError, match=r"labels\[2\] = -1 is out of range"):
+        f([0, 1, -1], x)
+    with pytest.raises(ValueError, match=r"labels\[1\] = 1.5 is not an integer class index"):
+        f([0.0, 1.5, 1.0], x)
+    with pytest.raises(TypeError, match="labels must be integer class indices"):
+        f(["a", "b", "c"], x)
+    with pytest.raises(ValueError, match="must have the logits' batch shape"):
+        f([0, 1], x)
+    with pytest.raises(ValueError, match=r"logits\[1, 2\] is NaN"):
+        f([0, 1, 1], np.where(np.arange(12).reshape(3, 4) == 6, np.nan, 0.0))
+    with pytest.raises(ValueError, match="zero contributing elements"):
+        f([-100, -100, -100], x, ignore_index=-100, reduction="mean")
+    with pytest.raises(ValueError, match="zero contributing elements"):
+        f([0, 0, 0], x, weights=[0.0, 1, 1, 1], reduction="mean")
+    with pytest.raises(ValueError, match="zero contributing elements"):
+        f(np.zeros(0, int), np.zeros((0, 4)), reduction="mean")
+    with pytest.raises(ValueError, match="label_smoothing must be in"):
+        f([0, 1, 1], x, label_smoothing=1.5)
+    with pytest.raises(ValueError, match=r"weights must have shape \(4,\)"):
+        f([0, 1, 1], x, weights=[1.0, 2.0])
+    with pytest.raises(ValueError, match="reduction must be"):
+        f([0, 1, 1], x, reduction="batchmean")
+    g = fastent.softmax_cross_entropy_with_logits
+    with pytest.raises(ValueError, match=r"labels\[1, 2\] is not a valid target"):
+        g([[0, 1, 0, 0], [0, 0, -0.5, 1], [1, 0, 0, 0]], x)
+    with pytest.raises(ValueError, match=r"logits\[0, 0\] is NaN"):
+        g(np.eye(4)[:3], np.where(np.arange(12).reshape(3, 4) == 0, np.nan, 0.0))
+    with pytest.raises(ValueError, match="must have the same shape"):
+        g(np.ones((3, 5)), x)
+    with pytest.raises(ValueError, match="empty batch"):
+        g(np.zeros((0, 4)), np.zeros((0, 4)), reduction="mean")

@@ -35,6 +35,8 @@ from .logits import (
     sigmoid,
     sigmoid_cross_entropy_with_logits,
     softmax,
+    softmax_cross_entropy_with_logits,
+    sparse_softmax_cross_entropy_with_logits,
 )
 
 __all__ = [
@@ -54,4 +56,6 @@ __all__ = [
     "sigmoid",
     "sigmoid_cross_entropy_with_logits",
     "softmax",
+    "softmax_cross_entropy_with_logits",
+    "sparse_softmax_cross_entropy_with_logits",
 ]

@@ -228,3 +228,35 @@ def as_rows(named: list[tuple[str, np.ndarray]], axis: int | None, keepdims: boo
     out_shape = shape[:ax] + ((1,) if keepdims else ()) + shape[ax + 1 :]
     rows = [_one_row_step(np.asarray(a, dtype=dtype), shape, ax) for a in arrays]
     return Rows(rows, shape, ax, shape[ax], out_shape)
+
+
+def class_labels(
+    labels: npt.ArrayLike, batch_shape: tuple[int, ...], n_classes: int, ignore_index: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(labels as int64 with -1 for ignored rows, mask of the contributing rows)."""
+    raw = np.asarray(labels)
+    if raw.dtype.kind not in "iuf":
+        raise TypeError(f"labels must be integer class indices, got dtype {raw.dtype}")
+    if raw.shape != batch_shape:
+        raise ValueError(
+            f"labels with shape {raw.shape} must have the logits' batch shape {batch_shape}"
+        )
+    if raw.dtype.kind == "f":
+        integral = np.isfinite(raw) & (raw == np.round(raw))
+        if not integral.all():
+            where = np.unravel_index(int(np.flatnonzero(~integral)[0]), raw.shape)
+            value = float(raw[where])
+            raise ValueError(
+                f"{index_str('labels', tuple(int(i) for i in where))} = {value!r} is not an "
+                "integer class index"
+            )
+    y = raw.astype(np.int64).reshape(-1)
+    keep = np.ones(y.shape, bool) if ignore_index is None else y != ignore_index
+    bad = keep & ((y < 0) | (y >= n_classes))
+    if bad.any():
+        where = np.unravel_index(int(np.flatnonzero(bad)[0]), batch_shape)
+        raise ValueError(
+            f"{index_str('labels', tuple(int(i) for i in where))} = {int(raw[where])} is out of "
+            f"range for {n_classes} classes"
+        )
+    return np.where(keep, y, -1), keep

@@ -26,6 +26,8 @@ __all__ = [
     "sigmoid",
     "sigmoid_cross_entropy_with_logits",
     "softmax",
+    "softmax_cross_entropy_with_logits",
+    "sparse_softmax_cross_entropy_with_logits",
 ]
 
 Result = np.floating | npt.NDArray[np.floating]
@@ -408,3 +410,196 @@ def binary_cross_entropy(
         return v.scalar_or_array(loss.reshape(q.shape))
     reduced: np.floating = q.dtype.type(total / q.size if red == "mean" else total)
     return reduced
+
+
+def _report_ce_row(
+    row: int, rows: np.ndarray, batch_shape: tuple[int, ...], targets: np.ndarray | None
+) -> None:
+    where = tuple(int(i) for i in np.unravel_index(row, batch_shape))
+    if targets is not None:
+        t = targets[row]
+        bad = np.flatnonzero(~(t >= 0))
+        if bad.size:
+            raise ValueError(
+                f"{v.index_str('labels', (*where, int(bad[0])))} is not a valid target "
+                f"({float(t[bad[0]])!r}); expected finite values >= 0"
+            )
+    nan = np.flatnonzero(np.isnan(rows[row]))
+    if nan.size:
+        raise ValueError(f"{v.index_str('logits', (*where, int(nan[0])))} is NaN")
+    raise ValueError(f"labels row {where} does not sum to a finite total")
+
+
+def _ce_result(
+    loss: np.ndarray, batch_shape: tuple[int, ...], reduction: str, denominator: float
+) -> Result:
+    if reduction == "none":
+        return v.scalar_or_array(loss.reshape(batch_shape))
+    total = float(np.sum(loss, dtype=np.float64))
+    reduced: np.floating = loss.dtype.type(total / denominator if reduction == "mean" else total)
+    return reduced
+
+
+def sparse_softmax_cross_entropy_with_logits(
+    labels: npt.ArrayLike,
+    logits: npt.ArrayLike,
+    *,
+    reduction: str = "none",
+    weights: npt.ArrayLike | None = None,
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    return_grad: bool = False,
+    n_jobs: int | None = None,
+) -> Result | tuple[Result, npt.NDArray[np.floating]]:
+    r"""Softmax cross-entropy of integer class labels, :math:`\operatorname{logsumexp}(x) - x_y`.
+
+    Same numbers as ``torch.nn.functional.cross_entropy`` with class-index targets.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (...)
+        Class index per row (integer dtype, or floats with integral values).
+    logits : array_like, shape (..., n_classes)
+        Logits with the classes on the last axis; float32 gives float32 losses.
+    reduction : {"none", "mean", "sum"}, default "none"
+        Per-row losses, their weighted mean (divided by the sum of ``weights[label]`` over the
+        rows that are not ignored, as PyTorch) or their sum.
+    weights : array_like of shape (n_classes,), optional
+        Weight per class.
+    ignore_index : int, optional
+        Rows with this label contribute 0 and leave the mean's denominator.
+    label_smoothing : float in [0, 1], default 0
+        Mix the one-hot target with the uniform one, as PyTorch.
+    return_grad : bool, default False
+        Also return d loss / d logits of the returned loss, from the same pass.
+    n_jobs : int, optional
+        Threads over rows: None uses all OpenMP allows, 1 is serial.
+
+    Returns
+    -------
+    loss : numpy scalar or ndarray of shape (...)
+    grad : ndarray of the logits' shape, optional
+
+    Raises
+    ------
+    ValueError
+        Labels out of range or not integral, NaN logits, shapes that do not match, bad
+        ``reduction``/``weights``/``label_smoothing``, and ``reduction="mean"`` with no
+        contributing row (empty batch, all ignored, zero total weight).
+
+    Examples
+    --------
+    >>> import fastent
+    >>> round(float(fastent.sparse_softmax_cross_entropy_with_logits(3, [2.0, 3.0, 5.0, 6.0])), 6)
+    0.361849
+    """
+    red = _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    x = v.as_float_array(logits, "logits")
+    if x.ndim == 0:
+        raise ValueError("logits must be at least 1-D (classes on the last axis), got a scalar")
+    C = x.shape[-1]
+    batch_shape = x.shape[:-1]
+    y, keep = v.class_labels(labels, batch_shape, C, ignore_index)
+    rows = np.ascontiguousarray(x).reshape(-1, C) if C else x.reshape(-1, 0)
+    w = None
+    weight_sum = float(C)
+    if weights is not None:
+        wa = v.as_float_array(weights, "weights")
+        if wa.shape != (C,):
+            raise ValueError(f"weights must have shape ({C},), got {wa.shape}")
+        if not np.isfinite(wa).all():
+            raise ValueError("weights must be finite")
+        w = np.ascontiguousarray(wa, dtype=x.dtype)
+        weight_sum = float(wa.sum())
+    denominator = float(keep.sum()) if w is None else float(w[y[keep]].astype(np.float64).sum())
+    if red == "mean" and not denominator > 0:
+        raise ValueError(
+            "reduction='mean' over zero contributing elements (empty batch, all labels ignored "
+            "or zero total weight)"
+        )
+    if C == 0 and keep.any():
+        raise ValueError("logits have no classes")
+    loss = np.empty(rows.shape[0], x.dtype)
+    grad = np.empty(rows.shape, x.dtype) if return_grad else None
+    scale = 1.0 / denominator if red == "mean" else 1.0
+    if rows.shape[0]:
+        threads = v.effective_n_threads(n_jobs, rows.size)
+        _k.ce_rows(rows, y, None, w, weight_sum, label_smoothing, loss, grad, scale, threads)
+        nan = np.flatnonzero(np.isnan(loss))
+        if nan.size:
+            _report_ce_row(int(nan[0]), rows, batch_shape, None)
+    out = _ce_result(loss, batch_shape, red, denominator)
+    return (out, grad.reshape(x.shape)) if grad is not None else out
+
+
+def softmax_cross_entropy_with_logits(
+    labels: npt.ArrayLike,
+    logits: npt.ArrayLike,
+    *,
+    axis: int = -1,
+    reduction: str = "none",
+    return_grad: bool = False,
+    n_jobs: int | None = None,
+) -> Result | tuple[Result, npt.NDArray[np.floating]]:
+    r"""Softmax cross-entropy of probability rows, :math:`-\sum_c t_c \log \mathrm{softmax}(x)_c`.
+
+    Same numbers as ``torch.nn.functional.cross_entropy`` with probability targets and
+    TensorFlow's ``softmax_cross_entropy_with_logits``; targets need not sum to 1.
+
+    Parameters
+    ----------
+    labels : array_like
+        Targets >= 0 (one-hot or soft), same shape as ``logits``.
+    logits : array_like
+        Logits; float32 gives float32 losses.
+    axis : int, default -1
+        The class axis.
+    reduction : {"none", "mean", "sum"}, default "none"
+        Per-row losses, their mean over rows, or their sum.
+    return_grad : bool, default False
+        Also return d loss / d logits of the returned loss, from the same pass.
+    n_jobs : int, optional
+        Threads over rows: None uses all OpenMP allows, 1 is serial.
+
+    Returns
+    -------
+    loss : numpy scalar or ndarray (the batch shape)
+    grad : ndarray of the logits' shape, optional
+
+    Raises
+    ------
+    ValueError
+        Negative or NaN targets, NaN logits, different shapes, a bad ``reduction``, and
+        ``reduction="mean"`` of an empty batch.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> loss = fastent.softmax_cross_entropy_with_logits([0, 0, 0, 1], [2.0, 3.0, 5.0, 6.0])
+    >>> round(float(loss), 6)
+    0.361849
+    """
+    red = _check_reduction(reduction)
+    z, x = _pairwise(labels, logits, "logits")
+    if x.ndim == 0:
+        raise ValueError("logits must be at least 1-D, got a scalar")
+    layout = v.as_rows([("labels", z), ("logits", x)], axis, False)
+    (t_rows, _), (x_rows, _) = layout.rows
+    n = layout.n_rows
+    if red == "mean" and n == 0:
+        raise ValueError("reduction='mean' over an empty batch: no row contributes")
+    loss = np.empty(n, x.dtype)
+    grad = np.empty((n, layout.m), x.dtype) if return_grad else None
+    scale = 1.0 / n if red == "mean" else 1.0
+    if n and layout.m:
+        threads = v.effective_n_threads(n_jobs, n * layout.m)
+        _k.ce_rows(x_rows, None, t_rows, None, 0.0, 0.0, loss, grad, scale, threads)
+        nan = np.flatnonzero(np.isnan(loss))
+        if nan.size:
+            _report_ce_row(int(nan[0]), x_rows, layout.out_shape, t_rows)
+    elif n:
+        loss.fill(0.0)
+    out = _ce_result(loss, layout.out_shape, red, float(n))
+    return (out, layout.unrows(grad)) if grad is not None else out

@@ -37,6 +37,8 @@ __all__ = [
     "sigmoid",
     "sigmoid_cross_entropy_with_logits",
     "softmax",
+    "softmax_cross_entropy_with_logits",
+    "sparse_softmax_cross_entropy_with_logits",
 ]
 
 
@@ -336,3 +338,88 @@ def binary_cross_entropy(
     with np.errstate(divide="ignore"):
         loss = -(_xlogy(z, q) + np.where(z < 1, (1 - z) * np.log1p(-q), 0.0))
     return np.asarray(_reduce_loss(loss, reduction)).astype(dtype)[()]
+
+
+def sparse_softmax_cross_entropy_with_logits(
+    labels: npt.ArrayLike,
+    logits: npt.ArrayLike,
+    *,
+    reduction: str = "none",
+    weights: npt.ArrayLike | None = None,
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    return_grad: bool = False,
+    n_jobs: int | None = None,
+) -> Any:
+    """(1 - e) w_y (-ls_y) + e / C sum_c w_c (-ls_c), ls = log_softmax; mean divides by the sum
+    of w_y over the rows that are not ignored (PyTorch's cross_entropy)."""
+    v.effective_n_threads(n_jobs)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    a = v.as_float_array(logits, "logits")
+    if a.ndim == 0:
+        raise ValueError("logits must be at least 1-D (classes on the last axis), got a scalar")
+    C = a.shape[-1]
+    y, keep = v.class_labels(labels, a.shape[:-1], C, ignore_index)
+    x = a.astype(np.float64).reshape(-1, C)
+    if np.isnan(x).any():
+        raise ValueError("logits contain NaN")
+    w = np.ones(C) if weights is None else v.as_float_array(weights, "weights").astype(np.float64)
+    if w.shape != (C,):
+        raise ValueError(f"weights must have shape ({C},), got {w.shape}")
+    ls = np.asarray(log_softmax(x, axis=-1))
+    yk = np.where(keep, y, 0)
+    rows = np.arange(x.shape[0])
+    wy = np.where(keep, w[yk], 0.0)
+    e = label_smoothing
+    with np.errstate(invalid="ignore"):
+        smooth = -np.where(w == 0, 0.0, w * ls).sum(axis=-1)
+        loss = np.where(keep, (1 - e) * wy * -ls[rows, yk] + e / C * smooth, 0.0)
+    den = wy.sum()
+    if reduction == "mean" and not den > 0:
+        raise ValueError("reduction='mean' over zero contributing elements")
+    out = np.asarray(_reduce_loss(loss, reduction) if reduction != "mean" else loss.sum() / den)
+    result = out.reshape(a.shape[:-1] if reduction == "none" else ()).astype(a.dtype)[()]
+    if not return_grad:
+        return result
+    p = np.exp(ls)
+    onehot = np.zeros_like(p)
+    onehot[rows, yk] = 1.0
+    grad = (1 - e) * wy[:, None] * (p - onehot) + e / C * (p * w.sum() - w)
+    grad[~keep] = 0.0
+    if reduction == "mean":
+        grad /= den
+    return result, grad.reshape(a.shape).astype(a.dtype)
+
+
+def softmax_cross_entropy_with_logits(
+    labels: npt.ArrayLike,
+    logits: npt.ArrayLike,
+    *,
+    axis: int = -1,
+    reduction: str = "none",
+    return_grad: bool = False,
+    n_jobs: int | None = None,
+) -> Any:
+    """sum_c t_c (-ls_c) with 0 (-inf) = 0; grad p T - t."""
+    v.effective_n_threads(n_jobs)
+    x = v.as_float_array(logits, "logits")
+    t = v.as_float_array(labels, "labels")
+    if t.shape != x.shape:
+        raise ValueError(
+            f"labels with shape {t.shape} and logits with shape {x.shape} must have the same shape"
+        )
+    if not (t >= 0).all() or np.isnan(x).any():
+        raise ValueError("labels must be >= 0 and logits not NaN")
+    ax = v.normalize_axis(axis, x.ndim)
+    assert ax is not None
+    ls = np.asarray(log_softmax(x.astype(np.float64), axis=ax))
+    t64 = t.astype(np.float64)
+    loss = -np.where(t64 == 0, 0.0, t64 * ls).sum(axis=ax)
+    out = np.asarray(_reduce_loss(loss, reduction)).astype(x.dtype)[()]
+    if not return_grad:
+        return out
+    grad = np.exp(ls) * t64.sum(axis=ax, keepdims=True) - t64
+    if reduction == "mean":
+        grad /= loss.size
+    return out, grad.astype(x.dtype)

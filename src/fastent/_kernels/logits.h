@@ -22,12 +22,17 @@ typedef struct {
                              Py_ssize_t, double *, double *, double, Py_ssize_t *);
     double (*sigmoid_ce_f32)(const float *, const float *, const float *, Py_ssize_t, Py_ssize_t,
                              float *, float *, double, Py_ssize_t *);
+    double (*ce_row_f64)(const double *, Py_ssize_t, Py_ssize_t, const double *, const double *,
+                         double, double, double *, double);
+    double (*ce_row_f32)(const float *, Py_ssize_t, Py_ssize_t, const float *, const float *,
+                         double, double, float *, double);
 } fe_logit_kernels;
 
 #define FE_LOGIT_KERNELS(isa)                                                                      \
     {logsumexp_row_f64_##isa, logsumexp_row_f32_##isa, softmax_row_f64_##isa,                      \
      softmax_row_f32_##isa,   sigmoid_map_f64_##isa,   sigmoid_map_f32_##isa,                      \
-     sigmoid_ce_f64_##isa,    sigmoid_ce_f32_##isa}
+     sigmoid_ce_f64_##isa,    sigmoid_ce_f32_##isa,    ce_row_f64_##isa,                           \
+     ce_row_f32_##isa}
 
 static const fe_logit_kernels fe_logit_table[FE_N_LEVELS] = FE_LEVEL_TABLE(FE_LOGIT_KERNELS);
 

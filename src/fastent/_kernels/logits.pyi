@@ -27,3 +27,15 @@ def binary_cross_entropy(
     eps: float,
     loss: npt.NDArray[np.floating] | None,
 ) -> tuple[float, int]: ...
+def ce_rows(
+    logits: npt.NDArray[np.floating],
+    labels: npt.NDArray[np.int64] | None,
+    targets: npt.NDArray[np.floating] | None,
+    weights: npt.NDArray[np.floating] | None,
+    weight_sum: float,
+    smoothing: float,
+    loss: npt.NDArray[np.floating],
+    grad: npt.NDArray[np.floating] | None,
+    grad_scale: float,
+    n_threads: int,
+) -> None: ...

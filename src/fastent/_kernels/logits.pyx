@@ -13,7 +13,9 @@ The per-row work is C (``logits_impl.h``), compiled per SIMD level; ``set_simd_l
 the table of kernels.
 """
 from cython.parallel cimport prange
+from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
+from libc.string cimport memset
 
 cdef extern from "logits.h" nogil:
     ctypedef double (*fe_reduce_f64)(const double *, Py_ssize_t) noexcept
@@ -24,6 +26,10 @@ cdef extern from "logits.h" nogil:
                                   Py_ssize_t, double *, double *, double, Py_ssize_t *) noexcept
     ctypedef double (*fe_bin_f32)(const float *, const float *, const float *, Py_ssize_t,
                                   Py_ssize_t, float *, float *, double, Py_ssize_t *) noexcept
+    ctypedef double (*fe_ce_f64)(const double *, Py_ssize_t, Py_ssize_t, const double *,
+                                 const double *, double, double, double *, double) noexcept
+    ctypedef double (*fe_ce_f32)(const float *, Py_ssize_t, Py_ssize_t, const float *,
+                                 const float *, double, double, float *, double) noexcept
     ctypedef struct fe_logit_kernels:
         fe_reduce_f64 logsumexp_f64
         fe_reduce_f32 logsumexp_f32
@@ -33,6 +39,8 @@ cdef extern from "logits.h" nogil:
         fe_map_f32 sigmoid_f32
         fe_bin_f64 sigmoid_ce_f64
         fe_bin_f32 sigmoid_ce_f32
+        fe_ce_f64 ce_row_f64
+        fe_ce_f32 ce_row_f32
     const fe_logit_kernels fe_logit_table[3]
     double bce_f64(const double *, const double *, Py_ssize_t, double, double *, Py_ssize_t *)
     double bce_f32(const float *, const float *, Py_ssize_t, double, float *, Py_ssize_t *)
@@ -153,3 +161,33 @@ def binary_cross_entropy(const floating[::1] labels, const floating[::1] probs, 
             total = bce_f32(&labels[0], &probs[0], n, eps,
                             &loss[0] if loss is not None else NULL, &bad)
     return total, bad
+
+
+def ce_rows(const floating[:, ::1] logits, const int64_t[::1] labels,
+            const floating[:, ::1] targets, const floating[::1] weights, double weight_sum,
+            double smoothing, floating[::1] loss, floating[:, ::1] grad, double grad_scale,
+            int n_threads):
+    """Softmax cross-entropy per row into ``loss``: sparse (``labels``, -1 = ignored row: loss 0,
+    grad 0) or dense (``targets``).  ``weights``/``grad`` may be None.  NaN marks a row with a NaN
+    logit or an invalid target (the caller reports it)."""
+    cdef Py_ssize_t i, n = logits.shape[0], C = logits.shape[1], y = -1
+    cdef const fe_logit_kernels *k = _kernels
+    cdef const floating *w = &weights[0] if weights is not None else NULL
+    cdef bint sparse = labels is not None, want_grad = grad is not None
+    with nogil:
+        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads, schedule="static"):
+            y = labels[i] if sparse else -1
+            if sparse and y < 0:
+                loss[i] = 0
+                if want_grad:
+                    memset(&grad[i, 0], 0, C * sizeof(floating))
+                continue
+            if floating is double:
+                loss[i] = k.ce_row_f64(&logits[i, 0], C, y,
+                                       NULL if sparse else &targets[i, 0], w, weight_sum,
+                                       smoothing, &grad[i, 0] if want_grad else NULL, grad_scale)
+            else:
+                loss[i] = <float>k.ce_row_f32(&logits[i, 0], C, y,
+                                              NULL if sparse else &targets[i, 0], w, weight_sum,
+                                              smoothing, &grad[i, 0] if want_grad else NULL,
+                                              grad_scale)

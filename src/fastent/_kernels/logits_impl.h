@@ -20,6 +20,7 @@
 #define FE_BLOCK_F32 128   /* float32 partial sums: 8 terms per lane of 16 */
 
 #ifdef FE_SCALAR_PASS
+#include <stdlib.h> /* malloc/free for the limits path */
 /* ---- scalar paths (libm), once per dtype ---------------------------------------------------- */
 
 /* The row's maximum as np.amax gives it: NaN if any element is NaN, -inf for an empty row. */
@@ -307,6 +308,111 @@ static double FE_DT(bce)(const FE_T *z, const FE_T *q, Py_ssize_t n, double eps,
     return fe_acc_value(&total);
 }
 #endif
+
+/* ---- softmax cross-entropy of one row ---------------------------------------------------------
+ * The row's log-softmax is ls_c = (x_c - m) - L (logsumexp_parts), never log(softmax).
+ *   sparse (class y, weights w, smoothing e):  (1 - e) w_y (-ls_y) + (e / C) sum_c w_c (-ls_c)
+ *       grad_c = (1 - e) w_y (p_c - [c = y]) + (e / C) (p_c W - w_c),  W = sum_c w_c
+ *   dense (target row t >= 0):                 sum_c t_c (-ls_c),  grad_c = p_c T - t_c,  T = sum t
+ * with p_c = exp(ls_c); grad (optional) is scaled by gscale.  A row with +-inf logits goes through
+ * FE_DT(log_softmax_limits) (exact limits: 0 * inf = 0); a NaN logit, or a negative or NaN target,
+ * returns NaN (the caller reports it). */
+#ifdef FE_SCALAR_PASS
+/* ls = log_softmax of a row with +-inf (no NaN): -log K for the K +inf entries and -inf elsewhere,
+ * or, without +inf, the finite entries normalised among themselves and -inf for the -inf ones. */
+static void FE_DT(log_softmax_limits)(const FE_T *x, Py_ssize_t C, double *ls)
+{
+    double mx = FE_DT(row_max)(x, C), K = 0.0, s = 0.0;
+    for (Py_ssize_t c = 0; c < C; c++)
+        K += (double)x[c] == INFINITY;
+    if (K == 0.0 && isfinite(mx))
+        for (Py_ssize_t c = 0; c < C; c++)
+            s += exp((double)x[c] - mx);
+    for (Py_ssize_t c = 0; c < C; c++) {
+        const double v = (double)x[c];
+        ls[c] = K > 0.0 ? (v == INFINITY ? -log(K) : -INFINITY)
+                        : (isfinite(mx) ? (v - mx) - log(s) : -INFINITY);
+    }
+}
+
+/* t_c * (-ls_c) with 0 * inf = 0 */
+static inline double FE_DT(xent_term)(double t, double ls) { return t == 0.0 ? 0.0 : -t * ls; }
+
+static double FE_DT(ce_row_limits)(const FE_T *x, Py_ssize_t C, Py_ssize_t y, const FE_T *t,
+                                   const FE_T *w, double wsum, double e, FE_T *grad, double gscale)
+{
+    double *ls = (double *)malloc(sizeof(double) * (size_t)(C > 0 ? C : 1)), loss = 0.0, T = 0.0;
+    if (ls == NULL)
+        return NAN;
+    FE_DT(log_softmax_limits)(x, C, ls);
+    if (t)
+        for (Py_ssize_t c = 0; c < C; c++)
+            T += (double)t[c];
+    for (Py_ssize_t c = 0; c < C; c++) {
+        const double wc = w ? (double)w[c] : 1.0, p = exp(ls[c]);
+        double g;
+        if (t) {
+            loss += FE_DT(xent_term)((double)t[c], ls[c]);
+            g = p * T - (double)t[c];
+        } else {
+            const double wy = w ? (double)w[y] : 1.0;
+            loss += (c == y ? FE_DT(xent_term)((1.0 - e) * wy, ls[c]) : 0.0) +
+                    FE_DT(xent_term)(e / (double)C * wc, ls[c]);
+            g = (1.0 - e) * wy * (p - (c == y)) + e / (double)C * (p * wsum - wc);
+        }
+        if (grad)
+            grad[c] = (FE_T)(gscale * g);
+    }
+    free(ls);
+    return loss;
+}
+#endif
+
+static FE_TGT double FE_FN(ce_row)(const FE_T *x, Py_ssize_t C, Py_ssize_t y, const FE_T *t,
+                                   const FE_T *w, double wsum, double e, FE_T *grad, double gscale)
+{
+    double m, L, bad = 0.0, T = 0.0, acc = 0.0;
+    if (t) {
+        FE_SIMD_SUM(bad, T)
+        for (Py_ssize_t c = 0; c < C; c++) {
+            bad += (double)t[c] >= 0.0 ? 0.0 : 1.0; /* negative or NaN target */
+            T += (double)t[c];
+        }
+    }
+    if (bad != 0.0 || !isfinite(T))
+        return NAN;
+    if (!FE_FN(logsumexp_parts)(x, C, &m, &L)) {
+        if (isnan(FE_DT(row_max)(x, C)))
+            return NAN;
+        return FE_DT(ce_row_limits)(x, C, y, t, w, wsum, e, grad, gscale);
+    }
+    if (t) {
+        FE_SIMD_SUM(acc)
+        for (Py_ssize_t c = 0; c < C; c++)
+            acc += (double)t[c] * ((m - (double)x[c]) + L);
+    } else {
+        const double wy = w ? (double)w[y] : 1.0;
+        acc = (1.0 - e) * wy * ((m - (double)x[y]) + L);
+        if (e > 0.0) {
+            double sm = 0.0;
+            FE_SIMD_SUM(sm)
+            for (Py_ssize_t c = 0; c < C; c++)
+                sm += (w ? (double)w[c] : 1.0) * ((m - (double)x[c]) + L);
+            acc += e / (double)C * sm;
+        }
+    }
+    if (grad) {
+        const double wy = t ? 0.0 : (w ? (double)w[y] : 1.0), a = (1.0 - e) * wy, b = e / (double)C;
+        FE_SIMD()
+        for (Py_ssize_t c = 0; c < C; c++) {
+            const double p = fe_exp(((double)x[c] - m) - L);
+            const double wc = w ? (double)w[c] : 1.0;
+            const double g = t ? p * T - (double)t[c] : a * (p - (c == y)) + b * (p * wsum - wc);
+            grad[c] = (FE_T)(gscale * g);
+        }
+    }
+    return acc;
+}
 
 #undef FE_EXP_RANGE
 #undef FE_BLOCK_F32
