@@ -112,13 +112,16 @@ class Workload:
     extra_fastent: tuple[Impl, ...] = ()
     data: str = "float64 distributions, Gamma(0.5) normalised; P has ~10% exact zeros, Q none"
     rtol: float = FASTENT_RTOL  # fastent must agree with the reference this closely
+    options: tuple[tuple[str, Any], ...] = ()  # keyword arguments for fastent and the reference
 
     def reference(self) -> Any:
-        return getattr(reference, self.func.__name__)(*self.inputs)
+        return getattr(reference, self.func.__name__)(*self.inputs, **dict(self.options))
 
     def impls(self) -> tuple[Impl, ...]:
         return (
-            *_fastent_impls(self.func, self.inputs, self.rtol),
+            *_fastent_impls(
+                functools.partial(self.func, **dict(self.options)), self.inputs, self.rtol
+            ),
             *self.extra_fastent,
             Impl(REFERENCE, self.reference),
             Impl(READ, functools.partial(_read, self.inputs), expected=None),
@@ -182,7 +185,7 @@ def _fastent_impls(
 
 def _read(inputs: tuple[Array, ...]) -> None:
     for a in inputs:
-        np.add.reduce(a, axis=1)
+        np.add.reduce(a, axis=-1)
 
 
 def _scipy_js(p: Array, q: Array) -> Any:
@@ -402,6 +405,76 @@ def build_logit_workloads(shape: workloads.Shape) -> list[Workload]:
     return out
 
 
+def _numpy_sparse_ce(x: Array, y: Any) -> Any:
+    m = x.max(1, keepdims=True)
+    lse = (m + np.log(np.exp(x - m).sum(1, keepdims=True)))[:, 0]
+    return (lse - x[np.arange(len(y)), y]).mean()
+
+
+def _numpy_sigmoid_ce(z: Array, x: Array) -> Any:
+    return (np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))).mean()
+
+
+NUMPY_CE = "NumPy expression `(logsumexp(X) - X[i, y]).mean()`"
+NUMPY_SIG = "NumPy expression `(max(x, 0) - x z + log1p(exp(-|x|))).mean()`"
+TORCH_CE = "torch `cross_entropy(X, y)`, 1 thread"
+TORCH_SIG = "torch `binary_cross_entropy_with_logits(x, z)`, 1 thread"
+
+
+def build_loss_workloads(quick: bool) -> list[Workload]:
+    """W4 (sparse softmax cross-entropy, mean) and W5 (sigmoid cross-entropy, mean)."""
+    out = []
+    ce_shape = workloads.QUICK_LOGIT_SHAPE if quick else workloads.LOGIT_SHAPE
+    sig_shape = (40_000, 10) if quick else (4_000_000, 10)
+    rng = np.random.default_rng(workloads.LOGIT_SEED + 1)
+    y = rng.integers(0, ce_shape[1], ce_shape[0])
+    z64 = rng.integers(0, 2, sig_shape).astype(np.float64)
+    mean = (("reduction", "mean"),)
+    for dtype in ("float32", "float64"):
+        x = workloads.logits(ce_shape, dtype)
+        s = workloads.logits(sig_shape, dtype)
+        z = z64.astype(dtype)
+        ce: list[Impl] = [Impl(NUMPY_CE, functools.partial(_numpy_sparse_ce, x, y))]
+        sig: list[Impl] = [Impl(NUMPY_SIG, functools.partial(_numpy_sigmoid_ce, z, s))]
+        if torch is not None:
+            tx, ty, ts, tz = (torch.from_numpy(a) for a in (x, y, s, z))
+            ce.append(Impl(TORCH_CE, lambda tx=tx, ty=ty: torch_f.cross_entropy(tx, ty)))
+            sig.append(
+                Impl(
+                    TORCH_SIG, lambda ts=ts, tz=tz: torch_f.binary_cross_entropy_with_logits(ts, tz)
+                )
+            )
+        rtol = 1e-5 if dtype == "float32" else FASTENT_RTOL
+        out += [
+            Workload(
+                f"W4-{dtype}",
+                f"sparse softmax cross-entropy, mean, {dtype}",
+                fastent.sparse_softmax_cross_entropy_with_logits,
+                (y, x),
+                tuple(ce),
+                (
+                    *_versus_numpy(3, NUMPY_CE),
+                    Target("≥ 4× torch at 1 thread", TORCH_CE, "ratio", 4, True, WHY_EXP),
+                ),
+                data=f"{dtype} logits `3 * N(0, 1)`, int64 labels",
+                rtol=rtol,
+                options=mean,
+            ),
+            Workload(
+                f"W5-{dtype}",
+                f"sigmoid cross-entropy with logits, mean, {dtype}",
+                fastent.sigmoid_cross_entropy_with_logits,
+                (z, s),
+                tuple(sig),
+                (Target("≥ 5× torch at 1 thread", TORCH_SIG, "ratio", 5, True, WHY_EXP),),
+                data=f"{dtype} logits `3 * N(0, 1)`, 0/1 labels",
+                rtol=rtol,
+                options=mean,
+            ),
+        ]
+    return out
+
+
 # --- checking and reporting --------------------------------------------------------------------
 
 
@@ -484,13 +557,14 @@ def _target_lines(workload: Workload, rows: Sequence[Row]) -> list[str]:
 
 
 def workload_section(workload: Workload, rows: Sequence[Row]) -> str:
-    elements = workload.inputs[0].size
+    main = max(workload.inputs, key=lambda a: a.size)  # the logits / distributions
+    elements = main.size
     lines = [
         f"## {workload.name}: {workload.title}",
         "",
         f"`fastent.{workload.func.__name__}` vs NumPy reference "
-        f"`fastent.reference.{workload.func.__name__}`; {workload.inputs[0].shape[0]:,} × "
-        f"{workload.inputs[0].shape[1]:,} {workload.data}; {elements:,} elements per input.",
+        f"`fastent.reference.{workload.func.__name__}`; {main.shape[0]:,} × "
+        f"{main.shape[1]:,} {workload.data}; {elements:,} elements per input.",
         "",
         "| implementation | median (ms) | ns/element | ratio | × read "
         "| max rel. diff vs reference |",
@@ -557,6 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for w in [
             *build_workloads(workloads.QUICK_SHAPE if quick else workloads.FULL_SHAPE),
             *build_logit_workloads(workloads.QUICK_LOGIT_SHAPE if quick else workloads.LOGIT_SHAPE),
+            *build_loss_workloads(quick),
         ]
         if not args.only or any(w.name.startswith(name) for name in args.only.split(","))
     ]

@@ -240,12 +240,16 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
                                        Py_ssize_t C, FE_T *loss, FE_T *grad, double grad_scale,
                                        Py_ssize_t *bad)
 {
+    /* Segments of the flat array: the rows when there are per-class weights, else blocks of
+     * FE_BLOCK elements (short rows would leave the SIMD loop no room). */
+    const Py_ssize_t n = rows * C, seg = w ? C : FE_BLOCK;
     fe_acc total = {0.0, 0.0};
-    for (Py_ssize_t r = 0; r < rows; r++) {
-        const FE_T *zr = z + r * C, *xr = x + r * C;
+    for (Py_ssize_t b = 0; b < n; b += seg) {
+        const Py_ssize_t len = n - b < seg ? n - b : seg;
+        const FE_T *zr = z + b, *xr = x + b;
         double s = 0.0, special = 0.0;
         FE_SIMD_SUM(s, special)
-        for (Py_ssize_t c = 0; c < C; c++) {
+        for (Py_ssize_t c = 0; c < len; c++) {
             const double zc = (double)zr[c], xc = (double)xr[c], p = w ? (double)w[c] : 1.0;
             const double a = fabs(xc);
             const int ok = (zc >= 0.0) & (zc <= 1.0) & (a <= FE_EXP_RANGE);
@@ -253,29 +257,29 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
             const double sp = fe_log1p_unit(e) + (xc < 0.0 ? -xc : 0.0); /* log1p(e^-x) */
             const double l = (1.0 - zc) * xc + L * sp;
             if (loss)
-                loss[r * C + c] = (FE_T)l;
+                loss[b + c] = (FE_T)l;
             if (grad) {
                 const double sig_neg = (xc >= 0.0 ? e : 1.0) / (1.0 + e);
-                grad[r * C + c] = (FE_T)(grad_scale * ((1.0 - zc) - L * sig_neg));
+                grad[b + c] = (FE_T)(grad_scale * ((1.0 - zc) - L * sig_neg));
             }
             s += ok ? l : 0.0;
             special += ok ? 0.0 : 1.0;
         }
         if (special != 0.0) { /* labels to validate, +-inf, NaN or |x| > 708: scalar libm path */
-            for (Py_ssize_t c = 0; c < C; c++) {
+            for (Py_ssize_t c = 0; c < len; c++) {
                 const double zc = (double)zr[c], xc = (double)xr[c], p = w ? (double)w[c] : 1.0;
                 if ((zc >= 0.0) & (zc <= 1.0) & (fabs(xc) <= FE_EXP_RANGE))
                     continue;
                 if (!(zc >= 0.0 && zc <= 1.0) || xc != xc) {
-                    *bad = r * C + c;
+                    *bad = b + c;
                     return NAN;
                 }
                 double g;
                 const double l = FE_DT(sigmoid_ce_scalar)(zc, xc, p, &g);
                 if (loss)
-                    loss[r * C + c] = (FE_T)l;
+                    loss[b + c] = (FE_T)l;
                 if (grad)
-                    grad[r * C + c] = (FE_T)(grad_scale * g);
+                    grad[b + c] = (FE_T)(grad_scale * g);
                 s += l;
             }
         }
