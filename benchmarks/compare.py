@@ -45,6 +45,11 @@ except ImportError:
     scipy = None
 
 try:
+    from sklearn._loss.loss import HalfBinomialLoss, HalfMultinomialLoss
+except ImportError:
+    HalfBinomialLoss = HalfMultinomialLoss = None
+
+try:
     import torch
     import torch.nn.functional as torch_f
 except ImportError:
@@ -436,6 +441,21 @@ def build_loss_workloads(quick: bool) -> list[Workload]:
         z = z64.astype(dtype)
         ce: list[Impl] = [Impl(NUMPY_CE, functools.partial(_numpy_sparse_ce, x, y))]
         sig: list[Impl] = [Impl(NUMPY_SIG, functools.partial(_numpy_sigmoid_ce, z, s))]
+        if HalfMultinomialLoss is not None:
+            yf, zf, flat = y.astype(dtype), z.reshape(-1), s.reshape(-1)
+            multinomial, binomial = HalfMultinomialLoss(n_classes=ce_shape[1]), HalfBinomialLoss()
+            ce.append(
+                Impl(
+                    "sklearn `HalfMultinomialLoss().loss(y, X).mean()`, 1 thread",
+                    lambda m=multinomial, yf=yf, x=x: m.loss(y_true=yf, raw_prediction=x).mean(),
+                )
+            )
+            sig.append(
+                Impl(
+                    "sklearn `HalfBinomialLoss().loss(z, x).mean()`, 1 thread",
+                    lambda b=binomial, zf=zf, f=flat: b.loss(y_true=zf, raw_prediction=f).mean(),
+                )
+            )
         if torch is not None:
             tx, ty, ts, tz = (torch.from_numpy(a) for a in (x, y, s, z))
             ce.append(Impl(TORCH_CE, lambda tx=tx, ty=ty: torch_f.cross_entropy(tx, ty)))
