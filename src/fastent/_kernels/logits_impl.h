@@ -85,14 +85,15 @@ static double FE_DT(sigmoid_scalar)(double v, int log_out)
  * (and leaves m, L alone) for an empty row or one with an inf or NaN. */
 static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m, double *L)
 {
-    double mx = -INFINITY, bad = 0.0;
-    FE_SIMD(reduction(max : mx) reduction(+ : bad))
+    FE_T mxt = -INFINITY, bad = 0; /* in the input's type: 16 lanes for float32 */
+    FE_SIMD(reduction(max : mxt) reduction(+ : bad))
     for (Py_ssize_t i = 0; i < n; i++) {
-        const double v = (double)x[i];
-        mx = v > mx ? v : mx;
-        bad += (v - v == 0.0) ? 0.0 : 1.0; /* v - v is NaN for +-inf and NaN */
+        const FE_T v = x[i];
+        mxt = v > mxt ? v : mxt;
+        bad += (v - v == 0) ? 0 : 1; /* v - v is NaN for +-inf and NaN; only bad != 0 matters */
     }
-    if (bad != 0.0 || n == 0)
+    const double mx = (double)mxt;
+    if (bad != 0 || n == 0)
         return 0;
     fe_acc rest = {0.0, 0.0};
     double ties = -1.0;
