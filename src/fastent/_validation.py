@@ -260,3 +260,61 @@ def class_labels(
             f"range for {n_classes} classes"
         )
     return np.where(keep, y, -1), keep
+
+
+# ---- loss arguments (shared by fastent.logits and fastent.reference) ----------------------------
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def check_reduction(reduction: str) -> str:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+    return reduction
+
+
+def check_mean_denominator(reduction: str, denominator: float) -> None:
+    """``reduction="mean"`` needs a positive count (or total weight) to divide by."""
+    if reduction == "mean" and not denominator > 0:
+        raise ValueError(
+            "reduction='mean' over zero contributing elements (an empty batch, all labels "
+            "ignored or a zero total weight)"
+        )
+
+
+def labels_like(labels: npt.ArrayLike, values: npt.ArrayLike, name: str) -> tuple[np.ndarray, ...]:
+    """(labels, values) as C-ordered float arrays of the values' dtype and of equal shapes."""
+    x = as_float_array(values, name)
+    z = as_float_array(labels, "labels")
+    if z.shape != x.shape:
+        raise ValueError(
+            f"labels with shape {z.shape} and {name} with shape {x.shape} must have the same shape"
+        )
+    return np.asarray(z, dtype=x.dtype, order="C"), np.asarray(x, order="C")  # 0-d stays 0-d
+
+
+def check_label_smoothing(label_smoothing: float) -> float:
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    return float(label_smoothing)
+
+
+def class_weights(weights: npt.ArrayLike | None, n_classes: int) -> np.ndarray | None:
+    """Finite per-class weights of shape (n_classes,), or None."""
+    if weights is None:
+        return None
+    w = as_float_array(weights, "weights")
+    if w.shape != (n_classes,):
+        raise ValueError(f"weights must have shape ({n_classes},), got {w.shape}")
+    if not np.isfinite(w).all():
+        raise ValueError("weights must be finite")
+    return w
+
+
+def check_clip_eps(eps: float | None) -> float:
+    """A probability clip ``eps`` in (0, 0.5), or 0.0 for None (no clipping)."""
+    if eps is None:
+        return 0.0
+    if not 0.0 < eps < 0.5:
+        raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
+    return float(eps)

@@ -228,25 +228,6 @@ def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> Result:
 
 # ---- losses ------------------------------------------------------------------------------------
 
-_REDUCTIONS = ("none", "mean", "sum")
-
-
-def _check_reduction(reduction: str) -> str:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
-    return reduction
-
-
-def _pairwise(labels: npt.ArrayLike, values: npt.ArrayLike, name: str) -> tuple[np.ndarray, ...]:
-    """(labels, values) as C-contiguous float arrays of the values' dtype and equal shapes."""
-    x = v.as_float_array(values, name)
-    z = v.as_float_array(labels, "labels")
-    if z.shape != x.shape:
-        raise ValueError(
-            f"labels with shape {z.shape} and {name} with shape {x.shape} must have the same shape"
-        )
-    return np.asarray(z, dtype=x.dtype, order="C"), np.asarray(x, order="C")  # 0-d stays 0-d
-
 
 def _raise_invalid(flat_index: int, shape: tuple[int, ...], arrays: dict[str, np.ndarray]) -> None:
     """Report the first invalid element a loss kernel found (flat C-order index)."""
@@ -315,8 +296,8 @@ def sigmoid_cross_entropy_with_logits(
     >>> float(fastent.sigmoid_cross_entropy_with_logits(1.0, 37.0))
     8.533047625744066e-17
     """
-    red = _check_reduction(reduction)
-    z, x = _pairwise(labels, logits, "logits")
+    red = v.check_reduction(reduction)
+    z, x = v.labels_like(labels, logits, "logits")
     C = x.shape[-1] if x.ndim else 1
     rows = x.size // C if C else 0
     w = None
@@ -329,8 +310,7 @@ def sigmoid_cross_entropy_with_logits(
         if not np.isfinite(pw).all():
             raise ValueError("pos_weight must be finite")
         w = np.ascontiguousarray(np.broadcast_to(pw.astype(x.dtype).reshape(-1), (C,)))
-    if red == "mean" and x.size == 0:
-        raise ValueError("reduction='mean' over an empty batch: no element contributes")
+    v.check_mean_denominator(red, x.size)
     loss = np.empty((rows, C), x.dtype) if red == "none" else None
     grad = np.empty((rows, C), x.dtype) if return_grad else None
     scale = 1.0 / x.size if red == "mean" else 1.0
@@ -396,14 +376,12 @@ def binary_cross_entropy(
     >>> round(float(fastent.binary_cross_entropy([0.0, 1.0], [0.4, 0.6], reduction="mean")), 6)
     0.510826
     """
-    red = _check_reduction(reduction)
-    if eps is not None and not 0.0 < eps < 0.5:
-        raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
-    z, q = _pairwise(labels, probs, "probs")
-    if red == "mean" and q.size == 0:
-        raise ValueError("reduction='mean' over an empty batch: no element contributes")
+    red = v.check_reduction(reduction)
+    clip = v.check_clip_eps(eps)
+    z, q = v.labels_like(labels, probs, "probs")
+    v.check_mean_denominator(red, q.size)
     loss = np.empty(q.size, q.dtype) if red == "none" else None
-    total, bad = _k.binary_cross_entropy(z.reshape(-1), q.reshape(-1), eps or 0.0, loss)
+    total, bad = _k.binary_cross_entropy(z.reshape(-1), q.reshape(-1), clip, loss)
     if bad >= 0:
         _raise_invalid(bad, q.shape, {"labels": z, "probs": q})
     if loss is not None:
@@ -493,9 +471,8 @@ def sparse_softmax_cross_entropy_with_logits(
     >>> round(float(fastent.sparse_softmax_cross_entropy_with_logits(3, [2.0, 3.0, 5.0, 6.0])), 6)
     0.361849
     """
-    red = _check_reduction(reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    red = v.check_reduction(reduction)
+    eps = v.check_label_smoothing(label_smoothing)
     x = v.as_float_array(logits, "logits")
     if x.ndim == 0:
         raise ValueError("logits must be at least 1-D (classes on the last axis), got a scalar")
@@ -503,22 +480,11 @@ def sparse_softmax_cross_entropy_with_logits(
     batch_shape = x.shape[:-1]
     y, keep = v.class_labels(labels, batch_shape, C, ignore_index)
     rows = np.ascontiguousarray(x).reshape(-1, C) if C else x.reshape(-1, 0)
-    w = None
-    weight_sum = float(C)
-    if weights is not None:
-        wa = v.as_float_array(weights, "weights")
-        if wa.shape != (C,):
-            raise ValueError(f"weights must have shape ({C},), got {wa.shape}")
-        if not np.isfinite(wa).all():
-            raise ValueError("weights must be finite")
-        w = np.ascontiguousarray(wa, dtype=x.dtype)
-        weight_sum = float(wa.sum())
-    denominator = float(keep.sum()) if w is None else float(w[y[keep]].astype(np.float64).sum())
-    if red == "mean" and not denominator > 0:
-        raise ValueError(
-            "reduction='mean' over zero contributing elements (empty batch, all labels ignored "
-            "or zero total weight)"
-        )
+    wa = v.class_weights(weights, C)
+    w = None if wa is None else np.ascontiguousarray(wa, dtype=x.dtype)
+    weight_sum = float(C) if wa is None else float(wa.sum())
+    denominator = float(keep.sum()) if wa is None else float(wa[y[keep]].sum())
+    v.check_mean_denominator(red, denominator)
     if C == 0 and keep.any():
         raise ValueError("logits have no classes")
     loss = np.empty(rows.shape[0], x.dtype)
@@ -526,7 +492,7 @@ def sparse_softmax_cross_entropy_with_logits(
     scale = 1.0 / denominator if red == "mean" else 1.0
     if rows.shape[0]:
         threads = v.effective_n_threads(n_jobs, rows.size)
-        _k.ce_rows(rows, y, None, w, weight_sum, label_smoothing, loss, grad, scale, threads)
+        _k.ce_rows(rows, y, None, w, weight_sum, eps, loss, grad, scale, threads)
         nan = np.flatnonzero(np.isnan(loss))
         if nan.size:
             _report_ce_row(int(nan[0]), rows, batch_shape, None)
@@ -581,15 +547,14 @@ def softmax_cross_entropy_with_logits(
     >>> round(float(loss), 6)
     0.361849
     """
-    red = _check_reduction(reduction)
-    z, x = _pairwise(labels, logits, "logits")
+    red = v.check_reduction(reduction)
+    z, x = v.labels_like(labels, logits, "logits")
     if x.ndim == 0:
         raise ValueError("logits must be at least 1-D, got a scalar")
     layout = v.as_rows([("labels", z), ("logits", x)], axis, False)
     (t_rows, _), (x_rows, _) = layout.rows
     n = layout.n_rows
-    if red == "mean" and n == 0:
-        raise ValueError("reduction='mean' over an empty batch: no row contributes")
+    v.check_mean_denominator(red, n)
     loss = np.empty(n, x.dtype)
     grad = np.empty((n, layout.m), x.dtype) if return_grad else None
     scale = 1.0 / n if red == "mean" else 1.0

@@ -268,23 +268,20 @@ def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> np.floating |
 # ---- binary losses (PyTorch's numbers) ----------------------------------------------------------
 
 
-def _reduce_loss(loss: np.ndarray, reduction: str) -> Any:
-    if reduction not in ("none", "mean", "sum"):
-        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
-    if reduction == "mean" and loss.size == 0:
-        raise ValueError("reduction='mean' over an empty batch: no element contributes")
+def _reduce_loss(loss: np.ndarray, reduction: str, denominator: float | None = None) -> Any:
+    """none: the losses; sum: their sum; mean: sum / denominator (default: their count)."""
+    v.check_reduction(reduction)
     if reduction == "none":
         return loss
-    return loss.mean() if reduction == "mean" else loss.sum()
+    if reduction == "sum":
+        return loss.sum()
+    denominator = loss.size if denominator is None else denominator
+    v.check_mean_denominator(reduction, denominator)
+    return loss.sum() / denominator
 
 
 def _binary_inputs(labels: npt.ArrayLike, values: npt.ArrayLike, name: str) -> tuple[Any, ...]:
-    x = v.as_float_array(values, name)
-    z = v.as_float_array(labels, "labels")
-    if z.shape != x.shape:
-        raise ValueError(
-            f"labels with shape {z.shape} and {name} with shape {x.shape} must have the same shape"
-        )
+    z, x = v.labels_like(labels, values, name)
     v.check_unit_interval(z, "labels")
     return z.astype(np.float64), x.astype(np.float64), x.dtype
 
@@ -329,12 +326,11 @@ def binary_cross_entropy(
     eps: float | None = None,
 ) -> Any:
     """-(z log q + (1 - z) log(1 - q)), 0 log 0 = 0, q clipped to [eps, 1 - eps] if eps is given."""
-    if eps is not None and not 0.0 < eps < 0.5:
-        raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
+    clip = v.check_clip_eps(eps)
     z, q, dtype = _binary_inputs(labels, probs, "probs")
     v.check_unit_interval(q, "probs")
-    if eps is not None:
-        q = np.clip(q, eps, 1 - eps)
+    if clip:
+        q = np.clip(q, clip, 1 - clip)
     with np.errstate(divide="ignore"):
         loss = -(_xlogy(z, q) + np.where(z < 1, (1 - z) * np.log1p(-q), 0.0))
     return np.asarray(_reduce_loss(loss, reduction)).astype(dtype)[()]
@@ -354,8 +350,8 @@ def sparse_softmax_cross_entropy_with_logits(
     """(1 - e) w_y (-ls_y) + e / C sum_c w_c (-ls_c), ls = log_softmax; mean divides by the sum
     of w_y over the rows that are not ignored (PyTorch's cross_entropy)."""
     v.effective_n_threads(n_jobs)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    v.check_reduction(reduction)
+    e = v.check_label_smoothing(label_smoothing)
     a = v.as_float_array(logits, "logits")
     if a.ndim == 0:
         raise ValueError("logits must be at least 1-D (classes on the last axis), got a scalar")
@@ -364,21 +360,17 @@ def sparse_softmax_cross_entropy_with_logits(
     x = a.astype(np.float64).reshape(-1, C)
     if np.isnan(x).any():
         raise ValueError("logits contain NaN")
-    w = np.ones(C) if weights is None else v.as_float_array(weights, "weights").astype(np.float64)
-    if w.shape != (C,):
-        raise ValueError(f"weights must have shape ({C},), got {w.shape}")
+    wa = v.class_weights(weights, C)
+    w = np.ones(C) if wa is None else wa.astype(np.float64)
     ls = np.asarray(log_softmax(x, axis=-1))
     yk = np.where(keep, y, 0)
     rows = np.arange(x.shape[0])
     wy = np.where(keep, w[yk], 0.0)
-    e = label_smoothing
     with np.errstate(invalid="ignore"):
         smooth = -np.where(w == 0, 0.0, w * ls).sum(axis=-1)
         loss = np.where(keep, (1 - e) * wy * -ls[rows, yk] + e / C * smooth, 0.0)
     den = wy.sum()
-    if reduction == "mean" and not den > 0:
-        raise ValueError("reduction='mean' over zero contributing elements")
-    out = np.asarray(_reduce_loss(loss, reduction) if reduction != "mean" else loss.sum() / den)
+    out = np.asarray(_reduce_loss(loss, reduction, den))
     result = out.reshape(a.shape[:-1] if reduction == "none" else ()).astype(a.dtype)[()]
     if not return_grad:
         return result
@@ -403,12 +395,7 @@ def softmax_cross_entropy_with_logits(
 ) -> Any:
     """sum_c t_c (-ls_c) with 0 (-inf) = 0; grad p T - t."""
     v.effective_n_threads(n_jobs)
-    x = v.as_float_array(logits, "logits")
-    t = v.as_float_array(labels, "labels")
-    if t.shape != x.shape:
-        raise ValueError(
-            f"labels with shape {t.shape} and logits with shape {x.shape} must have the same shape"
-        )
+    t, x = v.labels_like(labels, logits, "logits")
     if not (t >= 0).all() or np.isnan(x).any():
         raise ValueError("labels must be >= 0 and logits not NaN")
     ax = v.normalize_axis(axis, x.ndim)
