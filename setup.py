@@ -119,7 +119,7 @@ directives = {
 
 setup(
     ext_modules=cythonize(
-        [_extension(name) for name in ("runtime", "distributions", "logits")],
+        [_extension(name) for name in ("runtime", "distributions", "logits", "discrete")],
         compiler_directives=directives,
     ),
     cmdclass={"build_ext": BuildExt},

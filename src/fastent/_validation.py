@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import warnings
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -318,3 +319,129 @@ def check_clip_eps(eps: float | None) -> float:
     if not 0.0 < eps < 0.5:
         raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
     return float(eps)
+
+
+# ---- labels (shared by fastent.discrete, fastent.selection and fastent.reference) ---------------
+
+#: Entropy estimators of fastent.discrete (the kernels' codes are the positions).
+ESTIMATORS = ("plugin", "miller_madow", "shrinkage", "chao_shen")
+#: Means of two entropies that normalise mutual information (as scikit-learn's average_method).
+AVERAGES = ("arithmetic", "geometric", "min", "max")
+
+
+class ContinuousLabelsWarning(UserWarning):
+    """Float labels that look like samples of a continuous variable (bin them first)."""
+
+
+def check_estimator(estimator: str) -> int:
+    """The kernel code of ``estimator``."""
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {ESTIMATORS}, got {estimator!r}")
+    return ESTIMATORS.index(estimator)
+
+
+def check_average(average: str) -> str:
+    if average not in AVERAGES:
+        raise ValueError(f"average must be one of {AVERAGES}, got {average!r}")
+    return average
+
+
+def generalized_average(u: float, w: float, average: str) -> float:
+    """The ``average`` mean of two non-negative numbers."""
+    if average == "arithmetic":
+        return (u + w) / 2
+    if average == "geometric":
+        return math.sqrt(u * w)
+    return min(u, w) if average == "min" else max(u, w)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is np.nan
+
+
+def label_array(x: Any, name: str) -> np.ndarray:
+    """``x`` as a 1-D, non-empty array of labels without missing values.
+
+    Accepts integers, bools, floats, strings, objects, datetimes, pandas/polars series (pandas
+    Categoricals become their values).  NaN, None and NaT are a ``ValueError`` naming the first
+    position; complex and structured dtypes a ``TypeError``.
+    """
+    if isinstance(x, (str, bytes)):
+        raise ValueError(f"{name} must be a 1-D array of labels, got a single {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of labels, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty")
+    kind = arr.dtype.kind
+    if kind in "cV":
+        raise TypeError(f"{name} has unsupported dtype {arr.dtype} for labels")
+    if kind == "f":
+        missing = np.isnan(arr)
+    elif kind in "mM":
+        missing = np.isnat(arr)
+    elif kind == "O":
+        missing = np.frompyfunc(_is_missing, 1, 1)(arr).astype(bool)
+    else:
+        return arr
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        raise ValueError(f"{name}[{i}] is missing ({arr[i]!r}); labels must not be NaN or None")
+    return arr
+
+
+def warn_if_continuous(levels: np.ndarray, n: int, name: str) -> None:
+    """Warn when float labels have many distinct non-integer values (a continuous variable)."""
+    if levels.dtype.kind != "f" or levels.size <= 20 or levels.size * 20 < n:
+        return
+    if np.all(levels == np.round(levels)):
+        return
+    warnings.warn(
+        f"{name} has {levels.size} distinct non-integer float values in {n} samples: it looks "
+        "continuous; bin it first (fastent.selection.discretize) or pass integer codes",
+        ContinuousLabelsWarning,
+        stacklevel=4,
+    )
+
+
+def factorize(arr: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct values, codes) of a label array from ``label_array``.
+
+    Values of mixed types that do not compare (ints and strings in one object array) are ordered
+    by type name, then value.
+    """
+    try:
+        levels, codes = np.unique(arr, return_inverse=True)
+    except TypeError:
+        distinct = sorted(set(arr.tolist()), key=lambda v: (type(v).__name__, v))
+        levels = np.empty(len(distinct), dtype=object)
+        levels[:] = distinct
+        lookup = {value: code for code, value in enumerate(distinct)}
+        codes = np.fromiter((lookup[value] for value in arr.tolist()), np.intp, arr.size)
+    warn_if_continuous(levels, arr.size, name)
+    return levels, codes.reshape(-1)
+
+
+def check_same_length(arrays: list[np.ndarray], names: list[str]) -> int:
+    """The common length of the label arrays."""
+    n = arrays[0].shape[0]
+    for arr, name in zip(arrays[1:], names[1:], strict=True):
+        if arr.shape[0] != n:
+            raise ValueError(
+                f"{names[0]} and {name} must have the same length, got {n} and {arr.shape[0]}"
+            )
+    return n
+
+
+def adjust_for_chance(mi: float, emi: float, normalizer: float) -> float:
+    """(mi - emi) / (normalizer - emi), both differences kept at least one eps from 0 with their
+    sign (scikit-learn's ``adjusted_mutual_info_score`` convention for perfect matches)."""
+    eps = float(np.finfo(np.float64).eps)
+    denominator = normalizer - emi
+    denominator = min(denominator, -eps) if denominator < 0 else max(denominator, eps)
+    numerator = mi - emi
+    numerator = min(numerator, -eps) if numerator < 0 else max(numerator, eps)
+    return numerator / denominator

@@ -23,8 +23,6 @@
 
 #ifndef FE_T
 /* Outer pass: one inner pass per dtype. */
-#define FE_CAT_(a, b) a##_##b
-#define FE_CAT(a, b) FE_CAT_(a, b)
 #define FE_DT(name) FE_CAT(name, FE_TS)
 #define FE_FN(name) FE_CAT(FE_DT(name), FE_ISA)
 
@@ -67,15 +65,5 @@
 #include FE_IMPL
 #undef FE_TGT
 #undef FE_ISA
-#endif
-#endif
-
-/* FE_LEVEL_TABLE(MAKE) lists MAKE(level) for the three levels, falling back to the baseline
- * copy where dispatch is not compiled in, for building a family's table of kernels. */
-#ifndef FE_LEVEL_TABLE
-#ifdef FE_X86_DISPATCH
-#define FE_LEVEL_TABLE(MAKE) {MAKE(baseline), MAKE(avx2), MAKE(avx512)}
-#else
-#define FE_LEVEL_TABLE(MAKE) {MAKE(baseline), MAKE(baseline), MAKE(baseline)}
 #endif
 #endif

@@ -60,6 +60,18 @@
 #define FE_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")))
 #endif
 
+/* FE_CAT(name, suffix): name_suffix after expanding both (kernel names per dtype and level). */
+#define FE_CAT_(a, b) a##_##b
+#define FE_CAT(a, b) FE_CAT_(a, b)
+
+/* FE_LEVEL_TABLE(MAKE) lists MAKE(level) for the three levels, falling back to the baseline
+ * copy where dispatch is not compiled in, for building a family's table of kernels. */
+#ifdef FE_X86_DISPATCH
+#define FE_LEVEL_TABLE(MAKE) {MAKE(baseline), MAKE(avx2), MAKE(avx512)}
+#else
+#define FE_LEVEL_TABLE(MAKE) {MAKE(baseline), MAKE(baseline), MAKE(baseline)}
+#endif
+
 /* Highest level both the CPU and the OS (saved vector state) support. */
 static int fe_cpu_level(void)
 {

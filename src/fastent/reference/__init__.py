@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _validation as v
+from .. import _validation as v
 
 __all__ = [
     "binary_cross_entropy",

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * counting_impl.h -- the hot loops of counting.h, included once per SIMD level with FE_ISA (the
+ * name suffix) and FE_TGT (the `target` attribute) defined.  No include guard on purpose.
+ */
+#define FE_HERE(name) FE_CAT(name, FE_ISA)
+
+/* ---- min and max of a variable ----------------------------------------------------------- */
+#define FE_MINMAX_CASE(KIND, T)                                                                \
+    case KIND: {                                                                               \
+        const T *x = (const T *)data;                                                          \
+        T lo = x[0], hi = x[0];                                                                \
+        FE_SIMD(reduction(min : lo) reduction(max : hi))                                       \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                   \
+            lo = x[i] < lo ? x[i] : lo;                                                        \
+            hi = x[i] > hi ? x[i] : hi;                                                        \
+        }                                                                                      \
+        *min = (int64_t)lo;                                                                    \
+        *max = (int64_t)hi;                                                                    \
+        break;                                                                                 \
+    }
+
+/* min/max of x[0:n], n >= 1. */
+FE_TGT static void FE_HERE(fe_minmax_serial)(const void *data, int kind, Py_ssize_t n,
+                                             int64_t *min, int64_t *max)
+{
+    switch (kind) { FE_KINDS(FE_MINMAX_CASE) }
+}
+#undef FE_MINMAX_CASE
+
+/* ---- joint cell index of a block of samples ------------------------------------------------
+ * idx[k] = row-major cell of sample start + k; returns nonzero if a value lies outside its
+ * variable's [offset, offset + size). */
+#define FE_INDEX_CASE(KIND, T)                                                                 \
+    case KIND: {                                                                               \
+        const T *x = (const T *)v->data + start;                                               \
+        if (first) {                                                                           \
+            FE_SIMD(reduction(| : bad))                                                        \
+            for (Py_ssize_t k = 0; k < len; k++) {                                             \
+                bad |= ((int64_t)x[k] < off) | ((int64_t)x[k] > last);                         \
+                idx[k] = (fe_idx)((int64_t)x[k] - off);                                        \
+            }                                                                                  \
+        } else {                                                                               \
+            FE_SIMD(reduction(| : bad))                                                        \
+            for (Py_ssize_t k = 0; k < len; k++) {                                             \
+                bad |= ((int64_t)x[k] < off) | ((int64_t)x[k] > last);                         \
+                idx[k] = idx[k] * size + (fe_idx)((int64_t)x[k] - off);                        \
+            }                                                                                  \
+        }                                                                                      \
+        break;                                                                                 \
+    }
+
+#define FE_DEFINE_INDEX(NAME, IDX)                                                             \
+    FE_TGT static inline int NAME(const fe_var *vars, int n_vars, Py_ssize_t start,           \
+                                  Py_ssize_t len, IDX *idx)                                    \
+    {                                                                                          \
+        typedef IDX fe_idx;                                                                    \
+        int bad = 0;                                                                           \
+        for (int j = 0; j < n_vars; j++) {                                                     \
+            const fe_var *v = &vars[j];                                                        \
+            const int first = j == 0;                                                          \
+            const fe_idx size = (fe_idx)v->size;                                               \
+            const int64_t off = v->offset, last = v->offset + (v->size - 1);                   \
+            switch (v->kind) { FE_KINDS(FE_INDEX_CASE) }                                       \
+        }                                                                                      \
+        return bad;                                                                            \
+    }
+
+/* Dense tables (< 2^32 cells) index in 32 bits (vectorises without 64-bit multiplies). */
+FE_DEFINE_INDEX(FE_HERE(fe_index_u32), uint32_t)
+/* Sparse counting: 64-bit keys of the joint cells, sorted and counted by the caller. */
+FE_DEFINE_INDEX(FE_HERE(fe_index_u64), uint64_t)
+#undef FE_DEFINE_INDEX
+#undef FE_INDEX_CASE
+
+/* Counts of the joint cells of samples [start, stop) added to `table`; returns nonzero at the
+ * first block holding a value out of range.  Small tables are counted in four interleaved 32-bit
+ * sub-tables (`scratch`, 4 * n_cells) so that runs of one cell (skewed data) do not serialise on
+ * one counter's store-to-load latency. */
+FE_TGT static int FE_HERE(fe_count_chunk)(const fe_var *vars, int n_vars, Py_ssize_t start,
+                                          Py_ssize_t stop, int64_t *table, Py_ssize_t n_cells,
+                                          uint32_t *scratch)
+{
+    uint32_t idx[FE_BLOCK];
+    if (scratch == NULL) {
+        for (Py_ssize_t b = start; b < stop; b += FE_BLOCK) {
+            Py_ssize_t len = stop - b < FE_BLOCK ? stop - b : FE_BLOCK;
+            if (FE_HERE(fe_index_u32)(vars, n_vars, b, len, idx)) return 1;
+            for (Py_ssize_t k = 0; k < len; k++) table[idx[k]]++;
+        }
+        return 0;
+    }
+    uint32_t *h0 = scratch, *h1 = scratch + n_cells, *h2 = h1 + n_cells, *h3 = h2 + n_cells;
+    const Py_ssize_t flush = (Py_ssize_t)1 << 30; /* sub-table counts stay below 2^32 */
+    for (Py_ssize_t s = start; s < stop; s += flush) {
+        Py_ssize_t end = stop - s < flush ? stop : s + flush;
+        memset(scratch, 0, sizeof(uint32_t) * 4 * (size_t)n_cells);
+        for (Py_ssize_t b = s; b < end; b += FE_BLOCK) {
+            Py_ssize_t len = end - b < FE_BLOCK ? end - b : FE_BLOCK, k = 0;
+            if (FE_HERE(fe_index_u32)(vars, n_vars, b, len, idx)) return 1;
+            for (; k + 4 <= len; k += 4) {
+                h0[idx[k]]++;
+                h1[idx[k + 1]]++;
+                h2[idx[k + 2]]++;
+                h3[idx[k + 3]]++;
+            }
+            for (; k < len; k++) h0[idx[k]]++;
+        }
+        for (Py_ssize_t c = 0; c < n_cells; c++)
+            table[c] += (int64_t)h0[c] + h1[c] + h2[c] + h3[c];
+    }
+    return 0;
+}
+
+/* keys[i] = 64-bit joint cell of sample i for i in [start, stop). */
+FE_TGT static void FE_HERE(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize_t start,
+                                          Py_ssize_t stop, uint64_t *keys)
+{
+    for (Py_ssize_t b = start; b < stop; b += FE_BLOCK) {
+        Py_ssize_t len = stop - b < FE_BLOCK ? stop - b : FE_BLOCK;
+        FE_HERE(fe_index_u64)(vars, n_vars, b, len, keys + b);
+    }
+}
+#undef FE_HERE
