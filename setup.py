@@ -119,7 +119,7 @@ directives = {
 
 setup(
     ext_modules=cythonize(
-        [_extension(name) for name in ("runtime", "distributions", "logits", "discrete")],
+        [_extension(name) for name in ("runtime", "distributions", "logits", "discrete", "selection")],
         compiler_directives=directives,
     ),
     cmdclass={"build_ext": BuildExt},

@@ -15,12 +15,12 @@ import sys
 import warnings
 from typing import Any
 
-from ._kernels import discrete, distributions, logits, runtime
+from ._kernels import discrete, distributions, logits, runtime, selection
 from ._version import __version__
 
 LEVELS = ("baseline", "avx2", "avx512")
 # every kernel module with a set_simd_level
-_DISPATCHED = (runtime, distributions, logits, discrete)
+_DISPATCHED = (runtime, distributions, logits, discrete, selection)
 _level = 0
 
 

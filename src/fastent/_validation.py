@@ -356,7 +356,10 @@ def generalized_average(u: float, w: float, average: str) -> float:
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is np.nan
+    """None, NaN, pandas.NA or NaT in an object array."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def label_array(x: Any, name: str) -> np.ndarray:
@@ -445,3 +448,12 @@ def adjust_for_chance(mi: float, emi: float, normalizer: float) -> float:
     numerator = mi - emi
     numerator = min(numerator, -eps) if numerator < 0 else max(numerator, eps)
     return numerator / denominator
+
+
+def argmax_lowest(score: np.ndarray, mask: np.ndarray) -> int:
+    """Index of the largest ``score`` where ``mask`` holds; scores within 1e-12 (relative to
+    max(1, |best|)) of the best tie, and ties go to the lowest index.  The tolerance makes the
+    kernels and the NumPy reference, whose sums round differently, pick the same columns."""
+    masked = np.where(mask, score, -np.inf)
+    best = float(masked.max())
+    return int(np.flatnonzero(masked >= best - 1e-12 * max(1.0, abs(best)))[0])

@@ -35,6 +35,31 @@ typedef struct {
     X(FE_I8, int8_t) X(FE_U8, uint8_t) X(FE_I16, int16_t) X(FE_U16, uint16_t)                  \
     X(FE_I32, int32_t) X(FE_U32, uint32_t) X(FE_I64, int64_t)
 
+/* Most columns in one group (a block of cells holds at least one row of the group). */
+#define FE_GROUP_MAX FE_BLOCK
+
+/* ---- counting columns against one target ---------------------------------------------------
+ * The engine of fastent.selection: for every column j, the table of (x_j, target) counts.  All
+ * tables share one layout: cell (v, t) of column j is tables[t * step + pos_j + v - offset_j],
+ * step = sum of the columns' sizes, so a cell is two additions away from the value (no multiply).
+ * Columns of one integer kind form a group, counted a block of rows at a time. */
+typedef struct {
+    int kind;
+    Py_ssize_t n_cols;
+    const char *const *data;  /* column j's sample 0 */
+    const Py_ssize_t *stride; /* elements between samples; NULL: the columns are adjacent in a
+                                 C-ordered matrix (column j = data[0] + j elements, rows
+                                 row_stride elements apart) */
+    Py_ssize_t row_stride;
+    const int64_t *offset, *last; /* values in [offset, last] */
+    const uint64_t *adjust;       /* pos_j - offset_j (mod 2^64) */
+    Py_ssize_t step;              /* cells per target value */
+    uint8_t *bad;                 /* set to 1 for a column with a value out of its range */
+} fe_columns;
+
+typedef void (*fe_columns_fn)(const fe_columns *, const int32_t *, Py_ssize_t, Py_ssize_t,
+                              int64_t *);
+
 /* The hot loops, compiled once per SIMD level (counting_impl.h), and their table. */
 typedef void (*fe_minmax_fn)(const void *, int, Py_ssize_t, int64_t *, int64_t *);
 typedef int (*fe_count_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, int64_t *, Py_ssize_t,
@@ -44,6 +69,7 @@ typedef struct {
     fe_minmax_fn minmax;
     fe_count_fn count;
     fe_keys_fn keys;
+    fe_columns_fn columns;
 } fe_counting_kernels;
 
 #define FE_ISA baseline
@@ -65,7 +91,8 @@ typedef struct {
 #endif
 
 #define FE_COUNTING_KERNELS(isa)                                                               \
-    {FE_CAT(fe_minmax_serial, isa), FE_CAT(fe_count_chunk, isa), FE_CAT(fe_keys_block, isa)}
+    {FE_CAT(fe_minmax_serial, isa), FE_CAT(fe_count_chunk, isa), FE_CAT(fe_keys_block, isa),   \
+     FE_CAT(fe_count_columns_rows, isa)}
 static const fe_counting_kernels fe_counting_table[FE_N_LEVELS] =
     FE_LEVEL_TABLE(FE_COUNTING_KERNELS);
 
@@ -135,6 +162,189 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
     FE_OMP_PARALLEL_FOR(n_threads)
     for (int t = 0; t < n_threads; t++)
         k->keys(vars, n_vars, n * t / n_threads, n * (t + 1) / n_threads, keys);
+}
+
+/* tables[target * step + pos_j + x_j - offset_j] += 1 over all rows and every column of every
+ * group (tables zeroed by the caller; `work` (n_threads - 1) * n_cells int64, any contents).
+ * A column with a value outside its range gets bad[j] = 1 and an incomplete table (the caller
+ * recounts it from its exact range); no count ever lands outside a column's table. */
+static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *groups, int n_groups,
+                             const int32_t *target, Py_ssize_t n, int n_threads, int64_t *tables,
+                             Py_ssize_t n_cells, int64_t *work)
+{
+    FE_OMP_PARALLEL_FOR(n_threads)
+    for (int t = 0; t < n_threads; t++) {
+        int64_t *mine = t == 0 ? tables : work + (Py_ssize_t)(t - 1) * n_cells;
+        if (t > 0) memset(mine, 0, sizeof(int64_t) * (size_t)n_cells);
+        for (int g = 0; g < n_groups; g++)
+            k->columns(&groups[g], target, n * t / n_threads, n * (t + 1) / n_threads, mine);
+    }
+    for (int t = 1; t < n_threads; t++) {
+        const int64_t *part = work + (Py_ssize_t)(t - 1) * n_cells;
+        for (Py_ssize_t c = 0; c < n_cells; c++) tables[c] += part[c];
+    }
+}
+
+/* ---- information from count tables ---------------------------------------------------------
+ * Estimators (fastent.discrete): 0 plugin, 1 miller_madow, 2 shrinkage, 3 chao_shen.  Zero
+ * counts are skipped; n_bins is the size of the alphabet the shrinkage target spreads over. */
+static double fe_entropy_counts(const int64_t *c, Py_ssize_t m, Py_ssize_t stride, double n_bins,
+                                int estimator)
+{
+    double n = 0, f1 = 0, nz = 0, h = 0;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        int64_t v = c[k * stride];
+        n += (double)v;
+        f1 += v == 1;
+        nz += v > 0;
+    }
+    if (n == 0) return 0.0;
+    if (estimator <= 1) {
+        for (Py_ssize_t k = 0; k < m; k++) {
+            double v = (double)c[k * stride];
+            if (v > 0) h += v * log(n / v);
+        }
+        h /= n;
+        if (estimator == 1) h += (nz - 1) / (2 * n);
+    } else if (estimator == 2) { /* James-Stein shrinkage towards 1/n_bins (Hausser & Strimmer) */
+        double t = 1.0 / n_bins, empty = n_bins - nz, s2 = 0, d2 = 0, lam = 1.0;
+        for (Py_ssize_t k = 0; k < m; k++) {
+            double p = (double)c[k * stride] / n;
+            if (p > 0) {
+                s2 += p * p;
+                d2 += (t - p) * (t - p);
+            }
+        }
+        if (n > 1) {
+            lam = (1 - s2) / ((n - 1) * (d2 + empty * t * t));
+            lam = (lam > 1 || lam != lam) ? 1.0 : (lam < 0 ? 0.0 : lam);
+        }
+        for (Py_ssize_t k = 0; k < m; k++) {
+            double v = (double)c[k * stride];
+            if (v > 0) {
+                double p = lam * t + (1 - lam) * v / n;
+                h -= p * log(p);
+            }
+        }
+        if (empty > 0 && lam > 0) h -= empty * lam * t * log(lam * t);
+    } else { /* Chao-Shen: coverage-adjusted Horvitz-Thompson */
+        double coverage = 1 - (f1 == n ? n - 1 : f1) / n;
+        for (Py_ssize_t k = 0; k < m; k++) {
+            double v = (double)c[k * stride];
+            if (v > 0) {
+                double pa = coverage * v / n;
+                h -= pa * log(pa) / (1 - exp(n * log1p(-pa)));
+            }
+        }
+    }
+    return h;
+}
+
+/* Marginal sums of a (rows x cols) table, cell (i, j) at t[i * si + j * sj], into a[rows] and
+ * b[cols]; returns the total. */
+static double fe_margins(const int64_t *t, Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t si,
+                         Py_ssize_t sj, int64_t *a, int64_t *b)
+{
+    int64_t n = 0;
+    for (Py_ssize_t j = 0; j < cols; j++) b[j] = 0;
+    for (Py_ssize_t i = 0; i < rows; i++) {
+        int64_t s = 0;
+        for (Py_ssize_t j = 0; j < cols; j++) {
+            s += t[i * si + j * sj];
+            b[j] += t[i * si + j * sj];
+        }
+        a[i] = s;
+        n += s;
+    }
+    return (double)n;
+}
+
+static double fe_nonzero(const int64_t *c, Py_ssize_t m)
+{
+    double nz = 0;
+    for (Py_ssize_t k = 0; k < m; k++) nz += c[k] > 0;
+    return nz;
+}
+
+/* I(A; B) in nats of a (ka x kb) table, cell (i, j) at t[i * sa + j * sb]; scratch of ka + kb +
+ * ka * kb int64.  Plug-in: summed over the nonzero cells as c log(n c / (a b)), clipped at 0;
+ * else H(A) + H(B) - H(A, B). */
+static double fe_mi_table(const int64_t *t, Py_ssize_t ka, Py_ssize_t kb, Py_ssize_t sa,
+                          Py_ssize_t sb, int estimator, int64_t *scratch)
+{
+    int64_t *a = scratch, *b = scratch + ka, *cells = b + kb;
+    double n = fe_margins(t, ka, kb, sa, sb, a, b), s = 0;
+    if (n == 0) return 0.0;
+    if (estimator == 0) {
+        for (Py_ssize_t i = 0; i < ka; i++)
+            for (Py_ssize_t j = 0; j < kb; j++) {
+                double c = (double)t[i * sa + j * sb];
+                if (c > 0) s += c * log((n * c) / ((double)a[i] * (double)b[j]));
+            }
+        s /= n;
+        return s > 0 ? s : 0.0;
+    }
+    for (Py_ssize_t i = 0; i < ka; i++)
+        for (Py_ssize_t j = 0; j < kb; j++) cells[i * kb + j] = t[i * sa + j * sb];
+    double na = fe_nonzero(a, ka), nb = fe_nonzero(b, kb);
+    return fe_entropy_counts(a, ka, 1, na, estimator) + fe_entropy_counts(b, kb, 1, nb, estimator) -
+           fe_entropy_counts(cells, ka * kb, 1, na * nb, estimator);
+}
+
+/* I(X; Y | Z) in nats of a (kx x kz x ky) table, cell (x, z, y) at t[x * sx + (z * ky + y) *
+ * sy]; scratch of kx*kz + kz*ky + kz + kx*kz*ky int64.  Plug-in: sum c log(c c_z / (c_xz c_zy)),
+ * clipped at 0; else H(XZ) + H(ZY) - H(XZY) - H(Z). */
+static double fe_cmi_table(const int64_t *t, Py_ssize_t kx, Py_ssize_t kz, Py_ssize_t ky,
+                           Py_ssize_t sx, Py_ssize_t sy, int estimator, int64_t *scratch)
+{
+    int64_t *xz = scratch, *zy = scratch + kx * kz, *z = zy + kz * ky, *cells = z + kz;
+    /* the (x, z) x y view gives c_xz as row sums and nothing else; sum the rest directly */
+    memset(zy, 0, sizeof(int64_t) * (size_t)(kz * ky + kz));
+    double n = 0, s = 0;
+    for (Py_ssize_t x = 0; x < kx; x++)
+        for (Py_ssize_t zz = 0; zz < kz; zz++) {
+            int64_t r = 0;
+            const int64_t *row = t + x * sx + zz * ky * sy;
+            for (Py_ssize_t y = 0; y < ky; y++) {
+                r += row[y * sy];
+                zy[zz * ky + y] += row[y * sy];
+                cells[(x * kz + zz) * ky + y] = row[y * sy];
+            }
+            xz[x * kz + zz] = r;
+            z[zz] += r;
+            n += (double)r;
+        }
+    if (n == 0) return 0.0;
+    if (estimator == 0) {
+        for (Py_ssize_t x = 0; x < kx; x++)
+            for (Py_ssize_t zz = 0; zz < kz; zz++) {
+                const int64_t *row = cells + (x * kz + zz) * ky;
+                for (Py_ssize_t y = 0; y < ky; y++) {
+                    double c = (double)row[y];
+                    if (c > 0)
+                        s += c * log((c * (double)z[zz]) /
+                                     ((double)xz[x * kz + zz] * (double)zy[zz * ky + y]));
+                }
+            }
+        s /= n;
+        return s > 0 ? s : 0.0;
+    }
+    /* observed levels of each variable, for the shrinkage alphabets */
+    double lx = 0, ly = 0, lz = fe_nonzero(z, kz);
+    for (Py_ssize_t x = 0; x < kx; x++) {
+        int64_t r = 0;
+        for (Py_ssize_t zz = 0; zz < kz; zz++) r += xz[x * kz + zz];
+        lx += r > 0;
+    }
+    for (Py_ssize_t y = 0; y < ky; y++) {
+        int64_t r = 0;
+        for (Py_ssize_t zz = 0; zz < kz; zz++) r += zy[zz * ky + y];
+        ly += r > 0;
+    }
+    return fe_entropy_counts(xz, kx * kz, 1, lx * lz, estimator) +
+           fe_entropy_counts(zy, kz * ky, 1, lz * ly, estimator) -
+           fe_entropy_counts(cells, kx * kz * ky, 1, lx * lz * ly, estimator) -
+           fe_entropy_counts(z, kz, 1, lz, estimator);
 }
 
 #endif /* FASTENT_COUNTING_H */

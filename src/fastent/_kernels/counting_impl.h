@@ -121,4 +121,84 @@ FE_TGT static void FE_HERE(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssi
         FE_HERE(fe_index_u64)(vars, n_vars, b, len, keys + b);
     }
 }
+/* Rows [start, stop) of a group of columns (fe_count_columns): the cells of a block of rows x
+ * columns (<= FE_BLOCK) are computed first -- row by row, vectorised over the columns, when they
+ * are adjacent in a C-ordered matrix; column by column, vectorised over the rows, otherwise --
+ * checked against the ranges, then counted in row-major order, so that consecutive increments hit
+ * different columns' tables.  A block with a value out of range is recounted value by value,
+ * skipping and flagging those (benign race on bad[]: every writer stores 1). */
+#define FE_ROWS_CASE(KIND, T)                                                                  \
+    case KIND: {                                                                               \
+        if (g->stride == NULL) {                                                               \
+            for (Py_ssize_t r = 0; r < len; r++) {                                             \
+                const T *x = (const T *)g->data[0] + (b + r) * g->row_stride;                  \
+                const uint64_t base = (uint64_t)y[b + r] * step;                               \
+                uint64_t *cell = idx + r * m;                                                  \
+                FE_SIMD(reduction(| : any))                                                    \
+                for (Py_ssize_t j = 0; j < m; j++) {                                           \
+                    int64_t v = (int64_t)x[j];                                                 \
+                    any |= (v < off[j]) | (v > last[j]);                                       \
+                    cell[j] = base + adj[j] + (uint64_t)v;                                     \
+                }                                                                              \
+            }                                                                                  \
+        } else {                                                                               \
+            for (Py_ssize_t r = 0; r < len; r++) rowbase[r] = (uint64_t)y[b + r] * step;       \
+            for (Py_ssize_t j = 0; j < m; j++) {                                               \
+                const T *x = (const T *)g->data[j] + b * g->stride[j];                         \
+                const Py_ssize_t s = g->stride[j];                                             \
+                const int64_t lo = off[j], hi = last[j];                                       \
+                const uint64_t a = adj[j];                                                     \
+                FE_SIMD(reduction(| : any))                                                    \
+                for (Py_ssize_t r = 0; r < len; r++) {                                         \
+                    int64_t v = (int64_t)x[r * s];                                             \
+                    any |= (v < lo) | (v > hi);                                                \
+                    idx[r * m + j] = rowbase[r] + a + (uint64_t)v;                             \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+        break;                                                                                 \
+    }
+#define FE_LOAD_CASE(KIND, T)                                                                  \
+    case KIND:                                                                                 \
+        return (int64_t)((const T *)data)[i];
+
+/* Value i of a column of `kind` (the rare out-of-range path). */
+FE_TGT static inline int64_t FE_HERE(fe_load)(int kind, const void *data, Py_ssize_t i)
+{
+    switch (kind) { FE_KINDS(FE_LOAD_CASE) }
+    return 0;
+}
+
+FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int32_t *y,
+                                                  Py_ssize_t start, Py_ssize_t stop,
+                                                  int64_t *tables)
+{
+    uint64_t idx[FE_BLOCK], rowbase[FE_BLOCK];
+    const Py_ssize_t m = g->n_cols, rows = FE_BLOCK / m; /* m <= FE_BLOCK (the caller splits) */
+    const int64_t *off = g->offset, *last = g->last;
+    const uint64_t *adj = g->adjust, step = (uint64_t)g->step;
+    for (Py_ssize_t b = start; b < stop; b += rows) {
+        const Py_ssize_t len = stop - b < rows ? stop - b : rows;
+        int any = 0;
+        switch (g->kind) { FE_KINDS(FE_ROWS_CASE) }
+        if (!any) {
+            for (Py_ssize_t e = 0; e < len * m; e++) tables[idx[e]]++;
+            continue;
+        }
+        for (Py_ssize_t r = 0; r < len; r++)
+            for (Py_ssize_t j = 0; j < m; j++) {
+                const char *col = g->stride == NULL ? g->data[0] : g->data[j];
+                Py_ssize_t i = g->stride == NULL ? (b + r) * g->row_stride + j
+                                                 : (b + r) * g->stride[j];
+                int64_t v = FE_HERE(fe_load)(g->kind, col, i);
+                if (v < off[j] || v > last[j])
+                    g->bad[j] = 1;
+                else
+                    tables[idx[r * m + j]]++;
+            }
+    }
+}
+#undef FE_LOAD_CASE
+#undef FE_ROWS_CASE
+
 #undef FE_HERE

@@ -9,7 +9,7 @@ Contract (``fastent/discrete.py`` guarantees it before any call):
 * ``n_threads`` >= 1; 1 = serial.  The GIL is released in every loop.
 """
 import numpy as np
-from libc.math cimport exp, fabs, lgamma, log, log1p
+from libc.math cimport exp, lgamma, log
 from libc.stdint cimport int64_t, uint32_t, uint64_t
 
 cdef extern from "counting.h" nogil:
@@ -28,6 +28,8 @@ cdef extern from "counting.h" nogil:
                  int n_threads, int64_t *table, Py_ssize_t n_cells, int64_t *work)
     void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars, Py_ssize_t n,
                  int n_threads, uint64_t *keys)
+    double fe_entropy_counts(const int64_t *c, Py_ssize_t m, Py_ssize_t stride, double n_bins,
+                             int estimator)
 
 #: dtype -> kind code of counting.h
 KINDS = {
@@ -108,48 +110,11 @@ def keys(list arrays, list offsets, list sizes, int n_threads):
 
 
 def entropy_counts(const int64_t[::1] counts, double n_bins, int estimator):
-    """Entropy in nats of the nonzero ``counts`` of ``n_bins`` bins, by ``ESTIMATORS[estimator]``.
-
-    plugin: sum (c/n) log(n/c).  miller_madow: plugin + (m - 1) / (2n), m the nonzero bins.
-    shrinkage: James-Stein shrinkage of c/n towards 1/n_bins (Hausser & Strimmer 2009), the
-    n_bins - m empty bins included.  chao_shen: Horvitz-Thompson sum over coverage-adjusted c/n.
-    """
-    cdef Py_ssize_t k, m = counts.shape[0]
-    cdef double n = 0, h = 0, p, f1 = 0, coverage, pa, t, lam, s2 = 0, d2 = 0, n_empty
+    """Entropy in nats of a histogram's ``counts`` (zeros skipped) over an alphabet of ``n_bins``,
+    by ``ESTIMATORS[estimator]`` (``fe_entropy_counts`` in counting.h)."""
+    cdef double h
     with nogil:
-        for k in range(m):
-            n += counts[k]
-            f1 += counts[k] == 1
-        if estimator <= 1:
-            for k in range(m):
-                h += counts[k] * log(n / counts[k])
-            h /= n
-            if estimator == 1:
-                h += (m - 1) / (2 * n)
-        elif estimator == 2:
-            t = 1.0 / n_bins
-            n_empty = n_bins - m
-            for k in range(m):
-                p = counts[k] / n
-                s2 += p * p
-                d2 += (t - p) * (t - p)
-            if n > 1:
-                lam = (1 - s2) / ((n - 1) * (d2 + n_empty * t * t))
-                lam = 1.0 if lam > 1 or lam != lam else (0.0 if lam < 0 else lam)
-            else:
-                lam = 1.0
-            for k in range(m):
-                p = lam * t + (1 - lam) * counts[k] / n
-                h -= p * log(p)
-            if n_empty > 0 and lam > 0:
-                h -= n_empty * lam * t * log(lam * t)
-        else:
-            if f1 == n:
-                f1 = n - 1
-            coverage = 1 - f1 / n
-            for k in range(m):
-                pa = coverage * counts[k] / n
-                h -= pa * log(pa) / (1 - exp(n * log1p(-pa)))
+        h = fe_entropy_counts(&counts[0], counts.shape[0], 1, n_bins, estimator)
     return h
 
 
