@@ -2,9 +2,11 @@
 """fastent: fast, exact information theory for NumPy.
 
 Entropy, cross-entropy, KL and Jensen-Shannon divergence of probability arrays, and logsumexp,
-softmax, log_softmax, sigmoid and log_sigmoid of logits, computed by SIMD-dispatched,
-multi-threaded Cython/C kernels.  ``fastent.reference`` holds the plain NumPy
-definitions the kernels are tested and benchmarked against.
+softmax, log_softmax, sigmoid and log_sigmoid of logits (top level); entropies and mutual
+information estimated from samples (``fastent.discrete``); mutual-information feature scoring and
+selection (``fastent.selection``); all computed by SIMD-dispatched, multi-threaded Cython/C
+kernels.  ``fastent.reference`` holds the plain NumPy definitions the kernels are tested and
+benchmarked against.
 """
 
 try:
@@ -16,6 +18,7 @@ except ImportError as exc:  # pragma: no cover - only a broken install gets here
         f"Cause: {exc}"
     ) from exc
 
+from . import discrete, selection
 from ._config import show_config
 from ._version import __version__
 from .distributions import (
@@ -44,6 +47,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_entropy",
     "cross_entropy",
+    "discrete",
     "entropy",
     "js_distance",
     "js_divergence",
@@ -51,6 +55,7 @@ __all__ = [
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
+    "selection",
     "self_information",
     "show_config",
     "sigmoid",

@@ -436,7 +436,7 @@ def check_same_length(arrays: list[np.ndarray], names: list[str]) -> int:
             raise ValueError(
                 f"{names[0]} and {name} must have the same length, got {n} and {arr.shape[0]}"
             )
-    return n
+    return int(n)
 
 
 def adjust_for_chance(mi: float, emi: float, normalizer: float) -> float:

@@ -81,7 +81,7 @@ class Codes:
     def values(self, codes: np.ndarray) -> np.ndarray:
         """The label values of ``codes``."""
         if self.levels is not None:
-            return self.levels[codes]
+            return np.asarray(self.levels[codes])
         return (codes + self.offset).astype(self.dtype)
 
 
@@ -155,7 +155,9 @@ def _compacted(codes: Codes, n_threads: int) -> Codes:
     if codes.levels is not None:
         return codes
     codes = _exact(codes, n_threads)
-    present = _k.count([codes.data], [codes.offset], [codes.size], n_threads) > 0
+    counts = _k.count([codes.data], [codes.offset], [codes.size], n_threads)
+    assert counts is not None  # exact codes are all in range
+    present = counts > 0
     if present.all():
         return codes
     used = np.flatnonzero(present)

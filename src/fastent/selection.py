@@ -35,7 +35,7 @@ from . import discrete as _discrete
 from ._kernels import selection as _k
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._sklearn import MutualInfoSelector
+    from ._sklearn import MutualInfoSelector  # type: ignore[import-not-found, unused-ignore]
 
 __all__ = [
     "METHODS",
@@ -210,7 +210,9 @@ class Columns:
         self.size.append(int(size))
         self.exact.append(bool(exact))
 
-    def arrays(self, which: Sequence[int]) -> tuple[np.ndarray, ...]:
+    def arrays(
+        self, which: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The kernel arguments (source, start, stride, offset, size) of columns ``which``."""
         idx = np.asarray(which, dtype=np.intp)
         return (
@@ -347,9 +349,9 @@ def _column_kind(column: Any) -> str:
     dtype = getattr(column, "dtype", None)
     if getattr(dtype, "name", None) == "category":
         return "O"
-    if hasattr(dtype, "is_float"):  # polars
+    if dtype is not None and hasattr(dtype, "is_float"):  # polars
         return "f" if dtype.is_float() else "O"
-    return np.dtype(dtype).kind if isinstance(dtype, np.dtype) else "O"
+    return str(getattr(dtype, "kind", "O"))  # NumPy and pandas (incl. nullable Float64: "f")
 
 
 def _target(y: Any, n: int, n_threads: int) -> tuple[np.ndarray, int]:
@@ -376,7 +378,7 @@ def _sweep(
     )
     if bad.any():  # a value outside a range guessed from a sample of rows: re-encode, recount
         for i in np.flatnonzero(bad):
-            cols.make_exact(which[i], n_threads)
+            cols.make_exact(int(which[int(i)]), n_threads)
         return _sweep(cols, which, target, n_target, n_threads)
     return tables, positions, step
 
@@ -556,7 +558,7 @@ class Selection:
 def _check_k(k: Any, p: int) -> int:
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         raise TypeError(f"k must be an integer, got {type(k).__name__}")
-    if not 1 <= k <= p:
+    if not 1 <= int(k) <= p:
         raise ValueError(f"k must be in [1, n_features={p}], got {k}")
     return int(k)
 
@@ -680,7 +682,7 @@ def select_greedy(
         if step + 1 == k or method == "mi":
             continue
         candidates = np.flatnonzero(remaining)
-        term = criterion(candidates, pick)
+        term = criterion(candidates.tolist(), pick)
         if method == "cmim":
             acc[candidates] = np.minimum(acc[candidates], term)
             score[candidates] = acc[candidates]

@@ -17,7 +17,7 @@ from cython.parallel cimport prange
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
 from libc.stdlib cimport free, malloc
 
-from .discrete import KINDS
+from .discrete import KINDS as _KINDS
 
 cdef extern from "counting.h" nogil:
     enum: FE_GROUP_MAX
@@ -77,7 +77,7 @@ def count_columns(list sources, source, start, stride, offset, size, const int32
     if n_cols:
         positions[1:] = np.cumsum(sizes)[:n_cols - 1]
     cdef Py_ssize_t step = int(sizes.sum()), n_cells = step * n_target
-    kinds = np.asarray([KINDS[sources[j].dtype] for j in source], dtype=np.intc)
+    kinds = np.asarray([_KINDS[sources[j].dtype] for j in source], dtype=np.intc)
     order = np.argsort(kinds, kind="stable")
     # per column, in group order
     cdef size_t[::1] data = np.asarray(
