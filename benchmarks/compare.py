@@ -21,6 +21,7 @@ import gc
 import statistics
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,9 @@ import numpy.typing as npt
 import workloads
 
 import fastent
-from fastent import _config, reference
+from fastent import _config, discrete, reference, selection
+from fastent.reference import discrete as ref_discrete
+from fastent.reference import selection as ref_selection
 
 # Read before torch is imported: torch.set_num_threads also sets the OpenMP default that fastent's
 # n_jobs=None follows (both use libgomp), so the all-threads rows pass this count explicitly.
@@ -92,6 +95,7 @@ class Impl:
     expected: Literal["value", "sqrt"] | None = "value"
     versus: str = PRIMARY  # the fastent row its ratio divides by
     assert_rtol: float | None = None  # fail unless it agrees with the reference this closely
+    max_repeats: int | None = None  # slow peers (seconds per call) are timed fewer rounds
 
 
 @dataclass(frozen=True)
@@ -118,17 +122,35 @@ class Workload:
     data: str = "float64 distributions, Gamma(0.5) normalised; P has ~10% exact zeros, Q none"
     rtol: float = FASTENT_RTOL  # fastent must agree with the reference this closely
     options: tuple[tuple[str, Any], ...] = ()  # keyword arguments for fastent and the reference
+    # label workloads: where the reference lives, what is compared, how the size is described
+    reference_module: Any = reference
+    reference_repeats: int | None = None  # a slow reference is timed fewer rounds
+    truth: Callable[[], Any] | None = None  # what is checked against, if not the reference
+    result: Callable[[Any], Any] = np.asarray  # a call's result -> the array compared
+    elements: int | None = None  # the ns/element denominator (default: largest input's size)
+    unit: str = "element"
+    shape_text: str | None = None  # replaces the "rows x cols {data}" text in the report
+    notes: tuple[str, ...] = ()  # extra report lines (measured memory, ...)
 
     def reference(self) -> Any:
-        return getattr(reference, self.func.__name__)(*self.inputs, **dict(self.options))
+        function = getattr(self.reference_module, self.func.__name__)
+        return function(*self.inputs, **dict(self.options))
+
+    def expected(self) -> Any:
+        return self.result(self.truth() if self.truth is not None else self.reference())
 
     def impls(self) -> tuple[Impl, ...]:
+        has_reference = self.reference_module is not None
         return (
             *_fastent_impls(
                 functools.partial(self.func, **dict(self.options)), self.inputs, self.rtol
             ),
             *self.extra_fastent,
-            Impl(REFERENCE, self.reference),
+            *(
+                [Impl(REFERENCE, self.reference, max_repeats=self.reference_repeats)]
+                if has_reference
+                else []
+            ),
             Impl(READ, functools.partial(_read, self.inputs), expected=None),
             *self.peers,
         )
@@ -147,6 +169,8 @@ def time_interleaved(impls: Sequence[Impl], repeats: int) -> dict[str, float]:
         for r in range(repeats):
             for i in range(len(impls)):
                 impl = impls[(r + i) % len(impls)]
+                if impl.max_repeats is not None and len(samples[impl.label]) >= impl.max_repeats:
+                    continue
                 impl.setup()
                 start = time.perf_counter()
                 impl.run()
@@ -495,6 +519,295 @@ def build_loss_workloads(quick: bool) -> list[Workload]:
     return out
 
 
+# --- label workloads: W6, W9, AMI, high-cardinality MI (fastent.discrete) ----------------------
+
+try:
+    from sklearn import metrics as sk_metrics
+    from sklearn.feature_selection import mutual_info_classif
+except ImportError:
+    sk_metrics = mutual_info_classif = None
+
+try:
+    import pyitlib.discrete_random_variable as pyitlib_drv
+except ImportError:
+    pyitlib_drv = None
+
+
+def _table_mi(table: Any) -> float:
+    """I(X; Y) in nats of a count table: the NumPy expression peers use after counting."""
+    table = np.asarray(table, dtype=np.float64)
+    n = table.sum()
+    nz = table > 0
+    outer = np.outer(table.sum(1), table.sum(0))[nz]
+    return float((table[nz] / n * np.log(n * table[nz] / outer)).sum())
+
+
+def _numpy_mi(x: Any, y: Any, kx: int, ky: int) -> float:
+    return _table_mi(np.bincount(x * ky + y, minlength=kx * ky).reshape(kx, ky))
+
+
+def _numpy_cmi(x: Any, y: Any, z: Any, k: int) -> float:
+    t = np.bincount((x * k + y) * k + z, minlength=k**3).reshape(k, k, k).astype(np.float64)
+    n, cz, cxz, cyz = t.sum(), t.sum((0, 1)), t.sum(1), t.sum(0)
+    nz = t > 0
+    ratio = t * cz[None, None, :] / (cxz[:, None, :] * cyz[None, :, :])
+    return float((t[nz] / n * np.log(ratio[nz])).sum())
+
+
+def _peak_mb(run: Callable[[], Any]) -> float:
+    """Peak traced allocation (NumPy arrays included) of one call, in MB."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+NUMPY_W6 = "NumPy expression: `bincount(x * 16 + y)`, MI of the table"
+SKLEARN_MI = "`sklearn.metrics.mutual_info_score(x, y)`"
+WHY_COUNT_BOUND = (
+    "counting reads 16 bytes per sample of int64 labels: ~1.6-2 ns/sample at this VM's read "
+    "bandwidth (see × read), while the NumPy expression makes ~5 passes over int64 temporaries "
+    "(~6-7 ns/sample here; BENCHMARKS.md measured 3.8 on Zen 5): the ratio is bounded by memory "
+    "traffic here.  The 2-thread row and the int8 rows show the kernel's own speed."
+)
+
+
+def build_discrete_workloads(quick: bool) -> list[Workload]:
+    """W6 (MI), W9 (CMI), adjusted MI with 5,000 labels a side, MI with 10^6 labels a side."""
+    n = 100_000 if quick else 10_000_000
+    x, y = workloads.w6(n)
+    w6: list[Impl] = [Impl(NUMPY_W6, lambda: _numpy_mi(x, y, 16, 16))]
+    if scipy is not None:
+        w6.append(
+            Impl(
+                "`scipy.stats.contingency.crosstab(x, y)`, MI of the table",
+                lambda: _table_mi(stats.contingency.crosstab(x, y).count),
+            )
+        )
+    if sk_metrics is not None:
+        w6.append(Impl(SKLEARN_MI, lambda: sk_metrics.mutual_info_score(x, y), max_repeats=3))
+    if pyitlib_drv is not None:
+        w6.append(
+            Impl(
+                "pyitlib `information_mutual(x, y, base=e)`",
+                lambda: pyitlib_drv.information_mutual(x, y, base=np.e, fill_value=None),
+                max_repeats=1,
+            )
+        )
+    xs, ys, zs = workloads.w9(n)
+    numpy_w9 = "NumPy expression: `bincount((x * 8 + y) * 8 + z)`, CMI of the table"
+    w9: list[Impl] = [Impl(numpy_w9, lambda: _numpy_cmi(xs, ys, zs, 8))]
+    if sk_metrics is not None:
+        w9.append(
+            Impl(
+                "sklearn chain rule `mutual_info_score(x, 8 * y + z) - mutual_info_score(x, z)`",
+                lambda: (
+                    sk_metrics.mutual_info_score(xs, 8 * ys + zs)
+                    - sk_metrics.mutual_info_score(xs, zs)
+                ),
+                max_repeats=3,
+            )
+        )
+    if pyitlib_drv is not None:
+        w9.append(
+            Impl(
+                "pyitlib `information_mutual_conditional(x, y, z, base=e)`",
+                lambda: pyitlib_drv.information_mutual_conditional(
+                    xs, ys, zs, base=np.e, fill_value=None
+                ),
+                max_repeats=1,
+            )
+        )
+    samples = f"{n:,} samples"
+    out = [
+        Workload(
+            "W6",
+            "mutual information of two label arrays, 16 × 16 levels",
+            discrete.mutual_info,
+            (x, y),
+            tuple(w6),
+            (
+                Target("≥ 5× NumPy at 1 thread", NUMPY_W6, "ratio", 5, True, WHY_COUNT_BOUND),
+                Target("≥ 100× scikit-learn at 1 thread", SKLEARN_MI, "ratio", 100),
+            ),
+            reference_module=ref_discrete,
+            elements=n,
+            unit="sample",
+            shape_text=f"int64 labels, y = x + U{{0..3}} mod 16, {samples}",
+        ),
+        Workload(
+            "W9",
+            "conditional mutual information I(X; Y | Z), 8 levels each",
+            discrete.conditional_mutual_info,
+            (xs, ys, zs),
+            tuple(w9),
+            (Target("≥ 5× NumPy at 1 thread", numpy_w9, "ratio", 5, True, WHY_COUNT_BOUND),),
+            reference_module=ref_discrete,
+            elements=n,
+            unit="sample",
+            shape_text=f"int64 labels, y = x + z + U{{0..2}} mod 8, {samples}",
+        ),
+    ]
+    if sk_metrics is None:
+        return out
+    n_ami, levels = (10_000, 500) if quick else (100_000, 5_000)
+    a, b = workloads.many_labels(n_ami, levels)
+    sklearn_ami = "`sklearn.metrics.adjusted_mutual_info_score(x, y)`"
+    out.append(
+        Workload(
+            "AMI",
+            f"adjusted mutual information, {levels:,} labels a side",
+            discrete.adjusted_mutual_info,
+            (a, b),
+            (
+                Impl(
+                    sklearn_ami, lambda: sk_metrics.adjusted_mutual_info_score(a, b), max_repeats=1
+                ),
+            ),
+            (Target("≥ 10× scikit-learn at 1 thread", sklearn_ami, "ratio", 10),),
+            reference_module=ref_discrete,
+            reference_repeats=1,
+            truth=lambda: sk_metrics.adjusted_mutual_info_score(a, b),
+            rtol=1e-9,  # scikit-learn's expected MI is itself ~2e-12 relative from exact
+            elements=n_ami,
+            unit="sample",
+            shape_text=f"int64 labels, half of y copied from x, {n_ami:,} samples",
+        )
+    )
+    n_big, levels_big = (20_000, 10_000) if quick else (2_000_000, 1_000_000)
+    u, w = workloads.many_labels(n_big, levels_big)
+    out.append(
+        Workload(
+            "MI-high-cardinality",
+            f"mutual information, {levels_big:,} labels a side (sparse counting)",
+            discrete.mutual_info,
+            (u, w),
+            (Impl(SKLEARN_MI, lambda: sk_metrics.mutual_info_score(u, w), max_repeats=3),),
+            (),
+            reference_module=None,
+            truth=lambda: sk_metrics.mutual_info_score(u, w),
+            elements=n_big,
+            unit="sample",
+            shape_text=f"int64 labels, half of y copied from x, {n_big:,} samples",
+        )
+    )
+    return out
+
+
+# --- selection workloads: W7 (scores of all columns), W8 (mRMR) ----------------------------------
+
+
+def _numpy_fused_scores(X: Any, y: Any) -> Any:
+    """The fused NumPy reference of W7: one bincount over (column, value, class) cells."""
+    lo = X.min(0)
+    k = X.max(0) - lo + 1
+    ky = int(y.max()) + 1
+    start = np.concatenate([[0], np.cumsum(k * ky)[:-1]])
+    counts = np.bincount(
+        ((X - lo) * ky + y[:, None] + start).ravel(), minlength=int((k * ky).sum())
+    )
+    return np.array(
+        [_table_mi(counts[s : s + kj * ky].reshape(kj, ky)) for s, kj in zip(start, k, strict=True)]
+    )
+
+
+NUMPY_FUSED = "NumPy fused reference: one `bincount` of (column, value, class) cells"
+SKLEARN_W7 = "`sklearn mutual_info_classif(X, y, discrete_features=True)`"
+WHY_W7 = (
+    "the kernel spends ~1.1 ns per element counting (int8 rows, compute-bound) and int64 X adds "
+    "~1 ns/element of reading at this VM's bandwidth, not overlapped (see × read); BENCHMARKS.md's "
+    "NumPy figure (4.9 ns) is a Zen 5 measurement."
+)
+
+
+def build_selection_workloads(quick: bool) -> list[Workload]:
+    n, p = (20_000, 50) if quick else (1_000_000, 200)
+    out = []
+    for variant, dtype, order in (
+        ("W7", "int64", "C"),
+        ("W7-F", "int64", "F"),
+        ("W7-int8", "int8", "C"),
+    ):
+        X, y = workloads.w7(n, p, dtype, order)
+        peers: list[Impl] = [Impl(NUMPY_FUSED, functools.partial(_numpy_fused_scores, X, y))]
+        targets: list[Target] = [
+            Target(
+                "≥ 8× the fused NumPy reference at 1 thread", NUMPY_FUSED, "ratio", 8, True, WHY_W7
+            )
+        ]
+        if variant == "W7" and mutual_info_classif is not None:
+            for jobs in (1, -1):
+                label = f"{SKLEARN_W7[:-2]}, n_jobs={jobs})`"
+                peers.append(
+                    Impl(
+                        label,
+                        functools.partial(
+                            mutual_info_classif, X, y, discrete_features=True, n_jobs=jobs
+                        ),
+                        max_repeats=1,
+                    )
+                )
+            targets.append(
+                Target("≥ 100× scikit-learn (n_jobs=1) at 1 thread", peers[1].label, "ratio", 100)
+            )
+        if ALL_THREADS > 1:
+            targets.append(
+                Target(
+                    f"{ALL_THREADS} threads ≥ 1.7× over 1",
+                    fastent_label(DEFAULT_SIMD, ALL_THREADS),
+                    "ratio",
+                    1 / 1.7,
+                    False,
+                )
+            )
+        mb = {
+            t: _peak_mb(functools.partial(selection.mutual_info_scores, X, y, n_jobs=t))
+            for t in (1, ALL_THREADS)
+        }
+        notes = tuple(
+            f"- Peak traced memory of the fastent call at {t} thread(s): {m:.1f} MB "
+            f"({100 * m * 1e6 / X.nbytes:.2f}% of X's {X.nbytes / 1e6:,.0f} MB)"
+            for t, m in mb.items()
+        )
+        out.append(
+            Workload(
+                variant,
+                f"MI of every column with y: {dtype}, {order} order",
+                selection.mutual_info_scores,
+                (X, y),
+                tuple(peers),
+                tuple(targets),
+                reference_module=ref_selection,
+                reference_repeats=1,
+                elements=n * p,
+                shape_text=f"X {n:,} × {p} {dtype} ({order} order), 10 levels, y binary",
+                notes=notes,
+            )
+        )
+    n8, p8, k = (5_000, 40, 5) if quick else (100_000, 200, 20)
+    X8, y8 = workloads.w8(n8, p8)
+    out.append(
+        Workload(
+            "W8",
+            f"mRMR, k = {k} of {p8} features",
+            selection.select_features,
+            (X8, y8),
+            (),
+            (Target("≥ 15× the NumPy greedy reference", REFERENCE, "ratio", 15),),
+            options=(("k", k), ("method", "mrmr")),
+            reference_module=ref_selection,
+            reference_repeats=3,
+            result=lambda r: np.asarray(r.indices),
+            elements=n8 * p8,
+            shape_text=f"X {n8:,} × {p8} int64, 10 levels, y 3 classes; same selection checked",
+        )
+    )
+    return out
+
+
 # --- checking and reporting --------------------------------------------------------------------
 
 
@@ -512,7 +825,7 @@ def check(workload: Workload, impls: Sequence[Impl]) -> dict[str, float | None]:
 
     Raises AssertionError if a row with ``assert_rtol`` (fastent) disagrees with the reference.
     """
-    value = np.asarray(workload.reference())
+    value = np.asarray(workload.expected())
     desired = {"value": value, "sqrt": np.sqrt(value)}
     diffs: dict[str, float | None] = {}
     for impl in impls:
@@ -524,7 +837,7 @@ def check(workload: Workload, impls: Sequence[Impl]) -> dict[str, float | None]:
         actual = (
             result.numpy() if torch is not None and isinstance(result, torch.Tensor) else result
         )
-        actual = np.asarray(actual, dtype=np.float64)
+        actual = np.asarray(workload.result(actual), dtype=np.float64)
         want = desired[impl.expected]
         if impl.assert_rtol is not None:
             atol = impl.assert_rtol * float(np.max(np.abs(want), initial=1.0))  # results near 0
@@ -577,17 +890,27 @@ def _target_lines(workload: Workload, rows: Sequence[Row]) -> list[str]:
 
 
 def workload_section(workload: Workload, rows: Sequence[Row]) -> str:
-    main = max(workload.inputs, key=lambda a: a.size)  # the logits / distributions
-    elements = main.size
+    main = max(workload.inputs, key=lambda a: a.size)  # the logits / distributions / labels
+    elements = workload.elements or main.size
+    module = workload.func.__module__.removeprefix("fastent.")
+    module = "" if module in ("distributions", "logits") else f"{module}."
+    name = f"{module}{workload.func.__name__}"
+    shape = workload.shape_text or (
+        f"{main.shape[0]:,} × {main.shape[1]:,} {workload.data}; {elements:,} elements per input"
+    )
+    against = (
+        f" vs NumPy reference `fastent.reference.{name}`"
+        if workload.reference_module is not None
+        else " (no NumPy reference row: its dense table would not fit)"
+    )
+    unit = workload.unit
     lines = [
         f"## {workload.name}: {workload.title}",
         "",
-        f"`fastent.{workload.func.__name__}` vs NumPy reference "
-        f"`fastent.reference.{workload.func.__name__}`; {main.shape[0]:,} × "
-        f"{main.shape[1]:,} {workload.data}; {elements:,} elements per input.",
+        f"`fastent.{name}`{against}; {shape}.",
         "",
-        "| implementation | median (ms) | ns/element | ratio | × read "
-        "| max rel. diff vs reference |",
+        f"| implementation | median (ms) | ns/{unit} | ratio | × read | max rel. diff vs "
+        f"{'reference' if workload.truth is None else 'the checked value'} |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -596,8 +919,8 @@ def workload_section(workload: Workload, rows: Sequence[Row]) -> str:
             f"| {row.label} | {row.seconds * 1e3:.2f} | {row.seconds * 1e9 / elements:.2f} "
             f"| {row.ratio:.2f} | {row.read:.2f} | {diff} |"
         )
-    lines += ["", "Targets (BENCHMARKS.md):", *_target_lines(workload, rows), ""]
-    return "\n".join(lines)
+    lines += ["", *workload.notes, "", "Targets (BENCHMARKS.md):", *_target_lines(workload, rows)]
+    return "\n".join([*lines, ""])
 
 
 def header(repeats: int, quick: bool) -> str:
@@ -652,6 +975,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             *build_workloads(workloads.QUICK_SHAPE if quick else workloads.FULL_SHAPE),
             *build_logit_workloads(workloads.QUICK_LOGIT_SHAPE if quick else workloads.LOGIT_SHAPE),
             *build_loss_workloads(quick),
+            *build_discrete_workloads(quick),
+            *build_selection_workloads(quick),
         ]
         if not args.only or any(w.name.startswith(name) for name in args.only.split(","))
     ]

@@ -28,11 +28,16 @@ __all__ = [
     "distributions",
     "environment",
     "logits",
+    "many_labels",
     "p_rows",
     "q_rows",
     "w1",
     "w2a",
     "w2b",
+    "w6",
+    "w7",
+    "w8",
+    "w9",
 ]
 
 Array = npt.NDArray[np.floating]
@@ -110,6 +115,63 @@ def logits(shape: Shape = LOGIT_SHAPE, dtype: npt.DTypeLike = np.float64) -> Arr
     return _logits(*shape, np.dtype(dtype).name)
 
 
+# ---- label workloads (W6-W9): integer samples -------------------------------------------------
+
+LABEL_SEED: Final = 20_251_122
+
+
+@functools.cache
+def w6(n: int = 10_000_000) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """W6: two int64 label arrays, 16 x 16 levels, correlated (y = x + small noise, mod 16)."""
+    rng = np.random.default_rng(LABEL_SEED)
+    x = rng.integers(0, 16, n)
+    return x, (x + rng.integers(0, 4, n)) % 16
+
+
+@functools.cache
+def w9(n: int = 10_000_000) -> tuple[npt.NDArray[np.int64], ...]:
+    """W9: three int64 label arrays of 8 levels; y depends on x and z."""
+    rng = np.random.default_rng(LABEL_SEED + 9)
+    x, z = rng.integers(0, 8, (2, n))
+    return x, (x + z + rng.integers(0, 3, n)) % 8, z
+
+
+@functools.cache
+def many_labels(n: int, levels: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Two labellings with ``levels`` labels per side (AMI / high-cardinality MI), y = x mostly."""
+    rng = np.random.default_rng(LABEL_SEED + levels)
+    x = rng.integers(0, levels, n)
+    noise = rng.random(n) < 0.5
+    return x, np.where(noise, rng.integers(0, levels, n), x)
+
+
+@functools.cache
+def w7(
+    n: int = 1_000_000, p: int = 200, dtype: str = "int64", order: str = "C"
+) -> tuple[npt.NDArray[np.integer], npt.NDArray[np.int64]]:
+    """W7: X with 10 levels per column (the first 20 columns related to y), y binary."""
+    rng = np.random.default_rng(LABEL_SEED + 7)
+    y = rng.integers(0, 2, n)
+    X = rng.integers(0, 10, (n, p), dtype=np.int8)
+    for j in range(min(20, p)):
+        X[:, j] = (X[:, j] // 2 * 2 + y * (rng.random(n) < 0.3 + j / 40)) % 10
+    return np.asarray(X.astype(dtype), order=order), y
+
+
+@functools.cache
+def w8(n: int = 100_000, p: int = 200) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """W8: X int64 with 10 levels, y 3 classes; relevant, redundant (noisy copies) and noise
+    columns, so that mRMR's choices differ from plain relevance."""
+    rng = np.random.default_rng(LABEL_SEED + 8)
+    y = rng.integers(0, 3, n)
+    X = rng.integers(0, 10, (n, p))
+    for j in range(0, min(40, p), 2):
+        X[:, j] = (3 * y + rng.integers(0, 4 + j // 4, n)) % 10
+        if j + 1 < p:
+            X[:, j + 1] = np.where(rng.random(n) < 0.8, X[:, j], rng.integers(0, 10, n))
+    return X, y
+
+
 def cpu_model() -> str:
     """The CPU's model name from /proc/cpuinfo, else what ``platform`` knows."""
     cpuinfo = Path("/proc/cpuinfo")
@@ -139,7 +201,7 @@ def environment() -> dict[str, str]:
     facts["cpu"] = cpu_model()
     facts["cpu_count"] = str(os.cpu_count())
     facts["OMP_NUM_THREADS"] = os.environ.get("OMP_NUM_THREADS", "(not set)")
-    for distribution in ("scipy", "torch", "Cython", "pytest-benchmark"):
+    for distribution in ("scipy", "scikit-learn", "pyitlib", "torch", "Cython", "pytest-benchmark"):
         version = _installed_version(distribution)
         if version is not None:
             facts[distribution] = version

@@ -187,10 +187,14 @@ def gammaln(x: Any) -> Any:
 
 
 def expected_mutual_info(a: np.ndarray, b: np.ndarray, n: int) -> float:
-    """E[I] in nats under the hypergeometric model, summed term by term (Vinh et al. 2010)."""
+    """E[I] in nats under the hypergeometric model (Vinh et al. 2010): for every pair of marginal
+    counts, the sum over the possible cell counts k of P(k) (k/n) log(n k / (a b)).  Pairs with
+    equal marginal counts contribute equally, so each distinct pair is summed once."""
     total = 0.0
-    for ai in a.tolist():
-        for bj in b.tolist():
+    a_values, a_mult = np.unique(np.asarray(a, dtype=np.int64), return_counts=True)
+    b_values, b_mult = np.unique(np.asarray(b, dtype=np.int64), return_counts=True)
+    for ai, ma in zip(a_values.tolist(), a_mult.tolist(), strict=True):
+        for bj, mb in zip(b_values.tolist(), b_mult.tolist(), strict=True):
             k = np.arange(max(1, ai + bj - n), min(ai, bj) + 1)
             log_p = (
                 gammaln(ai + 1)
@@ -203,7 +207,8 @@ def expected_mutual_info(a: np.ndarray, b: np.ndarray, n: int) -> float:
                 - gammaln(bj - k + 1)
                 - gammaln(n - ai - bj + k + 1)
             )
-            total += float((k / n * np.log(n * k / (ai * bj)) * np.exp(log_p)).sum())
+            terms = k / n * np.log(n * k / (ai * bj)) * np.exp(log_p)
+            total += ma * mb * float(terms.sum())
     return total
 
 
