@@ -12,17 +12,23 @@ import warnings
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator  # type: ignore[import-untyped]
-from sklearn.feature_selection import SelectorMixin  # type: ignore[import-untyped]
-from sklearn.utils import check_consistent_length  # type: ignore[import-untyped]
-from sklearn.utils.multiclass import type_of_target  # type: ignore[import-untyped]
-from sklearn.utils.validation import (  # type: ignore[import-untyped]
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
 
-from . import _validation as v
+try:
+    from sklearn.base import BaseEstimator  # type: ignore[import-untyped]
+    from sklearn.feature_selection import SelectorMixin  # type: ignore[import-untyped]
+    from sklearn.utils import check_consistent_length  # type: ignore[import-untyped]
+    from sklearn.utils.multiclass import type_of_target  # type: ignore[import-untyped]
+    from sklearn.utils.validation import (  # type: ignore[import-untyped]
+        check_is_fitted,
+        column_or_1d,
+        validate_data,
+    )
+except ImportError as exc:  # pragma: no cover - only without scikit-learn (>= 1.6)
+    raise ImportError(
+        "fastent.selection.MutualInfoSelector needs scikit-learn >= 1.6: "
+        "pip install 'fastent[sklearn]'"
+    ) from exc
+
 from . import selection as _selection
 
 __all__ = ["MutualInfoSelector"]
@@ -92,7 +98,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
     >>> X, y = load_digits(return_X_y=True)
     >>> selector = MutualInfoSelector(k=5, method="mrmr").fit(X.astype(int), y)
     >>> selector.selected_indices_.tolist()
-    [42, 21, 26, 43, 36]
+    [21, 33, 61, 43, 26]
     >>> selector.transform(X).shape
     (1797, 5)
     """
@@ -137,7 +143,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
             y = column_or_1d(y, warn=True)
             check_consistent_length(X, y)
         else:
-            X, y = validate_data(self, X, y, dtype="numeric", ensure_min_features=1)
+            X, y = validate_data(self, X, y, dtype="numeric")
         _check_labels(y)
         p = self.n_features_in_
         k = p if self.k == "all" else int(self.k)
@@ -175,15 +181,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
             raise TypeError(f"k must be a positive integer or 'all', got {type(k).__name__}")
         elif k < 1:
             raise ValueError(f"k must be a positive integer or 'all', got {k}")
-        if self.method not in _selection.METHODS:
-            raise ValueError(f"method must be one of {_selection.METHODS}, got {self.method!r}")
-        if self.strategy not in _selection.STRATEGIES:
-            raise ValueError(
-                f"strategy must be one of {_selection.STRATEGIES}, got {self.strategy!r}"
-            )
-        v.check_estimator(self.estimator)
-        _selection._check_binning(self.n_bins, self.strategy)
-        v.effective_n_threads(self.n_jobs, 0)
+        # the other parameters are checked by select_features, with the same messages
 
     def _get_support_mask(self) -> np.ndarray:
         check_is_fitted(self)
