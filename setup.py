@@ -22,6 +22,7 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 KERNELS = Path("src", "fastent", "_kernels")
+KERNEL_MODULES = ("runtime", "distributions", "logits", "discrete", "selection")
 DEBUG = os.environ.get("FASTENT_DEBUG", "0") == "1"
 
 
@@ -119,7 +120,7 @@ directives = {
 
 setup(
     ext_modules=cythonize(
-        [_extension(name) for name in ("runtime", "distributions", "logits", "discrete", "selection")],
+        [_extension(name) for name in KERNEL_MODULES],
         compiler_directives=directives,
     ),
     cmdclass={"build_ext": BuildExt},

@@ -7,12 +7,25 @@ from pathlib import Path
 import pytest
 
 import fastent
-from fastent import _config, distributions, logits, reference
+from fastent import _config, _sklearn, discrete, distributions, logits, reference, selection
+from fastent.reference import discrete as reference_discrete
+from fastent.reference import selection as reference_selection
+
+MODULES = [
+    fastent,
+    distributions,
+    logits,
+    discrete,
+    selection,
+    _sklearn,
+    reference,
+    reference_discrete,
+    reference_selection,
+    _config,
+]
 
 
-@pytest.mark.parametrize(
-    "module", [fastent, distributions, logits, reference, _config], ids=lambda m: m.__name__
-)
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
@@ -20,10 +33,11 @@ def test_docstring_examples(module):
         assert result.attempted > 0
 
 
-def test_public_names_are_documented():
-    for name in fastent.__all__:
-        obj = getattr(fastent, name)
-        if callable(obj):
+@pytest.mark.parametrize("module", [fastent, discrete, selection], ids=lambda m: m.__name__)
+def test_public_names_are_documented(module):
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if callable(obj) and not isinstance(obj, type):
             assert obj.__doc__, name
             assert "Examples" in obj.__doc__, name
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import sys
 import warnings
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -356,10 +357,37 @@ def generalized_average(u: float, w: float, average: str) -> float:
 
 
 def _is_missing(value: Any) -> bool:
-    """None, NaN, pandas.NA or NaT in an object array."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """None, a float NaN (Python or NumPy), a NumPy or pandas NaT, or pandas.NA."""
+    if value is None:
         return True
+    if isinstance(value, (float, np.floating)):
+        return bool(np.isnan(value))
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return bool(np.isnat(value))
     return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _type_then_value(value: Any) -> tuple[str, Any]:
+    return type(value).__name__, value
+
+
+def sort_order(values: np.ndarray) -> np.ndarray:
+    """Indices that sort ``values``; values of types that do not compare with each other (ints
+    and strings in one object array) are ordered by type name, then value."""
+    try:
+        return np.argsort(values, kind="stable")
+    except TypeError:
+        keys = [_type_then_value(value) for value in values.tolist()]
+        return np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp)
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside fastent."""
+    frame: Any = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("fastent"):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def label_array(x: Any, name: str) -> np.ndarray:
@@ -406,7 +434,7 @@ def warn_if_continuous(levels: np.ndarray, n: int, name: str) -> None:
         f"{name} has {levels.size} distinct non-integer float values in {n} samples: it looks "
         "continuous; bin it first (fastent.selection.discretize) or pass integer codes",
         ContinuousLabelsWarning,
-        stacklevel=4,
+        stacklevel=user_stacklevel(),
     )
 
 
@@ -419,7 +447,7 @@ def factorize(arr: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     try:
         levels, codes = np.unique(arr, return_inverse=True)
     except TypeError:
-        distinct = sorted(set(arr.tolist()), key=lambda v: (type(v).__name__, v))
+        distinct = sorted(set(arr.tolist()), key=_type_then_value)
         levels = np.empty(len(distinct), dtype=object)
         levels[:] = distinct
         lookup = {value: code for code, value in enumerate(distinct)}

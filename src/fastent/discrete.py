@@ -103,7 +103,7 @@ def _categorical(x: Any, name: str) -> Codes | None:
         i = int(np.flatnonzero(codes < 0)[0])
         raise ValueError(f"{name}[{i}] is missing (NaN); labels must not be NaN or None")
     levels = np.asarray(cat.categories)
-    order = np.argsort(levels, kind="stable")
+    order = v.sort_order(levels)
     if (order != np.arange(levels.size)).any():  # categories not sorted: renumber the codes
         rank = np.empty_like(order)
         rank[order] = np.arange(order.size)
@@ -183,6 +183,11 @@ class Cells:
         """(nonzero counts of the marginal table over variables ``which``, each cell's count)."""
         if len(which) == len(self.variables):
             return self.counts, self.counts
+        if len(which) == 1:  # one variable: its codes index a table of its size directly
+            j = which[0]
+            size = self.variables[j].size
+            table = np.bincount(self.index[j], weights=self.counts, minlength=size).astype(np.int64)
+            return table[table > 0], table[self.index[j]]
         key = self.index[which[0]].astype(np.int64)
         for j in which[1:]:
             key = key * self.variables[j].size + self.index[j]
@@ -191,9 +196,13 @@ class Cells:
         counts = counts.astype(np.int64)
         return counts, counts[per_cell]
 
+    def levels_seen(self, j: int) -> int:
+        """How many distinct values variable j takes."""
+        return int(np.count_nonzero(np.bincount(self.index[j], minlength=self.variables[j].size)))
+
     def n_levels(self, which: tuple[int, ...]) -> float:
         """Product of the observed level counts of variables ``which`` (the joint alphabet)."""
-        return float(math.prod(np.unique(self.index[j]).size for j in which))
+        return float(math.prod(self.levels_seen(j) for j in which))
 
 
 def _dense_limit(n: int) -> int:
@@ -274,6 +283,21 @@ def _mutual_info_of(cells: Cells, estimator: int) -> float:
         return max(_sum_log_ratio(cells.counts, cells.n, a, b) / cells.n, 0.0)
     hx, hy = _entropy_of(cells, (0,), estimator), _entropy_of(cells, (1,), estimator)
     return hx + hy - _entropy_of(cells, (0, 1), estimator)
+
+
+def _conditional_mutual_info_of(cells: Cells, estimator: int) -> float:
+    """I(X; Y | Z) in nats of a three-variable table (x, y, z)."""
+    if estimator == 0:
+        _, cz = cells.marginal((2,))
+        _, cxz = cells.marginal((0, 2))
+        _, cyz = cells.marginal((1, 2))
+        return max(_sum_log_ratio(cells.counts, cz, cxz, cyz) / cells.n, 0.0)
+    return (
+        _entropy_of(cells, (0, 2), estimator)
+        + _entropy_of(cells, (1, 2), estimator)
+        - _entropy_of(cells, (0, 1, 2), estimator)
+        - _entropy_of(cells, (2,), estimator)
+    )
 
 
 def _nats(value: float, base: float | None) -> np.float64:
@@ -376,7 +400,7 @@ def entropy(
     >>> float(discrete.entropy([1, 2, 2, 3], base=2))
     1.5
     >>> round(float(discrete.entropy([1, 2, 2, 3], estimator="miller_madow")), 6)
-    1.289624
+    1.289721
     """
     est = v.check_estimator(estimator)
     v.log_base(base)
@@ -536,20 +560,7 @@ def conditional_mutual_info(
     """
     est = v.check_estimator(estimator)
     v.log_base(base)
-    cells = _cells((x, y, z), ("x", "y", "z"), n_jobs)
-    if est == 0:
-        _, cz = cells.marginal((2,))
-        _, cxz = cells.marginal((0, 2))
-        _, cyz = cells.marginal((1, 2))
-        value = max(_sum_log_ratio(cells.counts, cz, cxz, cyz) / cells.n, 0.0)
-    else:
-        value = (
-            _entropy_of(cells, (0, 2), est)
-            + _entropy_of(cells, (1, 2), est)
-            - _entropy_of(cells, (0, 1, 2), est)
-            - _entropy_of(cells, (2,), est)
-        )
-    return _nats(value, base)
+    return _nats(_conditional_mutual_info_of(_cells((x, y, z), ("x", "y", "z"), n_jobs), est), base)
 
 
 def _entropies(cells: Cells) -> tuple[float, float]:
@@ -584,7 +595,7 @@ def normalized_mutual_info(
     """
     v.check_average(average)
     cells = _cells((x, y), ("x", "y"), n_jobs)
-    kx, ky = (int(np.unique(i).size) for i in cells.index)
+    kx, ky = cells.levels_seen(0), cells.levels_seen(1)
     if kx == ky == 1:
         return np.float64(1.0)
     mi = _mutual_info_of(cells, 0)

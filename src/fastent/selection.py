@@ -23,6 +23,7 @@ array([0, 1])
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ import numpy as np
 
 from . import _validation as v
 from . import discrete as _discrete
+from ._kernels import discrete as _kd
 from ._kernels import selection as _k
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,7 +82,13 @@ def _bin_column(
     column: np.ndarray, n_bins: int, strategy: str, name: str
 ) -> tuple[np.ndarray, ...]:
     """(codes, edges) of one numeric column; NaN or inf is a ValueError naming the column."""
-    values = np.asarray(column, dtype=np.float64)
+    try:
+        values = np.asarray(column, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"column {name} is not numeric ({getattr(column, 'dtype', type(column).__name__)}): "
+            "it cannot be binned; mark it discrete"
+        ) from None
     finite = np.isfinite(values)
     if not finite.all():
         i = int(np.flatnonzero(~finite)[0])
@@ -229,9 +237,12 @@ class Columns:
         return src[self.start[j] :: self.stride[j]][: self.n]
 
     def make_exact(self, j: int, n_threads: int) -> None:
-        """Re-encode column j from its true range (factorised when the range is too wide)."""
-        if self.exact[j]:
-            return
+        """Re-encode column j from its true range if it was guessed."""
+        if not self.exact[j]:
+            self.reencode(j, n_threads)
+
+    def reencode(self, j: int, n_threads: int) -> None:
+        """Column j encoded from its true range (factorised when the range is too wide)."""
         col = self.column(j)
         codes = _discrete.encode(np.ascontiguousarray(col), self.names[j], n_threads)
         codes = _discrete._exact(codes, n_threads)
@@ -242,35 +253,48 @@ class Columns:
 
     def codes(self, j: int) -> np.ndarray:
         """Column j as int32 codes in [0, size)."""
-        return (self.column(j) - self.offset[j]).astype(np.int32)
+        return (self.column(j).astype(np.int64) - self.offset[j]).astype(np.int32)
 
 
 def _discrete_mask(discrete: Any, names: list[str], kinds: list[str]) -> list[bool]:
-    """Which columns are discrete: 'auto' (all but floats), a bool per column, or a list of
-    column indices / names."""
+    """Which columns are discrete: "auto" (all but float columns), True/False for all, a bool
+    mask of one entry per column, or a list of column indices / names."""
     p = len(names)
     if isinstance(discrete, str):
         if discrete != "auto":
             raise ValueError(
-                f"discrete must be 'auto', a bool mask or a list of columns, got {discrete!r}"
+                "discrete must be 'auto', a bool, a bool mask or a list of columns, "
+                f"got {discrete!r}"
             )
         return [k != "f" for k in kinds]
     if isinstance(discrete, (bool, np.bool_)):
         return [bool(discrete)] * p
-    items = list(discrete)
-    if len(items) == p and all(isinstance(i, (bool, np.bool_)) for i in items):
+    try:
+        items = list(np.asarray(discrete, dtype=object).ravel()) if discrete is not None else None
+    except TypeError:
+        items = None
+    if items is None or np.ndim(discrete) != 1:
+        raise TypeError(
+            "discrete must be 'auto', a bool, a bool mask or a list of column indices or names, "
+            f"got {type(discrete).__name__}"
+        )
+    flags = [isinstance(i, (bool, np.bool_)) for i in items]
+    if any(flags):
+        if not all(flags) or len(items) != p:
+            raise ValueError(
+                f"a bool mask for discrete needs one bool per column ({p}), got {len(items)} "
+                "items" + ("" if all(flags) else " mixing bools with other values")
+            )
         return [bool(i) for i in items]
     mask = [False] * p
     for item in items:
-        if isinstance(item, str):
-            if item not in names:
-                raise ValueError(f"discrete names an unknown column {item!r}")
+        if isinstance(item, str) and item in names:
             mask[names.index(item)] = True
-        elif isinstance(item, numbers.Integral) and -p <= int(item) < p:
+        elif isinstance(item, (numbers.Integral, np.integer)) and -p <= int(item) < p:
             mask[int(item)] = True
         else:
             raise ValueError(
-                f"discrete must hold column indices in [-{p}, {p}) or names, got {item!r}"
+                f"discrete must list column indices in [-{p}, {p}) or column names, got {item!r}"
             )
     return mask
 
@@ -294,12 +318,15 @@ def _matrix_columns(
             starts, stride = range(0, arr.size, arr.shape[0]), 1
         n = arr.shape[0]
         rows = arr if n <= 2 * GUESS_ROWS else arr[:: n // GUESS_ROWS]
-        lo, hi = rows.min(axis=0).astype(np.int64), rows.max(axis=0).astype(np.int64)
+        lo, hi = rows.min(axis=0).tolist(), rows.max(axis=0).tolist()  # Python ints: no overflow
         exact = rows is arr
         for j, start in enumerate(starts):
-            cols._append(src, start, stride, lo[j], hi[j] - lo[j] + 1, exact)
-            if hi[j] - lo[j] >= max(_discrete.DIRECT_SPAN, n):
-                cols.make_exact(j, n_threads)
+            span = hi[j] - lo[j] + 1
+            if span > max(_discrete.DIRECT_SPAN, n):  # too wide for a dense range: factorise
+                cols._append(src, start, stride, 0, 1, False)
+                cols.reencode(j, n_threads)
+            else:
+                cols._append(src, start, stride, lo[j], span, exact)
         return
     for j in range(arr.shape[1]):
         _add_column(cols, arr[:, j], mask[j], n_bins, strategy, j, n_threads)
@@ -380,11 +407,26 @@ def _sweep(
         for i in np.flatnonzero(bad):
             cols.make_exact(int(which[int(i)]), n_threads)
         return _sweep(cols, which, target, n_target, n_threads)
+    for j in which:  # every value was inside its guessed range: the guess is the true range
+        cols.exact[j] = True
     return tables, positions, step
 
 
 def _sizes(cols: Columns, which: Sequence[int]) -> np.ndarray:
     return np.asarray(cols.size, dtype=np.int64)[np.asarray(which, dtype=np.intp)]
+
+
+def _split_wide(cols: Columns, which: Sequence[int], n_target: int) -> tuple[list[int], list[int]]:
+    """Positions in ``which`` of the columns whose table against ``n_target`` levels is small
+    enough for the dense kernels, and of the others (counted sparsely, like fastent.discrete)."""
+    limit = max(_discrete.DENSE_CELLS, cols.n // 2)
+    sizes = _sizes(cols, which) * n_target
+    return np.flatnonzero(sizes <= limit).tolist(), np.flatnonzero(sizes > limit).tolist()
+
+
+def _column_codes(cols: Columns, j: int, n_threads: int) -> _discrete.Codes:
+    cols.make_exact(j, n_threads)
+    return _discrete.Codes(cols.codes(j), 0, cols.size[j], None, np.dtype(np.int32))
 
 
 def _mi_against(
@@ -394,12 +436,25 @@ def _mi_against(
     n_target: int,
     estimator: int,
     n_threads: int,
+    bitsets: Bitsets | None = None,
+    target_bits: Callable[[], np.ndarray] | None = None,
 ) -> np.ndarray:
-    """I(X_j; target) in nats for j in ``which``."""
-    tables, positions, step = _sweep(cols, which, target, n_target, n_threads)
-    return _k.mi_tables(
-        tables, positions, step, _sizes(cols, which), n_target, estimator, n_threads
-    )
+    """I(X_j; target) in nats for j in ``which`` (by bitsets when given and worth it)."""
+    which = list(which)
+    dense, wide = _split_wide(cols, which, n_target)
+    out = np.empty(len(which))
+    if dense:
+        cols_dense = [which[i] for i in dense]
+        tables, positions, step = _sweep_tables(
+            cols, bitsets, cols_dense, target, n_target, target_bits, n_threads
+        )
+        sizes = _sizes(cols, cols_dense)
+        out[dense] = _k.mi_tables(tables, positions, step, sizes, n_target, estimator, n_threads)
+    t = _discrete.Codes(target, 0, n_target, None, np.dtype(np.int32))
+    for i in wide:
+        cells = _discrete.count([_column_codes(cols, which[i], n_threads), t], n_threads)
+        out[i] = _discrete._mutual_info_of(cells, estimator)
+    return out
 
 
 def _cmi_given(
@@ -410,14 +465,103 @@ def _cmi_given(
     ky: int,
     estimator: int,
     n_threads: int,
+    bitsets: Bitsets | None = None,
+    y_bits: np.ndarray | None = None,
 ) -> np.ndarray:
     """I(X_j; y | X_s) in nats for j in ``which``: columns against the joint code of (X_s, y)."""
     cols.make_exact(s, n_threads)
-    tables, positions, step = _sweep(
-        cols, which, cols.codes(s) * np.int32(ky) + y, cols.size[s] * ky, n_threads
-    )
-    rows = _sizes(cols, which)
-    return _k.cmi_tables(tables, positions, step, rows, cols.size[s], ky, estimator, n_threads)
+    ks = cols.size[s]
+    which = list(which)
+    dense, wide = _split_wide(cols, which, ks * ky)
+    out = np.empty(len(which))
+
+    def pair_bits() -> np.ndarray:  # rows s = w and y = c, ANDed, in the order w * ky + c
+        assert bitsets is not None
+        assert y_bits is not None
+        rows = bitsets.rows(s, ks)
+        return np.asarray((rows[:, None, :] & y_bits[None, :, :]).reshape(ks * ky, -1))
+
+    if dense:
+        cols_dense = [which[i] for i in dense]
+        pair = cols.codes(s) * np.int32(ky) + y
+        tables, positions, step = _sweep_tables(
+            cols, bitsets, cols_dense, pair, ks * ky, pair_bits, n_threads
+        )
+        rows = _sizes(cols, cols_dense)
+        out[dense] = _k.cmi_tables(tables, positions, step, rows, ks, ky, estimator, n_threads)
+    if wide:
+        target = _discrete.Codes(y, 0, ky, None, np.dtype(np.int32))
+        given = _column_codes(cols, s, n_threads)
+        for i in wide:
+            variables = [_column_codes(cols, which[i], n_threads), target, given]
+            out[i] = _discrete._conditional_mutual_info_of(
+                _discrete.count(variables, n_threads), estimator
+            )
+    return out
+
+
+#: Bitsets for repeated sweeps are built when they take at most this many bytes or the size of X.
+BITSET_BYTES = 1 << 26
+
+
+@dataclass
+class Bitsets:
+    """Every column as one bitset of samples per level: level v of column j is row
+    ``first[j] + v`` of ``bits`` (``ceil(n / 64)`` words a row).  A pair table of a column and a
+    target is then a popcount of ANDed rows: repeated sweeps over small alphabets (greedy
+    selection, the pairwise matrix) read n / 64 words per cell instead of n codes."""
+
+    bits: np.ndarray
+    first: np.ndarray
+
+    @classmethod
+    def build(cls, cols: Columns, n_threads: int, input_bytes: int) -> Bitsets | None:
+        """The bitsets of every column (one pass over X), or None if they would be too large."""
+        sizes = np.asarray(cols.size, dtype=np.int64)
+        words = (cols.n + 63) // 64
+        if int(sizes.sum()) * words * 8 > max(BITSET_BYTES, input_bytes):
+            return None
+        which = range(len(cols.names))
+        bits, first, _, bad = _k.count_columns(
+            cols.sources, *cols.arrays(which), None, 0, n_threads, cols.n, True
+        )
+        if bad.any():  # a range guessed from a sample of rows was too narrow: re-encode, rebuild
+            for j in np.flatnonzero(bad):
+                cols.make_exact(int(j), n_threads)
+            return cls.build(cols, n_threads, input_bytes)
+        return cls(bits, first)
+
+    def rows(self, j: int, size: int) -> np.ndarray:
+        """The bitsets of column j's ``size`` levels."""
+        return np.asarray(self.bits[self.first[j] : self.first[j] + size])
+
+
+def _rows_of(bitsets: Bitsets | None, j: int, size: int) -> Callable[[], np.ndarray] | None:
+    """Column j's bitsets as a sweep's target (None without bitsets)."""
+    return None if bitsets is None else functools.partial(bitsets.rows, j, size)
+
+
+def _sweep_tables(
+    cols: Columns,
+    bitsets: Bitsets | None,
+    which: Sequence[int],
+    target: np.ndarray,
+    n_target: int,
+    target_bits: Callable[[], np.ndarray] | None,
+    n_threads: int,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(tables, positions, step) of columns ``which`` against a target, by bitsets when the
+    alphabets are small enough for popcounts to beat counting, else by the counting kernel."""
+    cells = int(_sizes(cols, which).max()) * n_target
+    if bitsets is not None and target_bits is not None and cells <= _k.bit_cells_limit():
+        first = bitsets.first[np.asarray(which, dtype=np.intp)]
+        return _k.bit_tables(bitsets.bits, first, _sizes(cols, which), target_bits(), n_threads)
+    return _sweep(cols, which, target, n_target, n_threads)
+
+
+def _nbytes(X: Any) -> int:
+    """Bytes of the input (0 when it is not an array: a DataFrame, a list)."""
+    return int(X.nbytes) if isinstance(X, np.ndarray) else 0
 
 
 def _threads(n_jobs: int | None, cols: Columns) -> int:
@@ -525,10 +669,23 @@ def mutual_info_matrix(
     threads = _threads(n_jobs, cols)
     p = len(cols.names)
     out = np.empty((p, p))
-    for i in range(p):  # column i against columns i..p-1: each pair counted once
+    bitsets = Bitsets.build(cols, threads, _nbytes(X)) if p > 2 else None
+    for i in range(p):  # column i against columns i+1..p-1: each pair counted once
         cols.make_exact(i, threads)
-        row = _mi_against(cols, range(i, p), cols.codes(i), cols.size[i], est, threads)
-        out[i, i:] = out[i:, i] = row
+        row = _mi_against(
+            cols,
+            range(i + 1, p),
+            cols.codes(i),
+            cols.size[i],
+            est,
+            threads,
+            bitsets,
+            _rows_of(bitsets, i, cols.size[i]),
+        )
+        out[i, i + 1 :] = out[i + 1 :, i] = row
+        counts = np.bincount(cols.codes(i))
+        counts = counts[counts > 0]
+        out[i, i] = _kd.entropy_counts(counts, float(counts.size), est)  # H(X_i), any estimator
     return out / scale if scale != 1.0 else out
 
 
@@ -639,14 +796,27 @@ def select_features(
     k = _check_k(k, p)
     threads = _threads(n_jobs, cols)
     y_codes, ky = _target(y, cols.n, threads)
-    relevance = _mi_against(cols, range(p), y_codes, ky, est, threads)
+    # repeated sweeps (a pick's redundancy terms): bitsets of every column, built in one pass
+    bitsets = Bitsets.build(cols, threads, _nbytes(X)) if method != "mi" and k > 1 else None
+    y_bits = _k.bitsets(y_codes, ky) if bitsets is not None else None
+    y_rows = None if y_bits is None else functools.partial(np.asarray, y_bits)
+    relevance = _mi_against(cols, range(p), y_codes, ky, est, threads, bitsets, y_rows)
 
     def criterion(j: Sequence[int], s: int) -> np.ndarray:
         """The step's term for candidates ``j`` given the new pick ``s``."""
         if method == "mrmr":
             cols.make_exact(s, threads)
-            return _mi_against(cols, j, cols.codes(s), cols.size[s], est, threads)
-        cmi = _cmi_given(cols, j, s, y_codes, ky, est, threads)
+            return _mi_against(
+                cols,
+                j,
+                cols.codes(s),
+                cols.size[s],
+                est,
+                threads,
+                bitsets,
+                _rows_of(bitsets, s, cols.size[s]),
+            )
+        cmi = _cmi_given(cols, j, s, y_codes, ky, est, threads, bitsets, y_bits)
         # JMI's I(X_j, X_s; y) = I(X_s; y) + I(X_j; y | X_s): the same table as CMIM's term
         return relevance[s] + cmi if method == "jmi" else cmi
 

@@ -56,8 +56,12 @@
 
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(FE_NO_DISPATCH)
 #define FE_X86_DISPATCH 1
-#define FE_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define FE_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")))
+#define FE_TARGET_AVX2 __attribute__((target("avx2,fma,popcnt")))
+#define FE_TARGET_AVX512                                                                       \
+    __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,popcnt")))
+/* AVX-512 with VPOPCNTQ (Ice Lake, Zen 4 and later): bitset counting only */
+#define FE_TARGET_AVX512_POPCNT                                                                \
+    __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx512vpopcntdq,avx2,fma,popcnt")))
 #endif
 
 /* FE_CAT(name, suffix): name_suffix after expanding both (kernel names per dtype and level). */
@@ -78,7 +82,8 @@ static int fe_cpu_level(void)
     int level = FE_LEVEL_BASELINE;
 #ifdef FE_X86_DISPATCH
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+        __builtin_cpu_supports("popcnt"))
         level = FE_LEVEL_AVX2;
     if (level == FE_LEVEL_AVX2 && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
@@ -102,6 +107,30 @@ static const char *fe_compiler(void)
     return "unknown";
 #endif
 }
+
+/* Whether the CPU has AVX-512 VPOPCNTQ (only asked when the AVX-512 level is in use). */
+static int fe_cpu_has_vpopcnt(void)
+{
+#ifdef FE_X86_DISPATCH
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vpopcntdq");
+#else
+    return 0;
+#endif
+}
+
+/* ---- population count of a 64-bit word (bitset counting) -------------------------------- */
+#if defined(_MSC_VER) && !defined(__clang__)
+static inline int fe_popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (int)((x * 0x0101010101010101ULL) >> 56);
+}
+#else
+#define fe_popcount64(x) __builtin_popcountll(x)
+#endif
 
 /* ---- bit casts -------------------------------------------------------------------------- */
 static inline uint64_t fe_asu64(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }

@@ -47,18 +47,25 @@ typedef struct {
     int kind;
     Py_ssize_t n_cols;
     const char *const *data;  /* column j's sample 0 */
-    const Py_ssize_t *stride; /* elements between samples; NULL: the columns are adjacent in a
-                                 C-ordered matrix (column j = data[0] + j elements, rows
-                                 row_stride elements apart) */
+    const Py_ssize_t *stride; /* elements between samples; NULL: the columns lie in the rows of
+                                 one C-ordered matrix, read row by row: column j is element
+                                 column[j] (j if column is NULL) of rows starting at data[0],
+                                 row_stride elements apart */
     Py_ssize_t row_stride;
+    const Py_ssize_t *column;
     const int64_t *offset, *last; /* values in [offset, last] */
     const uint64_t *adjust;       /* pos_j - offset_j (mod 2^64) */
     Py_ssize_t step;              /* cells per target value */
     uint8_t *bad;                 /* set to 1 for a column with a value out of its range */
+    uint64_t *bits;               /* not NULL: set bit i of row `cell` (words words a row) of
+                                     these bitsets for sample i, instead of counting */
+    Py_ssize_t words;
 } fe_columns;
 
 typedef void (*fe_columns_fn)(const fe_columns *, const int32_t *, Py_ssize_t, Py_ssize_t,
                               int64_t *);
+typedef void (*fe_bit_table_fn)(const uint64_t *, Py_ssize_t, const uint64_t *, Py_ssize_t,
+                                Py_ssize_t, int64_t *, Py_ssize_t);
 
 /* The hot loops, compiled once per SIMD level (counting_impl.h), and their table. */
 typedef void (*fe_minmax_fn)(const void *, int, Py_ssize_t, int64_t *, int64_t *);
@@ -70,6 +77,7 @@ typedef struct {
     fe_count_fn count;
     fe_keys_fn keys;
     fe_columns_fn columns;
+    fe_bit_table_fn bit_table;
 } fe_counting_kernels;
 
 #define FE_ISA baseline
@@ -92,9 +100,29 @@ typedef struct {
 
 #define FE_COUNTING_KERNELS(isa)                                                               \
     {FE_CAT(fe_minmax_serial, isa), FE_CAT(fe_count_chunk, isa), FE_CAT(fe_keys_block, isa),   \
-     FE_CAT(fe_count_columns_rows, isa)}
+     FE_CAT(fe_count_columns_rows, isa), FE_CAT(fe_bit_table, isa)}
 static const fe_counting_kernels fe_counting_table[FE_N_LEVELS] =
     FE_LEVEL_TABLE(FE_COUNTING_KERNELS);
+
+/* The AVX-512 level's bitset counting again, with VPOPCNTQ (fe_bit_table_for picks it). */
+#ifdef FE_X86_DISPATCH
+#define FE_ISA avx512_vpopcnt
+#define FE_TGT FE_TARGET_AVX512_POPCNT
+#define FE_BIT_TABLE_ONLY
+#include "counting_impl.h"
+#undef FE_BIT_TABLE_ONLY
+#undef FE_TGT
+#undef FE_ISA
+#endif
+
+/* The bitset counting loop of a level: VPOPCNTQ where the AVX-512 level runs on a CPU with it. */
+static fe_bit_table_fn fe_bit_table_for(int level)
+{
+#ifdef FE_X86_DISPATCH
+    if (level == FE_LEVEL_AVX512 && fe_cpu_has_vpopcnt()) return fe_bit_table_avx512_vpopcnt;
+#endif
+    return fe_counting_table[level].bit_table;
+}
 
 /* Min/max of x[0:n] (n >= 1) over n_threads chunks. */
 static void fe_minmax(const fe_counting_kernels *k, const void *data, int kind, Py_ssize_t n,
@@ -166,6 +194,8 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
 
 /* tables[target * step + pos_j + x_j - offset_j] += 1 over all rows and every column of every
  * group (tables zeroed by the caller; `work` (n_threads - 1) * n_cells int64, any contents).
+ * Threads take row ranges cut at multiples of 64 (a bitset word is written by one thread);
+ * target may be NULL (all zeros), as when the groups set bitsets.
  * A column with a value outside its range gets bad[j] = 1 and an incomplete table (the caller
  * recounts it from its exact range); no count ever lands outside a column's table. */
 static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *groups, int n_groups,
@@ -176,13 +206,34 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
     for (int t = 0; t < n_threads; t++) {
         int64_t *mine = t == 0 ? tables : work + (Py_ssize_t)(t - 1) * n_cells;
         if (t > 0) memset(mine, 0, sizeof(int64_t) * (size_t)n_cells);
-        for (int g = 0; g < n_groups; g++)
-            k->columns(&groups[g], target, n * t / n_threads, n * (t + 1) / n_threads, mine);
+        Py_ssize_t start = (n * t / n_threads) & ~(Py_ssize_t)63;
+        Py_ssize_t stop = t + 1 == n_threads ? n : (n * (t + 1) / n_threads) & ~(Py_ssize_t)63;
+        for (int g = 0; g < n_groups; g++) k->columns(&groups[g], target, start, stop, mine);
     }
     for (int t = 1; t < n_threads; t++) {
         const int64_t *part = work + (Py_ssize_t)(t - 1) * n_cells;
         for (Py_ssize_t c = 0; c < n_cells; c++) tables[c] += part[c];
     }
+}
+
+/* bits[codes[r] * words + r / 64] has bit r % 64 set, for r < n (bits zeroed by the caller):
+ * one bitset of samples per code. */
+static void fe_bitsets(const int32_t *codes, Py_ssize_t n, uint64_t *bits, Py_ssize_t words)
+{
+    for (Py_ssize_t r = 0; r < n; r++) bits[codes[r] * words + (r >> 6)] |= (uint64_t)1 << (r & 63);
+}
+
+/* out[t * step + positions[j] + v] = samples with column j = v and target = t, for the
+ * columns' bitsets (column j's level v is row first[j] + v of `bits`, `words` words a row) and
+ * the target's (kt rows).  Columns in parallel. */
+static void fe_bit_tables(fe_bit_table_fn table, const uint64_t *bits, const Py_ssize_t *first,
+                          const int64_t *sizes, const Py_ssize_t *positions, Py_ssize_t n_cols,
+                          const uint64_t *target, Py_ssize_t kt, Py_ssize_t words, int64_t *out,
+                          Py_ssize_t step, int n_threads)
+{
+    FE_OMP_PARALLEL_FOR(n_threads)
+    for (Py_ssize_t j = 0; j < n_cols; j++)
+        table(bits + first[j] * words, sizes[j], target, kt, words, out + positions[j], step);
 }
 
 /* ---- information from count tables ---------------------------------------------------------
@@ -191,7 +242,8 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
 static double fe_entropy_counts(const int64_t *c, Py_ssize_t m, Py_ssize_t stride, double n_bins,
                                 int estimator)
 {
-    double n = 0, f1 = 0, nz = 0, h = 0;
+    double n = 0, f1 = 0, nz = 0;
+    fe_acc h = {0, 0};
     for (Py_ssize_t k = 0; k < m; k++) {
         int64_t v = c[k * stride];
         n += (double)v;
@@ -202,42 +254,45 @@ static double fe_entropy_counts(const int64_t *c, Py_ssize_t m, Py_ssize_t strid
     if (estimator <= 1) {
         for (Py_ssize_t k = 0; k < m; k++) {
             double v = (double)c[k * stride];
-            if (v > 0) h += v * log(n / v);
+            if (v > 0) fe_acc_add(&h, v * log(n / v));
         }
-        h /= n;
-        if (estimator == 1) h += (nz - 1) / (2 * n);
-    } else if (estimator == 2) { /* James-Stein shrinkage towards 1/n_bins (Hausser & Strimmer) */
-        double t = 1.0 / n_bins, empty = n_bins - nz, s2 = 0, d2 = 0, lam = 1.0;
+        return fe_acc_value(&h) / n + (estimator == 1 ? (nz - 1) / (2 * n) : 0.0);
+    }
+    if (estimator == 2) { /* James-Stein shrinkage towards 1/n_bins (Hausser & Strimmer) */
+        double t = 1.0 / n_bins, empty = n_bins - nz, lam = 1.0;
+        fe_acc s2 = {0, 0}, d2 = {0, 0};
         for (Py_ssize_t k = 0; k < m; k++) {
             double p = (double)c[k * stride] / n;
             if (p > 0) {
-                s2 += p * p;
-                d2 += (t - p) * (t - p);
+                fe_acc_add(&s2, p * p);
+                fe_acc_add(&d2, (t - p) * (t - p));
             }
         }
-        if (n > 1) {
-            lam = (1 - s2) / ((n - 1) * (d2 + empty * t * t));
-            lam = (lam > 1 || lam != lam) ? 1.0 : (lam < 0 ? 0.0 : lam);
+        double denominator = (n - 1) * (fe_acc_value(&d2) + empty * t * t);
+        if (denominator > 0) {
+            lam = (1 - fe_acc_value(&s2)) / denominator;
+            lam = lam > 1 ? 1.0 : (lam < 0 ? 0.0 : lam);
         }
         for (Py_ssize_t k = 0; k < m; k++) {
             double v = (double)c[k * stride];
             if (v > 0) {
                 double p = lam * t + (1 - lam) * v / n;
-                h -= p * log(p);
+                fe_acc_add(&h, -p * log(p));
             }
         }
-        if (empty > 0 && lam > 0) h -= empty * lam * t * log(lam * t);
-    } else { /* Chao-Shen: coverage-adjusted Horvitz-Thompson */
-        double coverage = 1 - (f1 == n ? n - 1 : f1) / n;
-        for (Py_ssize_t k = 0; k < m; k++) {
-            double v = (double)c[k * stride];
-            if (v > 0) {
-                double pa = coverage * v / n;
-                h -= pa * log(pa) / (1 - exp(n * log1p(-pa)));
-            }
+        if (empty > 0 && lam > 0) fe_acc_add(&h, -empty * lam * t * log(lam * t));
+        return fe_acc_value(&h);
+    }
+    /* Chao-Shen: coverage-adjusted Horvitz-Thompson; 1 - (1 - pa)^n as -expm1(n log1p(-pa)) */
+    double coverage = 1 - (f1 == n ? n - 1 : f1) / n;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        double v = (double)c[k * stride];
+        if (v > 0) {
+            double pa = coverage * v / n;
+            fe_acc_add(&h, -pa * log(pa) / -expm1(n * log1p(-pa)));
         }
     }
-    return h;
+    return fe_acc_value(&h);
 }
 
 /* Marginal sums of a (rows x cols) table, cell (i, j) at t[i * si + j * sj], into a[rows] and
@@ -273,16 +328,17 @@ static double fe_mi_table(const int64_t *t, Py_ssize_t ka, Py_ssize_t kb, Py_ssi
                           Py_ssize_t sb, int estimator, int64_t *scratch)
 {
     int64_t *a = scratch, *b = scratch + ka, *cells = b + kb;
-    double n = fe_margins(t, ka, kb, sa, sb, a, b), s = 0;
+    double n = fe_margins(t, ka, kb, sa, sb, a, b);
+    fe_acc s = {0, 0};
     if (n == 0) return 0.0;
     if (estimator == 0) {
         for (Py_ssize_t i = 0; i < ka; i++)
             for (Py_ssize_t j = 0; j < kb; j++) {
                 double c = (double)t[i * sa + j * sb];
-                if (c > 0) s += c * log((n * c) / ((double)a[i] * (double)b[j]));
+                if (c > 0) fe_acc_add(&s, c * log((n * c) / ((double)a[i] * (double)b[j])));
             }
-        s /= n;
-        return s > 0 ? s : 0.0;
+        double mi = fe_acc_value(&s) / n;
+        return mi > 0 ? mi : 0.0;
     }
     for (Py_ssize_t i = 0; i < ka; i++)
         for (Py_ssize_t j = 0; j < kb; j++) cells[i * kb + j] = t[i * sa + j * sb];
@@ -300,7 +356,8 @@ static double fe_cmi_table(const int64_t *t, Py_ssize_t kx, Py_ssize_t kz, Py_ss
     int64_t *xz = scratch, *zy = scratch + kx * kz, *z = zy + kz * ky, *cells = z + kz;
     /* the (x, z) x y view gives c_xz as row sums and nothing else; sum the rest directly */
     memset(zy, 0, sizeof(int64_t) * (size_t)(kz * ky + kz));
-    double n = 0, s = 0;
+    double n = 0;
+    fe_acc s = {0, 0};
     for (Py_ssize_t x = 0; x < kx; x++)
         for (Py_ssize_t zz = 0; zz < kz; zz++) {
             int64_t r = 0;
@@ -322,12 +379,12 @@ static double fe_cmi_table(const int64_t *t, Py_ssize_t kx, Py_ssize_t kz, Py_ss
                 for (Py_ssize_t y = 0; y < ky; y++) {
                     double c = (double)row[y];
                     if (c > 0)
-                        s += c * log((c * (double)z[zz]) /
-                                     ((double)xz[x * kz + zz] * (double)zy[zz * ky + y]));
+                        fe_acc_add(&s, c * log((c * (double)z[zz]) / ((double)xz[x * kz + zz] *
+                                                                      (double)zy[zz * ky + y])));
                 }
             }
-        s /= n;
-        return s > 0 ? s : 0.0;
+        double cmi = fe_acc_value(&s) / n;
+        return cmi > 0 ? cmi : 0.0;
     }
     /* observed levels of each variable, for the shrinkage alphabets */
     double lx = 0, ly = 0, lz = fe_nonzero(z, kz);

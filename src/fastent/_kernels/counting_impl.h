@@ -4,6 +4,7 @@
  * name suffix) and FE_TGT (the `target` attribute) defined.  No include guard on purpose.
  */
 #define FE_HERE(name) FE_CAT(name, FE_ISA)
+#ifndef FE_BIT_TABLE_ONLY
 
 /* ---- min and max of a variable ----------------------------------------------------------- */
 #define FE_MINMAX_CASE(KIND, T)                                                                \
@@ -129,10 +130,10 @@ FE_TGT static void FE_HERE(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssi
  * skipping and flagging those (benign race on bad[]: every writer stores 1). */
 #define FE_ROWS_CASE(KIND, T)                                                                  \
     case KIND: {                                                                               \
-        if (g->stride == NULL) {                                                               \
+        if (g->stride == NULL && g->column == NULL) {                                          \
             for (Py_ssize_t r = 0; r < len; r++) {                                             \
                 const T *x = (const T *)g->data[0] + (b + r) * g->row_stride;                  \
-                const uint64_t base = (uint64_t)y[b + r] * step;                               \
+                const uint64_t base = y ? (uint64_t)y[b + r] * step : 0;                       \
                 uint64_t *cell = idx + r * m;                                                  \
                 FE_SIMD(reduction(| : any))                                                    \
                 for (Py_ssize_t j = 0; j < m; j++) {                                           \
@@ -141,8 +142,21 @@ FE_TGT static void FE_HERE(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssi
                     cell[j] = base + adj[j] + (uint64_t)v;                                     \
                 }                                                                              \
             }                                                                                  \
+        } else if (g->stride == NULL) {                                                        \
+            const Py_ssize_t *col = g->column;                                                 \
+            for (Py_ssize_t r = 0; r < len; r++) {                                             \
+                const T *x = (const T *)g->data[0] + (b + r) * g->row_stride;                  \
+                const uint64_t base = y ? (uint64_t)y[b + r] * step : 0;                       \
+                uint64_t *cell = idx + r * m;                                                  \
+                FE_SIMD(reduction(| : any))                                                    \
+                for (Py_ssize_t j = 0; j < m; j++) {                                           \
+                    int64_t v = (int64_t)x[col[j]];                                            \
+                    any |= (v < off[j]) | (v > last[j]);                                       \
+                    cell[j] = base + adj[j] + (uint64_t)v;                                     \
+                }                                                                              \
+            }                                                                                  \
         } else {                                                                               \
-            for (Py_ssize_t r = 0; r < len; r++) rowbase[r] = (uint64_t)y[b + r] * step;       \
+            for (Py_ssize_t r = 0; r < len; r++) rowbase[r] = y ? (uint64_t)y[b + r] * step : 0; \
             for (Py_ssize_t j = 0; j < m; j++) {                                               \
                 const T *x = (const T *)g->data[j] + b * g->stride[j];                         \
                 const Py_ssize_t s = g->stride[j];                                             \
@@ -174,13 +188,23 @@ FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int
                                                   int64_t *tables)
 {
     uint64_t idx[FE_BLOCK], rowbase[FE_BLOCK];
-    const Py_ssize_t m = g->n_cols, rows = FE_BLOCK / m; /* m <= FE_BLOCK (the caller splits) */
+    /* m <= FE_BLOCK (the caller splits groups); bitsets: m <= FE_BLOCK / 64 and blocks of the 64
+     * rows of one word (starts are multiples of 64), so a block's words stay in L1 */
+    const Py_ssize_t m = g->n_cols, rows = g->bits != NULL ? 64 : FE_BLOCK / m;
     const int64_t *off = g->offset, *last = g->last;
     const uint64_t *adj = g->adjust, step = (uint64_t)g->step;
     for (Py_ssize_t b = start; b < stop; b += rows) {
         const Py_ssize_t len = stop - b < rows ? stop - b : rows;
         int any = 0;
         switch (g->kind) { FE_KINDS(FE_ROWS_CASE) }
+        if (!any && g->bits != NULL) { /* bitsets: set bit `row` of the cell's row of bits */
+            for (Py_ssize_t r = 0; r < len; r++) {
+                const uint64_t bit = (uint64_t)1 << ((b + r) & 63);
+                uint64_t *word = g->bits + ((b + r) >> 6);
+                for (Py_ssize_t j = 0; j < m; j++) word[idx[r * m + j] * g->words] |= bit;
+            }
+            continue;
+        }
         if (!any) {
             for (Py_ssize_t e = 0; e < len * m; e++) tables[idx[e]]++;
             continue;
@@ -188,11 +212,14 @@ FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int
         for (Py_ssize_t r = 0; r < len; r++)
             for (Py_ssize_t j = 0; j < m; j++) {
                 const char *col = g->stride == NULL ? g->data[0] : g->data[j];
-                Py_ssize_t i = g->stride == NULL ? (b + r) * g->row_stride + j
-                                                 : (b + r) * g->stride[j];
+                Py_ssize_t i = g->stride != NULL ? (b + r) * g->stride[j]
+                               : (b + r) * g->row_stride + (g->column ? g->column[j] : j);
                 int64_t v = FE_HERE(fe_load)(g->kind, col, i);
                 if (v < off[j] || v > last[j])
                     g->bad[j] = 1;
+                else if (g->bits != NULL)
+                    g->bits[idx[r * m + j] * g->words + ((b + r) >> 6)] |= (uint64_t)1
+                                                                           << ((b + r) & 63);
                 else
                     tables[idx[r * m + j]]++;
             }
@@ -200,5 +227,31 @@ FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int
 }
 #undef FE_LOAD_CASE
 #undef FE_ROWS_CASE
+
+#endif /* FE_BIT_TABLE_ONLY */
+
+/* Bitset counting (repeated sweeps over small alphabets): out[t * step + v] = number of samples
+ * with x = v and target = t, as popcount(bits[v] & target[t]) over `words` 64-bit words, for
+ * v < kx, t < kt.  Words go in chunks that keep both sets of rows in L1. */
+FE_TGT static void FE_HERE(fe_bit_table)(const uint64_t *bits, Py_ssize_t kx,
+                                         const uint64_t *target, Py_ssize_t kt, Py_ssize_t words,
+                                         int64_t *out, Py_ssize_t step)
+{
+    for (Py_ssize_t v = 0; v < kx; v++)
+        for (Py_ssize_t t = 0; t < kt; t++) out[t * step + v] = 0;
+    for (Py_ssize_t w0 = 0; w0 < words; w0 += 256) {
+        const Py_ssize_t len = words - w0 < 256 ? words - w0 : 256;
+        for (Py_ssize_t v = 0; v < kx; v++) {
+            const uint64_t *a = bits + v * words + w0;
+            for (Py_ssize_t t = 0; t < kt; t++) {
+                const uint64_t *b = target + t * words + w0;
+                int64_t c = 0;
+                FE_SIMD_SUM(c)
+                for (Py_ssize_t w = 0; w < len; w++) c += fe_popcount64(a[w] & b[w]);
+                out[t * step + v] += c;
+            }
+        }
+    }
+}
 
 #undef FE_HERE

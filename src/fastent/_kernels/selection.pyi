@@ -14,10 +14,21 @@ def count_columns(
     stride: Sequence[int] | npt.NDArray[np.intp],
     offset: Sequence[int] | npt.NDArray[np.int64],
     size: Sequence[int] | npt.NDArray[np.int64],
-    target: npt.NDArray[np.int32],
+    target: npt.NDArray[np.int32] | None,
     n_target: int,
     n_threads: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], int, npt.NDArray[np.bool_]]: ...
+    n_samples: int = -1,
+    bitsets: bool = False,
+) -> tuple[np.ndarray, npt.NDArray[np.intp], int, npt.NDArray[np.bool_]]: ...
+def bit_cells_limit() -> int: ...
+def bitsets(codes: npt.NDArray[np.int32], size: int) -> npt.NDArray[np.uint64]: ...
+def bit_tables(
+    bits: npt.NDArray[np.uint64],
+    first: npt.NDArray[np.intp],
+    size: npt.NDArray[np.int64],
+    target: npt.NDArray[np.uint64],
+    n_threads: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], int]: ...
 def mi_tables(
     tables: npt.NDArray[np.int64],
     positions: npt.NDArray[np.intp],

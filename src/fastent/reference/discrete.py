@@ -71,18 +71,18 @@ def entropy_from_counts(counts: np.ndarray, n_bins: float, estimator: str) -> fl
     if estimator == "shrinkage":  # Hausser & Strimmer (2009), eq. 8-10; empty bins included
         t = 1.0 / n_bins
         empty = n_bins - m
-        if n > 1:
-            lam = (1 - (p**2).sum()) / ((n - 1) * (((t - p) ** 2).sum() + empty * t**2))
-            lam = 1.0 if np.isnan(lam) else min(max(lam, 0.0), 1.0)
-        else:
-            lam = 1.0
+        denominator = (n - 1) * (((t - p) ** 2).sum() + empty * t**2)
+        lam = (1 - (p**2).sum()) / denominator if denominator > 0 else 1.0
+        lam = min(max(lam, 0.0), 1.0)
         shrunk = lam * t + (1 - lam) * p
         h = -(shrunk * np.log(shrunk)).sum()
         return float(h - (empty * lam * t * np.log(lam * t) if empty > 0 and lam > 0 else 0.0))
     # chao_shen: coverage-adjusted probabilities, Horvitz-Thompson weights (Chao & Shen 2003)
     f1 = min((c == 1).sum(), n - 1)
     pa = (1 - f1 / n) * p
-    return float(-(pa * np.log(pa) / (1 - (1 - pa) ** n)).sum())
+    with np.errstate(divide="ignore"):  # pa = 1 (one level seen n > 1 times): log1p(-1) = -inf
+        inclusion = -np.expm1(n * np.log1p(-pa))  # 1 - (1 - pa)^n, accurate for small pa
+    return float(-(pa * np.log(pa) / inclusion).sum())
 
 
 def _entropy_of(codes: list[np.ndarray], levels: list[np.ndarray], estimator: str) -> float:

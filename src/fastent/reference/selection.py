@@ -145,14 +145,15 @@ def mutual_info_matrix(
     base: float | None = None,
     n_jobs: int | None = None,
 ) -> np.ndarray:
-    """Pairwise I(X_i; X_j)."""
+    """Pairwise I(X_i; X_j), the entropies H(X_i) on the diagonal."""
     v.check_estimator(estimator)
     scale = v.log_base(base)
     codes, _ = _codes(X, discrete, n_bins, strategy)
     p = len(codes)
     out = np.empty((p, p))
     for i in range(p):
-        for j in range(i, p):
+        out[i, i] = _h(codes[i], estimator=estimator)  # H(X_i) = I(X_i; X_i), any estimator
+        for j in range(i + 1, p):
             out[i, j] = out[j, i] = _mi(codes[i], codes[j], estimator)
     return out / scale
 
