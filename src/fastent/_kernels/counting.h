@@ -63,7 +63,7 @@ typedef struct {
 } fe_columns;
 
 typedef void (*fe_columns_fn)(const fe_columns *, const int32_t *, Py_ssize_t, Py_ssize_t,
-                              int64_t *);
+                              uint32_t *);
 typedef void (*fe_bit_table_fn)(const uint64_t *, Py_ssize_t, const uint64_t *, Py_ssize_t,
                                 Py_ssize_t, int64_t *, Py_ssize_t);
 
@@ -193,7 +193,8 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
 }
 
 /* tables[target * step + pos_j + x_j - offset_j] += 1 over all rows and every column of every
- * group (tables zeroed by the caller; `work` (n_threads - 1) * n_cells int64, any contents).
+ * group (tables zeroed by the caller; `work` (n_threads - 1) * n_cells int64 plus n_threads *
+ * n_cells uint32, any contents).
  * Threads take row ranges cut at multiples of 64 (a bitset word is written by one thread);
  * target may be NULL (all zeros), as when the groups set bitsets.
  * A column with a value outside its range gets bad[j] = 1 and an incomplete table (the caller
@@ -202,13 +203,23 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
                              const int32_t *target, Py_ssize_t n, int n_threads, int64_t *tables,
                              Py_ssize_t n_cells, int64_t *work)
 {
+    /* each thread counts into 32-bit tables (half the cache footprint of int64) over row
+     * segments short enough not to overflow them, and adds them to its int64 tables */
+    uint32_t *narrow = (uint32_t *)(work + (Py_ssize_t)(n_threads - 1) * n_cells);
+    const Py_ssize_t segment = (Py_ssize_t)1 << 31;
     FE_OMP_PARALLEL_FOR(n_threads)
     for (int t = 0; t < n_threads; t++) {
         int64_t *mine = t == 0 ? tables : work + (Py_ssize_t)(t - 1) * n_cells;
+        uint32_t *counts = narrow + (Py_ssize_t)t * n_cells;
         if (t > 0) memset(mine, 0, sizeof(int64_t) * (size_t)n_cells);
         Py_ssize_t start = (n * t / n_threads) & ~(Py_ssize_t)63;
         Py_ssize_t stop = t + 1 == n_threads ? n : (n * (t + 1) / n_threads) & ~(Py_ssize_t)63;
-        for (int g = 0; g < n_groups; g++) k->columns(&groups[g], target, start, stop, mine);
+        for (Py_ssize_t s = start; s < stop; s += segment) {
+            Py_ssize_t end = stop - s < segment ? stop : s + segment;
+            if (n_cells) memset(counts, 0, sizeof(uint32_t) * (size_t)n_cells);
+            for (int g = 0; g < n_groups; g++) k->columns(&groups[g], target, s, end, counts);
+            for (Py_ssize_t c = 0; c < n_cells; c++) mine[c] += counts[c];
+        }
     }
     for (int t = 1; t < n_threads; t++) {
         const int64_t *part = work + (Py_ssize_t)(t - 1) * n_cells;

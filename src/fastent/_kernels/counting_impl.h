@@ -185,7 +185,7 @@ FE_TGT static inline int64_t FE_HERE(fe_load)(int kind, const void *data, Py_ssi
 
 FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int32_t *y,
                                                   Py_ssize_t start, Py_ssize_t stop,
-                                                  int64_t *tables)
+                                                  uint32_t *tables)
 {
     uint64_t idx[FE_BLOCK], rowbase[FE_BLOCK];
     /* m <= FE_BLOCK (the caller splits groups); bitsets: m <= FE_BLOCK / 64 and blocks of the 64

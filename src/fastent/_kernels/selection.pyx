@@ -130,7 +130,8 @@ def count_columns(list sources, source, start, stride, offset, size, target, int
         out = np.zeros((max(step, 1), max(words, 1)), dtype=np.uint64)
         n_cells = 0
     tables = np.zeros(max(n_cells, 1), dtype=np.int64)
-    work = np.empty(max((n_threads - 1) * n_cells, 1), dtype=np.int64)
+    work = np.empty(max((n_threads - 1) * n_cells + (n_threads * n_cells + 1) // 2, 1),
+                    dtype=np.int64)  # per-thread int64 tables, then per-thread uint32 counts
     cdef uint64_t[:, ::1] bits_view = out if bitsets else np.zeros((1, 1), dtype=np.uint64)
     cdef int64_t[::1] t = tables, w = work
     cdef size_t[::1] row0 = np.zeros(max(n_groups, 1), dtype=np.uintp)
@@ -180,8 +181,10 @@ def count_columns(list sources, source, start, stride, offset, size, target, int
 def bit_cells_limit():
     """Largest (column levels) x (target levels) for which bitset tables beat counting: a
     popcount of n / 64 words per cell against ~n counting steps (VPOPCNTQ counts 8 words at
-    once; scalar POPCNT one)."""
-    return 1024 if _bit_table != _kernels.bit_table else 256
+    once, POPCNT one; the baseline level has no popcount instruction: ~12 operations a word)."""
+    if _bit_table != _kernels.bit_table:
+        return 1024
+    return 256 if _kernels != &fe_counting_table[0] else 16
 
 
 def bitsets(const int32_t[::1] codes, Py_ssize_t size):
