@@ -563,8 +563,19 @@ def conditional_mutual_info(
     return _nats(_conditional_mutual_info_of(_cells((x, y, z), ("x", "y", "z"), n_jobs), est), base)
 
 
-def _entropies(cells: Cells) -> tuple[float, float]:
-    return _entropy_of(cells, (0,), 0), _entropy_of(cells, (1,), 0)
+def _labellings(
+    x: Any, y: Any, average: str, n_jobs: int | None
+) -> tuple[Cells, np.ndarray, np.ndarray]:
+    """The joint cells of two labellings and their nonzero marginal counts (NMI, AMI)."""
+    v.check_average(average)
+    cells = _cells((x, y), ("x", "y"), n_jobs)
+    return cells, cells.marginal((0,))[0], cells.marginal((1,))[0]
+
+
+def _normalizer(a: np.ndarray, b: np.ndarray, average: str) -> float:
+    """The ``average`` mean of the plug-in entropies of two marginal count vectors."""
+    ha, hb = (float(_k.entropy_counts(c, float(c.size), 0)) for c in (a, b))
+    return v.generalized_average(ha, hb, average)
 
 
 def normalized_mutual_info(
@@ -593,15 +604,13 @@ def normalized_mutual_info(
     >>> float(discrete.normalized_mutual_info([0, 0, 1, 1], [1, 1, 0, 0]))
     1.0
     """
-    v.check_average(average)
-    cells = _cells((x, y), ("x", "y"), n_jobs)
-    kx, ky = cells.levels_seen(0), cells.levels_seen(1)
-    if kx == ky == 1:
+    cells, a, b = _labellings(x, y, average, n_jobs)
+    if a.size == b.size == 1:
         return np.float64(1.0)
     mi = _mutual_info_of(cells, 0)
     if mi == 0:
         return np.float64(0.0)
-    return np.float64(mi / v.generalized_average(*_entropies(cells), average))
+    return np.float64(mi / _normalizer(a, b, average))
 
 
 def adjusted_mutual_info(
@@ -635,10 +644,7 @@ def adjusted_mutual_info(
     >>> float(discrete.adjusted_mutual_info([0, 0, 1, 1], [1, 1, 0, 0]))
     1.0
     """
-    v.check_average(average)
-    cells = _cells((x, y), ("x", "y"), n_jobs)
-    a, _ = cells.marginal((0,))
-    b, _ = cells.marginal((1,))
+    cells, a, b = _labellings(x, y, average, n_jobs)
     if a.size == b.size == 1:
         return np.float64(1.0)
     if a.size == 1 or b.size == 1:
@@ -647,8 +653,7 @@ def adjusted_mutual_info(
     a_values, a_mult = np.unique(a, return_counts=True)
     b_values, b_mult = np.unique(b, return_counts=True)
     emi = float(_k.expected_mutual_info(a_values, a_mult, b_values, b_mult, cells.n))
-    normalizer = v.generalized_average(*_entropies(cells), average)
-    return np.float64(v.adjust_for_chance(mi, emi, normalizer))
+    return np.float64(v.adjust_for_chance(mi, emi, _normalizer(a, b, average)))
 
 
 def variation_of_information(
