@@ -22,7 +22,7 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 KERNELS = Path("src", "fastent", "_kernels")
-KERNEL_MODULES = ("runtime", "distributions", "logits", "discrete", "selection")
+KERNEL_MODULES = ("runtime", "distributions", "logits", "counting")
 DEBUG = os.environ.get("FASTENT_DEBUG", "0") == "1"
 
 
@@ -105,7 +105,7 @@ def _extension(name):
         f"fastent._kernels.{name}",
         [str(KERNELS / f"{name}.pyx")],
         include_dirs=[str(KERNELS)],
-        depends=[str(p) for p in KERNELS.glob("*.h")],
+        depends=[str(p) for pattern in ("*.h", "*.pxd") for p in KERNELS.glob(pattern)],
     )
 
 

@@ -32,7 +32,8 @@ import numpy.typing as npt
 import workloads
 
 import fastent
-from fastent import _config, discrete, reference, selection
+from fastent import discrete, reference, selection
+from fastent._core import config as _config
 from fastent.reference import discrete as ref_discrete
 from fastent.reference import selection as ref_selection
 

@@ -195,7 +195,7 @@ def environment() -> dict[str, str]:
 
     Versions come from the installed package metadata, so nothing heavy (torch) is imported.
     """
-    from fastent import _config
+    from fastent._core import config as _config
 
     facts = {key: str(value) for key, value in _config.config().items()}
     facts["cpu"] = cpu_model()

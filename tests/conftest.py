@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 import pytest
 
-from fastent import _config
+from fastent._core import config as _config
 
 
 @pytest.fixture(params=_config.supported_simd_levels())

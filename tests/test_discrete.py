@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from fastent import discrete
-from fastent._kernels import discrete as kernels
+from fastent._core import codes as core_codes
+from fastent._core import counting as core_counting
+from fastent._kernels import counting as kernels
 from fastent.reference import discrete as ref
 
 ESTIMATORS = ["plugin", "miller_madow", "shrinkage", "chao_shen"]
@@ -629,12 +631,12 @@ def test_label_kinds_match_reference(case):
 
 
 def _dense_limit(n):
-    return max(discrete.DENSE_CELLS, n // 2)
+    return max(core_counting.DENSE_CELLS, n // 2)
 
 
 def _guess_misses(x, value):
     """Whether the range encode() guesses for x is inexact and does not hold ``value``."""
-    codes = discrete.encode(x, "x")
+    codes = core_codes.encode(x, "x")
     return not codes.exact and not codes.offset <= value < codes.offset + codes.size
 
 
@@ -649,22 +651,22 @@ def _with_unsampled(x, value):
 
 
 def _path_dense(rng):
-    n = 3 * discrete.GUESS_SAMPLE + 7
+    n = 3 * core_codes.GUESS_SAMPLE + 7
     x = rng.integers(-20, 20, n)
-    codes = discrete.encode(x, "x")
+    codes = core_codes.encode(x, "x")
     assert codes.levels is None
     assert np.shares_memory(codes.data, x)  # counted in place, not factorised
     return x, (x + rng.integers(0, 5, n)) % 31, rng.integers(0, 4, n)
 
 
 def _path_guess_last(rng):
-    n = 2 * discrete.GUESS_SAMPLE + 12_345
+    n = 2 * core_codes.GUESS_SAMPLE + 12_345
     x = _with_unsampled(rng.integers(0, 10, n), 2**40)
     return x, rng.integers(0, 10, n), rng.integers(0, 3, n).astype(np.int8)
 
 
 def _path_guess_extremes(rng):
-    n = 4 * discrete.GUESS_SAMPLE + 3
+    n = 4 * core_codes.GUESS_SAMPLE + 3
     x = _with_unsampled(rng.integers(-5, 5, n), -(2**63))
     y = _with_unsampled(rng.integers(0, 7, n), 2**63 - 1)
     return x, y, _with_unsampled(rng.integers(0, 3, n), 1000)  # z's true range stays direct
@@ -672,9 +674,9 @@ def _path_guess_extremes(rng):
 
 def _path_guess_many(rng):
     # every value the stride sample does not read is huge: the guess sees only small ones
-    n = 4 * discrete.GUESS_SAMPLE + 3
+    n = 4 * core_codes.GUESS_SAMPLE + 3
     x = rng.integers(0, 10, n)
-    stride = n // discrete.GUESS_SAMPLE
+    stride = n // core_codes.GUESS_SAMPLE
     unsampled = np.arange(n) % stride != 0
     x[unsampled] = 10**12 + rng.integers(0, 50, unsampled.sum()) * 10**9
     assert _guess_misses(x, int(x.max())), "the guess sample changed: update this test"
@@ -682,7 +684,7 @@ def _path_guess_many(rng):
 
 
 def _path_prefix_small(rng):
-    n = 3 * discrete.GUESS_SAMPLE
+    n = 3 * core_codes.GUESS_SAMPLE
     x = rng.integers(0, 10, n)
     x[n // 2 :] *= 10**9
     return x, rng.integers(0, 10, n) - x % 3, rng.integers(0, 2, n).astype(bool)
@@ -691,7 +693,7 @@ def _path_prefix_small(rng):
 def _path_factorised(rng):
     n = 5000
     x = rng.integers(0, 300, n) * 10**7 - 10**9
-    assert discrete.encode(x, "x").levels is not None  # range > max(DIRECT_SPAN, n)
+    assert core_codes.encode(x, "x").levels is not None  # range > max(DIRECT_SPAN, n)
     return x, x // 10**7 % 11, rng.integers(0, 3, n)
 
 
@@ -699,7 +701,7 @@ def _path_compacted_dense(rng):
     n = 20_000
     x = rng.choice([0, 30_000, 60_000], n)  # a direct range, few values used
     y = rng.choice([5, 40_000], n)
-    assert discrete.encode(x, "x").size * discrete.encode(y, "y").size > _dense_limit(n)
+    assert core_codes.encode(x, "x").size * core_codes.encode(y, "y").size > _dense_limit(n)
     return x, y, rng.choice([-30_000, 30_000], n)
 
 
@@ -907,7 +909,7 @@ def test_counting_kernels_every_integer_kind(simd_level, dtype, n):
         extremes = _extremes(dtype)
         x = _take(extremes, rng.integers(0, 7, n), dtype)  # direct, or factorised if wide
         y = _take(extremes[2:5], rng.integers(0, 3, n), dtype)
-        if n > 2 * discrete.GUESS_SAMPLE:
+        if n > 2 * core_codes.GUESS_SAMPLE:
             # the extreme value of the type where the guessed range misses it
             signed = extremes[0] < 0
             x = _take(extremes[2:5] if signed else extremes[:3], rng.integers(0, 3, n), dtype)
@@ -1451,7 +1453,7 @@ def test_discrete_floats_do_not_warn(labels):
 
 def _read_only_inputs():
     rng = np.random.default_rng(17)
-    n = 3 * discrete.GUESS_SAMPLE + 5
+    n = 3 * core_codes.GUESS_SAMPLE + 5
     guessed = rng.integers(0, 5, n)
     guessed[-1] = 2**50  # a guessed range that fails
     return {

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import fastent
-from fastent import _config, _validation
+from fastent._core import config as _config
+from fastent._core import threads
 from fastent._kernels import runtime
 
 
@@ -77,7 +78,7 @@ def test_simd_levels_can_be_forced_and_restored():
 
 def _level_in_subprocess(value: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, FASTENT_SIMD=value)
-    code = "import fastent._config as c; print(c.simd_level())"
+    code = "import fastent._core.config as c; print(c.simd_level())"
     return subprocess.run(
         [sys.executable, "-W", "always", "-c", code],
         env=env,
@@ -105,18 +106,18 @@ def test_environment_override_rejects_unknown_level():
 
 
 def test_effective_n_threads():
-    big = _validation.PARALLEL_MIN_WORK
+    big = threads.PARALLEL_MIN_WORK
     max_threads = runtime.max_threads()
-    assert _validation.effective_n_threads(None, big) == max_threads
-    assert _validation.effective_n_threads(-1, big) == max_threads
-    assert _validation.effective_n_threads(-2, big) == max(max_threads - 1, 1)
-    assert _validation.effective_n_threads(-1000, big) == 1
-    assert _validation.effective_n_threads(3, big) == 3
-    assert _validation.effective_n_threads(3, big - 1) == 1  # small work stays serial
+    assert threads.effective_n_threads(None, big) == max_threads
+    assert threads.effective_n_threads(-1, big) == max_threads
+    assert threads.effective_n_threads(-2, big) == max(max_threads - 1, 1)
+    assert threads.effective_n_threads(-1000, big) == 1
+    assert threads.effective_n_threads(3, big) == 3
+    assert threads.effective_n_threads(3, big - 1) == 1  # small work stays serial
     with pytest.raises(ValueError, match="n_jobs = 0 is invalid"):
-        _validation.effective_n_threads(0)
+        threads.effective_n_threads(0)
     with pytest.raises(TypeError, match="n_jobs must be an integer"):
-        _validation.effective_n_threads(True)
+        threads.effective_n_threads(True)
 
 
 def test_show_config(capsys):

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose, assert_array_equal
 
-from fastent import _config
 from fastent import discrete as D
 from fastent import selection as S
+from fastent._core import codes as core_codes
+from fastent._core import config as _config
 from fastent.reference import selection as R
 
 ESTIMATORS = ["plugin", "miller_madow", "shrinkage", "chao_shen"]
@@ -154,10 +155,10 @@ def test_float_columns_are_binned_by_default(digits):
     assert_allclose(S.mutual_info_scores(X, y), per_column(codes, y), rtol=1e-12, atol=1e-14)
 
 
-# n > 2 * GUESS_ROWS: integer ranges are guessed from a sample of rows, and the last row is not in
+# n > 2 * GUESS_SAMPLE: integer ranges are guessed from a sample of rows, and the last row is not in
 # the sample (rows 0, step, 2 step, ...), so a value only there breaks the guess
-N_SAMPLED = 3 * S.GUESS_ROWS + 8
-assert (N_SAMPLED - 1) % (N_SAMPLED // S.GUESS_ROWS) != 0
+N_SAMPLED = 3 * core_codes.GUESS_SAMPLE + 8
+assert (N_SAMPLED - 1) % (N_SAMPLED // core_codes.GUESS_SAMPLE) != 0
 
 
 WIDE = ("big-levels", "wide-range", "wide-range-copy", "last-row-big", "last-row-negative")

@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - only a broken install gets here
     ) from exc
 
 from . import discrete, selection
-from ._config import show_config
+from ._core.config import show_config
 from ._version import __version__
 from .distributions import (
     binary_entropy,

@@ -34,7 +34,10 @@ from typing import Any, NoReturn, TextIO
 import numpy as np
 
 from . import selection
-from ._validation import ESTIMATORS, ContinuousLabelsWarning, effective_n_threads
+from ._core.checks import check_binning, check_k
+from ._core.codes import ContinuousLabelsWarning
+from ._core.measures import ESTIMATORS
+from ._core.threads import effective_n_threads
 from ._version import __version__
 
 __all__ = ["main"]
@@ -289,7 +292,7 @@ def rank(table: Table, args: argparse.Namespace) -> selection.Selection:
     """Run the selection, with a progress bar on a terminal and warnings as one-liners."""
     p = len(table.names)
     try:
-        k = selection._check_k(_default_k(args.method, p) if args.k is None else args.k, p)
+        k = check_k(_default_k(args.method, p) if args.k is None else args.k, p)
     except ValueError as exc:
         raise CommandError(f"--{exc}", USAGE_ERROR) from None
     bar = ProgressBar(sys.stderr, f"{PROG}: {args.method}") if sys.stderr.isatty() else None
@@ -382,7 +385,7 @@ def run_rank(args: argparse.Namespace) -> int:
             "--target COL is required: the column to rank the features for", USAGE_ERROR
         )
     try:  # the library's own checks, before any data is read
-        selection._check_binning(args.bins, args.strategy)
+        check_binning(args.bins, args.strategy)
         effective_n_threads(args.n_jobs, 0)
     except ValueError as exc:
         message = f"--{exc}".replace("--n_bins", "--bins").replace("--n_jobs", "--n-jobs")

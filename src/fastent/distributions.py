@@ -12,7 +12,17 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from . import _validation as v
+from ._core.checks import (
+    PROBABILITY,
+    Valid,
+    check_distance_base,
+    index_str,
+    log_base,
+    own_index,
+    raise_invalid,
+)
+from ._core.layout import Rows, as_float_array, as_rows, scalar_or_array
+from ._core.threads import effective_n_threads
 from ._kernels import distributions as _k
 
 __all__ = [
@@ -29,7 +39,7 @@ Result = np.float64 | npt.NDArray[np.float64]
 
 
 def _reduce(
-    kind: int | None,
+    kind: str | None,
     p: npt.ArrayLike,
     q: npt.ArrayLike | None,
     base: float | None,
@@ -37,32 +47,56 @@ def _reduce(
     keepdims: bool,
     n_jobs: int | None,
 ) -> np.ndarray:
-    """Row measure ``kind`` (None: entropy; else a ``pair_rows`` kind) in units of ``base``,
+    """Row measure ``kind`` (None: entropy; else a ``PAIR_KINDS`` name) in units of ``base``,
     shaped like the broadcast input without ``axis`` (0-d for one distribution)."""
-    scale = v.log_base(base)
-    named = [("p", v.as_float_array(p, "p"))]
+    scale = log_base(base)
+    named = [("p", as_float_array(p, "p"))]
     if q is not None:
-        named.append(("q", v.as_float_array(q, "q")))
-    layout = v.as_rows(named, axis, keepdims)
+        named.append(("q", as_float_array(q, "q")))
+    layout = as_rows(named, axis, keepdims)
+    if layout.m == 0:
+        raise ValueError(_empty(layout, named))
     out = np.empty(layout.n_rows)
-    if layout.m > 0:
-        threads = v.effective_n_threads(n_jobs, out.size * layout.m)
-        if kind is None:
-            _k.entropy_rows(layout.rows[0][0], out, threads)
-        else:
-            (pr, ps), (qr, qs) = layout.rows
-            _k.pair_rows(kind, pr, qr, ps, qs, out, threads)
-    if layout.m == 0 or np.isnan(out).any():  # invalid rows: report the first bad position
-        ndim = len(layout.shape)
-        for name, a in named:  # positions are reported in each argument's own shape
-            own_axis = None if layout.axis is None else layout.axis - (ndim - a.ndim)
-            if own_axis is not None and own_axis < 0:  # a is broadcast along the axis
-                a, own_axis = a.reshape((1,) * (ndim - a.ndim) + a.shape), layout.axis
-            v.check_probabilities(a, name, own_axis)
-        raise AssertionError("a kernel reported an invalid row that the checks did not find")
+    threads = effective_n_threads(n_jobs, out.size * layout.m)
+    if kind is None:
+        status = _k.entropy_rows(layout.rows[0][0], out, threads)
+    else:
+        (pr, ps), (qr, qs) = layout.rows
+        status = _k.pair_rows(_k.PAIR_KINDS[kind], pr, qr, ps, qs, out, threads)
+    if status >= 0:
+        position = layout.position(status)
+        raise_invalid(
+            position,
+            [(name, a, PROBABILITY) for name, a in named],
+            lambda: _zero_sum(layout, named, position),
+        )
     if scale != 1.0:
         out /= scale
     return out.reshape(layout.out_shape)
+
+
+def _empty(layout: Rows, named: list[tuple[str, np.ndarray]]) -> str:
+    """The message for inputs with no element along the axis."""
+    for name, a in named:
+        own = None if layout.axis is None else layout.axis - (len(layout.shape) - a.ndim)
+        if a.size == 0 and (own is None or (own >= 0 and a.shape[own] == 0)):
+            return f"{name} is empty along axis {own}; a distribution needs an element"
+    return f"p is empty along axis {layout.axis}; a distribution needs an element"
+
+
+def _zero_sum(layout: Rows, named: list[tuple[str, np.ndarray]], position: tuple[int, ...]) -> str:
+    """The message for the slice through ``position`` that sums to zero (p's first, then q's)."""
+    ndim = len(layout.shape)
+    for name, a in named:
+        own_axis = None if layout.axis is None else layout.axis - (ndim - a.ndim)
+        if own_axis is not None and own_axis < 0:  # a is broadcast along the axis
+            a, own_axis = a.reshape((1,) * (ndim - a.ndim) + a.shape), layout.axis
+        index = own_index(position, a.shape)
+        whole = tuple(slice(None) if own_axis in (None, d) else i for d, i in enumerate(index))
+        if not a[whole].sum() > 0:
+            shown = tuple(":" if own_axis in (None, d) else i for d, i in enumerate(index))
+            return f"{index_str(name, shown)} sums to zero; expected a positive total"
+    raise AssertionError(f"no slice through {position} sums to zero")
 
 
 def entropy(
@@ -118,7 +152,7 @@ def entropy(
     >>> fastent.entropy([[1, 1, 1, 1], [3, 1, 0, 0]], base=2).round(6)
     array([2.      , 0.811278])
     """
-    return v.scalar_or_array(_reduce(None, p, None, base, axis, keepdims, n_jobs))
+    return scalar_or_array(_reduce(None, p, None, base, axis, keepdims, n_jobs))
 
 
 def cross_entropy(
@@ -157,7 +191,7 @@ def cross_entropy(
     >>> float(fastent.cross_entropy([1, 0], [0.5, 0.5], base=2))
     1.0
     """
-    return v.scalar_or_array(_reduce(_k.CROSS_ENTROPY, p, q, base, axis, keepdims, n_jobs))
+    return scalar_or_array(_reduce("cross_entropy", p, q, base, axis, keepdims, n_jobs))
 
 
 def kl_divergence(
@@ -200,7 +234,7 @@ def kl_divergence(
     >>> round(float(fastent.kl_divergence([0.75, 0.25], [0.5, 0.5], base=2)), 6)
     0.188722
     """
-    return v.scalar_or_array(_reduce(_k.KL_DIVERGENCE, p, q, base, axis, keepdims, n_jobs))
+    return scalar_or_array(_reduce("kl_divergence", p, q, base, axis, keepdims, n_jobs))
 
 
 def js_divergence(
@@ -243,7 +277,7 @@ def js_divergence(
     >>> float(fastent.js_divergence([1, 0], [0, 1], base=2))
     1.0
     """
-    return v.scalar_or_array(_reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs))
+    return scalar_or_array(_reduce("js_divergence", p, q, base, axis, keepdims, n_jobs))
 
 
 def js_distance(
@@ -283,21 +317,29 @@ def js_distance(
     >>> float(fastent.js_distance([1, 0], [0, 1], base=2))
     1.0
     """
-    v.check_distance_base(base)
-    out = _reduce(_k.JS_DIVERGENCE, p, q, base, axis, keepdims, n_jobs)
-    return v.scalar_or_array(np.sqrt(out, out=out))
+    check_distance_base(base)
+    out = _reduce("js_divergence", p, q, base, axis, keepdims, n_jobs)
+    return scalar_or_array(np.sqrt(out, out=out))
+
+
+#: The argument of binary_entropy and self_information.
+_UNIT_INTERVAL = Valid(
+    lambda v: 0 <= v <= 1, "is not a probability ({value!r}); expected 0 <= {name} <= 1"
+)
 
 
 def _elementwise(kernel: object, p: npt.ArrayLike, base: float | None) -> Result:
-    scale = v.log_base(base)
-    x = v.as_float_array(p, "p")
+    scale = log_base(base)
+    x = as_float_array(p, "p")
     flat = np.ascontiguousarray(x).reshape(-1)
     out = np.empty_like(flat)
-    if kernel(flat, out) >= 0:  # type: ignore[operator]
-        v.check_unit_interval(x, "p")
+    status = kernel(flat, out)  # type: ignore[operator]
+    if status >= 0:
+        position = tuple(int(i) for i in np.unravel_index(status, x.shape))
+        raise_invalid(position, [("p", x, _UNIT_INTERVAL)])
     if scale != 1.0:
         out /= scale
-    return v.scalar_or_array(out.reshape(x.shape))
+    return scalar_or_array(out.reshape(x.shape))
 
 
 def binary_entropy(p: npt.ArrayLike, *, base: float | None = None) -> Result:

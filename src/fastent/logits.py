@@ -15,7 +15,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from . import _validation as v
+from ._core import checks
+from ._core.checks import NOT_NAN, Valid, raise_invalid
+from ._core.layout import as_float_array, as_rows, scalar_or_array
+from ._core.threads import effective_n_threads
 from ._kernels import logits as _k
 
 __all__ = [
@@ -78,28 +81,28 @@ def logsumexp(
     >>> float(fastent.logsumexp([0.0, -50.0]))
     1.9287498479639178e-22
     """
-    a = v.as_float_array(x, "x")
+    a = as_float_array(x, "x")
     if a.ndim == 0 and axis is None:  # one logit: a single-element sum, as SciPy
         a = a.reshape(1)
-    layout = v.as_rows([("x", a)], axis, keepdims)
+    layout = as_rows([("x", a)], axis, keepdims)
     out = np.empty(layout.n_rows, dtype=a.dtype)
     if layout.m == 0:  # the sum of no exponentials is 0
         out.fill(-np.inf)
     else:
-        threads = v.effective_n_threads(n_jobs, out.size * layout.m)
+        threads = effective_n_threads(n_jobs, out.size * layout.m)
         _k.logsumexp_rows(layout.rows[0][0], out, threads)
-    return v.scalar_or_array(out.reshape(layout.out_shape))
+    return scalar_or_array(out.reshape(layout.out_shape))
 
 
 def _softmax(x: npt.ArrayLike, axis: int | None, log_out: bool, n_jobs: int | None) -> Result:
-    a = v.as_float_array(x, "x")
+    a = as_float_array(x, "x")
     if a.ndim == 0 and axis is None:
         a = a.reshape(1)
         return _softmax(a, 0, log_out, n_jobs)[0]  # type: ignore[index, no-any-return]
-    layout = v.as_rows([("x", a)], axis, False)
+    layout = as_rows([("x", a)], axis, False)
     out = np.empty((layout.n_rows, layout.m), dtype=a.dtype)
     if out.size:
-        threads = v.effective_n_threads(n_jobs, out.size)
+        threads = effective_n_threads(n_jobs, out.size)
         _k.softmax_rows(layout.rows[0][0], out, log_out, threads)
     return layout.unrows(out)
 
@@ -163,12 +166,12 @@ def log_softmax(x: npt.ArrayLike, *, axis: int | None = -1, n_jobs: int | None =
 
 
 def _sigmoid(x: npt.ArrayLike, log_out: bool, n_jobs: int | None) -> Result:
-    a = v.as_float_array(x, "x")
+    a = as_float_array(x, "x")
     flat = np.ascontiguousarray(a).reshape(-1)
     out = np.empty_like(flat)
     if flat.size:
-        _k.sigmoid_map(flat, out, log_out, v.effective_n_threads(n_jobs, flat.size))
-    return v.scalar_or_array(out.reshape(a.shape))
+        _k.sigmoid_map(flat, out, log_out, effective_n_threads(n_jobs, flat.size))
+    return scalar_or_array(out.reshape(a.shape))
 
 
 def sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> Result:
@@ -229,18 +232,14 @@ def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> Result:
 # ---- losses ------------------------------------------------------------------------------------
 
 
-def _raise_invalid(flat_index: int, shape: tuple[int, ...], arrays: dict[str, np.ndarray]) -> None:
-    """Report the first invalid element a loss kernel found (flat C-order index)."""
-    where = tuple(int(i) for i in np.unravel_index(flat_index, shape))
-    for name, a in arrays.items():
-        value = float(a.reshape(shape)[where])
-        if name == "labels" and not 0.0 <= value <= 1.0:
-            raise ValueError(f"{v.index_str(name, where)} is not in [0, 1] ({value!r})")
-        if name == "probs" and not 0.0 <= value <= 1.0:
-            raise ValueError(f"{v.index_str(name, where)} is not a probability ({value!r})")
-        if np.isnan(value):
-            raise ValueError(f"{v.index_str(name, where)} is NaN")
-    raise AssertionError("a loss kernel reported an element that the checks did not find")
+#: Valid elements of the losses' arguments (``checks.raise_invalid`` reports the others).
+_BINARY_LABEL = Valid(lambda v: 0 <= v <= 1, "is not in [0, 1] ({value!r})")
+_PROBABILITY = Valid(lambda v: 0 <= v <= 1, "is not a probability ({value!r})")
+_TARGET = Valid(lambda v: v >= 0, "is not a valid target ({value!r}); expected finite values >= 0")
+
+
+def _position(status: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.unravel_index(status, shape))
 
 
 def sigmoid_cross_entropy_with_logits(
@@ -296,13 +295,13 @@ def sigmoid_cross_entropy_with_logits(
     >>> float(fastent.sigmoid_cross_entropy_with_logits(1.0, 37.0))
     8.533047625744066e-17
     """
-    red = v.check_reduction(reduction)
-    z, x = v.labels_like(labels, logits, "logits")
+    red = checks.check_reduction(reduction)
+    z, x = checks.labels_like(labels, logits, "logits")
     C = x.shape[-1] if x.ndim else 1
     rows = x.size // C if C else 0
     w = None
     if pos_weight is not None:
-        pw = v.as_float_array(pos_weight, "pos_weight")
+        pw = as_float_array(pos_weight, "pos_weight")
         if pw.ndim > 1 or pw.size not in (1, C):
             raise ValueError(
                 f"pos_weight must be a scalar or have {C} elements, got shape {pw.shape}"
@@ -310,7 +309,7 @@ def sigmoid_cross_entropy_with_logits(
         if not np.isfinite(pw).all():
             raise ValueError("pos_weight must be finite")
         w = np.ascontiguousarray(np.broadcast_to(pw.astype(x.dtype).reshape(-1), (C,)))
-    v.check_mean_denominator(red, x.size)
+    checks.check_mean_denominator(red, x.size)
     loss = np.empty((rows, C), x.dtype) if red == "none" else None
     grad = np.empty((rows, C), x.dtype) if return_grad else None
     scale = 1.0 / x.size if red == "mean" else 1.0
@@ -323,14 +322,14 @@ def sigmoid_cross_entropy_with_logits(
             loss,
             grad,
             scale,
-            v.effective_n_threads(n_jobs, x.size),
+            effective_n_threads(n_jobs, x.size),
         )
         if bad >= 0:
-            _raise_invalid(bad, x.shape, {"labels": z, "logits": x})
+            raise_invalid(
+                _position(bad, x.shape), [("labels", z, _BINARY_LABEL), ("logits", x, NOT_NAN)]
+            )
     out = (
-        v.scalar_or_array(loss.reshape(x.shape))
-        if loss is not None
-        else x.dtype.type(total * scale)
+        scalar_or_array(loss.reshape(x.shape)) if loss is not None else x.dtype.type(total * scale)
     )
     return (out, grad.reshape(x.shape)) if grad is not None else out
 
@@ -376,43 +375,27 @@ def binary_cross_entropy(
     >>> round(float(fastent.binary_cross_entropy([0.0, 1.0], [0.4, 0.6], reduction="mean")), 6)
     0.510826
     """
-    red = v.check_reduction(reduction)
-    clip = v.check_clip_eps(eps)
-    z, q = v.labels_like(labels, probs, "probs")
-    v.check_mean_denominator(red, q.size)
+    red = checks.check_reduction(reduction)
+    clip = checks.check_clip_eps(eps)
+    z, q = checks.labels_like(labels, probs, "probs")
+    checks.check_mean_denominator(red, q.size)
     loss = np.empty(q.size, q.dtype) if red == "none" else None
     total, bad = _k.binary_cross_entropy(z.reshape(-1), q.reshape(-1), clip, loss)
     if bad >= 0:
-        _raise_invalid(bad, q.shape, {"labels": z, "probs": q})
+        raise_invalid(
+            _position(bad, q.shape), [("labels", z, _BINARY_LABEL), ("probs", q, _PROBABILITY)]
+        )
     if loss is not None:
-        return v.scalar_or_array(loss.reshape(q.shape))
+        return scalar_or_array(loss.reshape(q.shape))
     reduced: np.floating = q.dtype.type(total / q.size if red == "mean" else total)
     return reduced
-
-
-def _report_ce_row(
-    row: int, rows: np.ndarray, batch_shape: tuple[int, ...], targets: np.ndarray | None
-) -> None:
-    where = tuple(int(i) for i in np.unravel_index(row, batch_shape))
-    if targets is not None:
-        t = targets[row]
-        bad = np.flatnonzero(~(t >= 0))
-        if bad.size:
-            raise ValueError(
-                f"{v.index_str('labels', (*where, int(bad[0])))} is not a valid target "
-                f"({float(t[bad[0]])!r}); expected finite values >= 0"
-            )
-    nan = np.flatnonzero(np.isnan(rows[row]))
-    if nan.size:
-        raise ValueError(f"{v.index_str('logits', (*where, int(nan[0])))} is NaN")
-    raise ValueError(f"labels row {where} does not sum to a finite total")
 
 
 def _ce_result(
     loss: np.ndarray, batch_shape: tuple[int, ...], reduction: str, denominator: float
 ) -> Result:
     if reduction == "none":
-        return v.scalar_or_array(loss.reshape(batch_shape))
+        return scalar_or_array(loss.reshape(batch_shape))
     total = float(np.sum(loss, dtype=np.float64))
     reduced: np.floating = loss.dtype.type(total / denominator if reduction == "mean" else total)
     return reduced
@@ -471,31 +454,30 @@ def sparse_softmax_cross_entropy_with_logits(
     >>> round(float(fastent.sparse_softmax_cross_entropy_with_logits(3, [2.0, 3.0, 5.0, 6.0])), 6)
     0.361849
     """
-    red = v.check_reduction(reduction)
-    eps = v.check_label_smoothing(label_smoothing)
-    x = v.as_float_array(logits, "logits")
+    red = checks.check_reduction(reduction)
+    eps = checks.check_label_smoothing(label_smoothing)
+    x = as_float_array(logits, "logits")
     if x.ndim == 0:
         raise ValueError("logits must be at least 1-D (classes on the last axis), got a scalar")
     C = x.shape[-1]
     batch_shape = x.shape[:-1]
-    y, keep = v.class_labels(labels, batch_shape, C, ignore_index)
+    y, keep = checks.class_labels(labels, batch_shape, C, ignore_index)
     rows = np.ascontiguousarray(x).reshape(-1, C) if C else x.reshape(-1, 0)
-    wa = v.class_weights(weights, C)
+    wa = checks.class_weights(weights, C)
     w = None if wa is None else np.ascontiguousarray(wa, dtype=x.dtype)
     weight_sum = float(C) if wa is None else float(wa.sum())
     denominator = float(keep.sum()) if wa is None else float(wa[y[keep]].sum())
-    v.check_mean_denominator(red, denominator)
+    checks.check_mean_denominator(red, denominator)
     if C == 0 and keep.any():
         raise ValueError("logits have no classes")
     loss = np.empty(rows.shape[0], x.dtype)
     grad = np.empty(rows.shape, x.dtype) if return_grad else None
     scale = 1.0 / denominator if red == "mean" else 1.0
     if rows.shape[0]:
-        threads = v.effective_n_threads(n_jobs, rows.size)
-        _k.ce_rows(rows, y, None, w, weight_sum, eps, loss, grad, scale, threads)
-        nan = np.flatnonzero(np.isnan(loss))
-        if nan.size:
-            _report_ce_row(int(nan[0]), rows, batch_shape, None)
+        threads = effective_n_threads(n_jobs, rows.size)
+        status = _k.ce_rows(rows, y, None, w, weight_sum, eps, loss, grad, scale, threads)
+        if status >= 0:
+            raise_invalid(_position(status, x.shape), [("logits", x, NOT_NAN)])
     out = _ce_result(loss, batch_shape, red, denominator)
     return (out, grad.reshape(x.shape)) if grad is not None else out
 
@@ -547,23 +529,29 @@ def softmax_cross_entropy_with_logits(
     >>> round(float(loss), 6)
     0.361849
     """
-    red = v.check_reduction(reduction)
-    z, x = v.labels_like(labels, logits, "logits")
+    red = checks.check_reduction(reduction)
+    z, x = checks.labels_like(labels, logits, "logits")
     if x.ndim == 0:
         raise ValueError("logits must be at least 1-D, got a scalar")
-    layout = v.as_rows([("labels", z), ("logits", x)], axis, False)
+    layout = as_rows([("labels", z), ("logits", x)], axis, False)
     (t_rows, _), (x_rows, _) = layout.rows
     n = layout.n_rows
-    v.check_mean_denominator(red, n)
+    checks.check_mean_denominator(red, n)
     loss = np.empty(n, x.dtype)
     grad = np.empty((n, layout.m), x.dtype) if return_grad else None
     scale = 1.0 / n if red == "mean" else 1.0
     if n and layout.m:
-        threads = v.effective_n_threads(n_jobs, n * layout.m)
-        _k.ce_rows(x_rows, None, t_rows, None, 0.0, 0.0, loss, grad, scale, threads)
-        nan = np.flatnonzero(np.isnan(loss))
-        if nan.size:
-            _report_ce_row(int(nan[0]), x_rows, layout.out_shape, t_rows)
+        threads = effective_n_threads(n_jobs, n * layout.m)
+        status = _k.ce_rows(x_rows, None, t_rows, None, 0.0, 0.0, loss, grad, scale, threads)
+        if status >= 0:
+            position = layout.position(status)
+            ax = layout.axis
+            batch = () if ax is None else position[:ax] + position[ax + 1 :]
+            raise_invalid(
+                position,
+                [("labels", z, _TARGET), ("logits", x, NOT_NAN)],
+                lambda: f"labels row {batch} does not sum to a finite total",
+            )
     elif n:
         loss.fill(0.0)
     out = _ce_result(loss, layout.out_shape, red, float(n))

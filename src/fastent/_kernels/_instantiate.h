@@ -7,13 +7,17 @@
  *     #include "_instantiate.h"
  * and the template FE_IMPL is then included six times: element type float64 and float32, each at
  * the baseline, AVX2 and AVX-512 levels (the last two only where x86-64 dispatch is compiled in).
- * Inside the template:
- *     FE_T            the element type of the inputs (double or float)
+ * A template that is not about floating-point elements (counting: integer codes of any width)
+ * also defines FE_UNTYPED and is included once per level.  Inside the template:
+ *     FE_T            the element type of the inputs (double or float; not with FE_UNTYPED)
  *     FE_IS_F64       1 when FE_T is double, else 0 (for #if)
- *     FE_FN(name)     name_<dtype>_<level>, e.g. entropy_row_f64_avx2: the SIMD kernels
- *     FE_DT(name)     name_<dtype>, e.g. entropy_careful_f32: code emitted once per dtype
+ *     FE_FN(name)     name_<dtype>_<level>, e.g. entropy_row_f64_avx2 (name_<level> untyped): the
+ *                     SIMD kernels
+ *     FE_DT(name)     name_<dtype>, e.g. entropy_careful_f32 (name untyped): code emitted once
  *     FE_TGT          the `target` attribute of the level (empty at baseline)
  *     FE_SCALAR_PASS  defined in the baseline pass only: emit the FE_DT (scalar) code there
+ *     FE_VPOPCNT_PASS defined in one more pass, at the AVX-512 level with VPOPCNTQ, when the family
+ *                     also defines FE_WITH_VPOPCNT (the template then emits only what uses it)
  * Calls between functions of the same pass inline (GCC and Clang inline a callee whose target is
  * a subset of the caller's), so fe_log/fe_exp are vectorised at each level's width.
  */
@@ -21,7 +25,7 @@
 #error "define FE_IMPL (the template to instantiate) before including _instantiate.h"
 #endif
 
-#ifndef FE_T
+#if !defined(FE_T) && !defined(FE_UNTYPED)
 /* Outer pass: one inner pass per dtype. */
 #define FE_DT(name) FE_CAT(name, FE_TS)
 #define FE_FN(name) FE_CAT(FE_DT(name), FE_ISA)
@@ -42,9 +46,16 @@
 #undef FE_TS
 #undef FE_IS_F64
 
+#undef FE_DT
+#undef FE_FN
 #undef FE_IMPL
 #else
 /* Inner pass: one include of the template per SIMD level. */
+#ifdef FE_UNTYPED
+#define FE_DT(name) name
+#define FE_FN(name) FE_CAT(name, FE_ISA)
+#endif
+
 #define FE_ISA baseline
 #define FE_TGT
 #define FE_SCALAR_PASS 1
@@ -65,5 +76,21 @@
 #include FE_IMPL
 #undef FE_TGT
 #undef FE_ISA
+
+#ifdef FE_WITH_VPOPCNT
+#define FE_ISA avx512_vpopcnt
+#define FE_TGT FE_TARGET_AVX512_VPOPCNT
+#define FE_VPOPCNT_PASS 1
+#include FE_IMPL
+#undef FE_VPOPCNT_PASS
+#undef FE_TGT
+#undef FE_ISA
+#endif
+#endif
+
+#ifdef FE_UNTYPED
+#undef FE_DT
+#undef FE_FN
+#undef FE_IMPL
 #endif
 #endif

@@ -8,7 +8,8 @@
  *   fe_log(x)             branch-free log for positive normal finite doubles (fdlibm/musl), <= 1 ulp
  *   fe_exp(x)             branch-free exp, Cody-Waite reduction + degree-13 polynomial, <= 1 ulp
  *   fe_acc                Neumaier-compensated accumulator for block partial sums
- *   FE_LEVEL_*            SIMD levels; fe_cpu_level() detects the best one the CPU (and OS) supports
+ *   fe_level              SIMD levels; fe_cpu_level() detects the best one the CPU (and OS) supports
+ *   FE_OK                 the status of a kernel that found no bad data (see below)
  *
  * Hot kernels are written once in a family's `*_impl.h` template and compiled once per
  * (dtype, SIMD level) by `_instantiate.h` with `__attribute__((target(...)))`; the Cython module
@@ -48,11 +49,15 @@
 #define FE_OMP_PARALLEL_FOR(n)
 #endif
 
+/* ---- the status of a kernel that checks its data ----------------------------------------
+ * Kernels never raise.  One that checks its data returns a Py_ssize_t: FE_OK when every element
+ * is valid, else the flat (C-order) index of the first invalid element of its input (for a row
+ * that is invalid only as a whole, e.g. one summing to zero, the index of its first element).
+ * The Python layer (fastent._core.checks.raise_invalid) turns it into the ValueError. */
+enum { FE_OK = -1 };
+
 /* ---- SIMD levels and runtime ISA dispatch ----------------------------------------------- */
-#define FE_LEVEL_BASELINE 0
-#define FE_LEVEL_AVX2 1
-#define FE_LEVEL_AVX512 2
-#define FE_N_LEVELS 3
+typedef enum { FE_LEVEL_BASELINE, FE_LEVEL_AVX2, FE_LEVEL_AVX512, FE_N_LEVELS } fe_level;
 
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(FE_NO_DISPATCH)
 #define FE_X86_DISPATCH 1
@@ -60,7 +65,7 @@
 #define FE_TARGET_AVX512                                                                       \
     __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,popcnt")))
 /* AVX-512 with VPOPCNTQ (Ice Lake, Zen 4 and later): bitset counting only */
-#define FE_TARGET_AVX512_POPCNT                                                                \
+#define FE_TARGET_AVX512_VPOPCNT                                                                \
     __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx512vpopcntdq,avx2,fma,popcnt")))
 #endif
 

@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * counting.h -- joint histograms of integer label codes: the engine of fastent.discrete and
- * fastent.selection.
+ * counting.h -- joint histograms of integer label codes, and information from count tables: the
+ * kernels of fastent.discrete and fastent.selection (one extension, counting.pyx).
  *
  * A variable is a contiguous array of integer codes of any width and sign (fe_var: data, kind,
  * offset, size); its code of sample i is x[i] - offset, in [0, size) (the caller guarantees it,
- * from fe_minmax or from factorising).  The joint cell of sample i is the row-major index
+ * from fe_minmax or from factorising, or lets the count check it).  The joint cell of sample i is
+ * the row-major index
  *     ((x0[i] - off0) * size1 + (x1[i] - off1)) * size2 + ...
  * computed FE_BLOCK samples at a time into a small buffer (one vectorisable loop per variable,
  * whatever its integer type), then counted.  Threads take contiguous chunks of samples, each with
  * its own partial table, summed at the end (the counts do not depend on the thread count).
+ *
+ * The hot loops live in counting_impl.h, compiled once per SIMD level by _instantiate.h; the
+ * drivers here (threads, partial tables) and the information measures are plain C.
  */
 #ifndef FASTENT_COUNTING_H
 #define FASTENT_COUNTING_H
@@ -20,20 +24,32 @@
 #include <omp.h>
 #endif
 
-/* Integer kinds of a variable's array (the Python layer maps dtypes to these). */
-enum { FE_I8, FE_U8, FE_I16, FE_U16, FE_I32, FE_U32, FE_I64 };
+/* Integer kinds of a variable's array (fastent._kernels.counting.INT_KINDS maps dtypes here). */
+typedef enum { FE_I8, FE_U8, FE_I16, FE_U16, FE_I32, FE_U32, FE_I64, FE_N_INT_KINDS } fe_int_kind;
+
+/* X(kind, C type) for every kind. */
+#define FE_INT_KINDS(X)                                                                            \
+    X(FE_I8, int8_t) X(FE_U8, uint8_t) X(FE_I16, int16_t) X(FE_U16, uint16_t) X(FE_I32, int32_t)   \
+    X(FE_U32, uint32_t) X(FE_I64, int64_t)
+
+/* Entropy estimators of count tables (fastent._kernels.counting.ESTIMATORS maps names here). */
+typedef enum {
+    FE_PLUGIN,       /* maximum likelihood */
+    FE_MILLER_MADOW, /* plug-in + (m - 1) / 2n */
+    FE_SHRINKAGE,    /* James-Stein shrinkage towards uniform (Hausser & Strimmer 2009) */
+    FE_CHAO_SHEN,    /* coverage-adjusted Horvitz-Thompson (Chao & Shen 2003) */
+    FE_N_ESTIMATORS
+} fe_estimator;
+
+/* Most variables one joint count takes. */
+enum { FE_MAX_VARIABLES = 8 };
 
 typedef struct {
     const void *data;
-    int kind;
+    int kind;       /* fe_int_kind */
     int64_t offset; /* the value with code 0 */
     int64_t size;   /* number of codes */
 } fe_var;
-
-/* X(kind, C type) for every kind. */
-#define FE_KINDS(X)                                                                            \
-    X(FE_I8, int8_t) X(FE_U8, uint8_t) X(FE_I16, int16_t) X(FE_U16, uint16_t)                  \
-    X(FE_I32, int32_t) X(FE_U32, uint32_t) X(FE_I64, int64_t)
 
 /* Most columns in one group (a block of cells holds at least one row of the group). */
 #define FE_GROUP_MAX FE_BLOCK
@@ -44,7 +60,8 @@ typedef struct {
  * step = sum of the columns' sizes, so a cell is two additions away from the value (no multiply).
  * Columns of one integer kind form a group, counted a block of rows at a time. */
 typedef struct {
-    int kind;
+    int kind;         /* fe_int_kind */
+    Py_ssize_t first; /* index of the group's first column among all the columns counted */
     Py_ssize_t n_cols;
     const char *const *data;  /* column j's sample 0 */
     const Py_ssize_t *stride; /* elements between samples; NULL: the columns lie in the rows of
@@ -56,79 +73,66 @@ typedef struct {
     const int64_t *offset, *last; /* values in [offset, last] */
     const uint64_t *adjust;       /* pos_j - offset_j (mod 2^64) */
     Py_ssize_t step;              /* cells per target value */
-    uint8_t *bad;                 /* set to 1 for a column with a value out of its range */
     uint64_t *bits;               /* not NULL: set bit i of row `cell` (words words a row) of
                                      these bitsets for sample i, instead of counting */
     Py_ssize_t words;
 } fe_columns;
 
+/* The hot loops, compiled once per SIMD level (counting_impl.h), and their table. */
+typedef void (*fe_minmax_fn)(const void *, int, Py_ssize_t, int64_t *, int64_t *);
+typedef Py_ssize_t (*fe_count_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, int64_t *,
+                                  Py_ssize_t, uint32_t *);
+typedef void (*fe_keys_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, uint64_t *);
 typedef void (*fe_columns_fn)(const fe_columns *, const int32_t *, Py_ssize_t, Py_ssize_t,
-                              uint32_t *);
+                              uint32_t *, Py_ssize_t *);
 typedef void (*fe_bit_table_fn)(const uint64_t *, Py_ssize_t, const uint64_t *, Py_ssize_t,
                                 Py_ssize_t, int64_t *, Py_ssize_t);
 
-/* The hot loops, compiled once per SIMD level (counting_impl.h), and their table. */
-typedef void (*fe_minmax_fn)(const void *, int, Py_ssize_t, int64_t *, int64_t *);
-typedef int (*fe_count_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, int64_t *, Py_ssize_t,
-                           uint32_t *);
-typedef void (*fe_keys_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, uint64_t *);
 typedef struct {
     fe_minmax_fn minmax;
     fe_count_fn count;
     fe_keys_fn keys;
     fe_columns_fn columns;
     fe_bit_table_fn bit_table;
+    /* largest (column levels) x (target levels) for which bitset tables beat counting: a
+     * popcount of n / 64 words per cell against ~n counting steps (VPOPCNTQ counts 8 words at
+     * once, POPCNT one; the baseline level has no popcount instruction: ~12 operations a word) */
+    Py_ssize_t bit_cells_limit;
 } fe_counting_kernels;
 
-#define FE_ISA baseline
-#define FE_TGT
-#include "counting_impl.h"
-#undef FE_TGT
-#undef FE_ISA
-#ifdef FE_X86_DISPATCH
-#define FE_ISA avx2
-#define FE_TGT FE_TARGET_AVX2
-#include "counting_impl.h"
-#undef FE_TGT
-#undef FE_ISA
-#define FE_ISA avx512
-#define FE_TGT FE_TARGET_AVX512
-#include "counting_impl.h"
-#undef FE_TGT
-#undef FE_ISA
-#endif
+#define FE_IMPL "counting_impl.h"
+#define FE_UNTYPED 1
+#define FE_WITH_VPOPCNT 1
+#include "_instantiate.h"
+#undef FE_WITH_VPOPCNT
+#undef FE_UNTYPED
 
-#define FE_COUNTING_KERNELS(isa)                                                               \
-    {FE_CAT(fe_minmax_serial, isa), FE_CAT(fe_count_chunk, isa), FE_CAT(fe_keys_block, isa),   \
-     FE_CAT(fe_count_columns_rows, isa), FE_CAT(fe_bit_table, isa)}
+#define FE_COUNTING_KERNELS_AT(isa, bits, limit)                                                   \
+    {fe_minmax_##isa, fe_count_chunk_##isa, fe_keys_block_##isa, fe_count_columns_rows_##isa,      \
+     fe_bit_table_##bits, limit}
+#define FE_COUNTING_KERNELS(isa)                                                                   \
+    FE_COUNTING_KERNELS_AT(isa, isa, FE_CAT(FE_BIT_CELLS, isa))
+#define FE_BIT_CELLS_baseline 16
+#define FE_BIT_CELLS_avx2 256
+#define FE_BIT_CELLS_avx512 256
 static const fe_counting_kernels fe_counting_table[FE_N_LEVELS] =
     FE_LEVEL_TABLE(FE_COUNTING_KERNELS);
 
-/* The AVX-512 level's bitset counting again, with VPOPCNTQ (fe_bit_table_for picks it). */
-#ifdef FE_X86_DISPATCH
-#define FE_ISA avx512_vpopcnt
-#define FE_TGT FE_TARGET_AVX512_POPCNT
-#define FE_BIT_TABLE_ONLY
-#include "counting_impl.h"
-#undef FE_BIT_TABLE_ONLY
-#undef FE_TGT
-#undef FE_ISA
-#endif
-
-/* The bitset counting loop of a level: VPOPCNTQ where the AVX-512 level runs on a CPU with it. */
-static fe_bit_table_fn fe_bit_table_for(int level)
+/* The kernels of a level: at the AVX-512 level on a CPU with VPOPCNTQ, its bitset counting. */
+static const fe_counting_kernels *fe_counting_kernels_for(int level)
 {
 #ifdef FE_X86_DISPATCH
-    if (level == FE_LEVEL_AVX512 && fe_cpu_has_vpopcnt()) return fe_bit_table_avx512_vpopcnt;
+    static const fe_counting_kernels vpopcnt = FE_COUNTING_KERNELS_AT(avx512, avx512_vpopcnt, 1024);
+    if (level == FE_LEVEL_AVX512 && fe_cpu_has_vpopcnt()) return &vpopcnt;
 #endif
-    return fe_counting_table[level].bit_table;
+    return &fe_counting_table[level];
 }
 
 /* Min/max of x[0:n] (n >= 1) over n_threads chunks. */
 static void fe_minmax(const fe_counting_kernels *k, const void *data, int kind, Py_ssize_t n,
                       int n_threads, int64_t *min, int64_t *max)
 {
-    static const int width[] = {1, 1, 2, 2, 4, 4, 8};
+    static const int width[FE_N_INT_KINDS] = {1, 1, 2, 2, 4, 4, 8};
     int64_t lo[64], hi[64];
     int nt = n_threads < 64 ? n_threads : 64;
     if (nt > n) nt = (int)n;
@@ -149,37 +153,39 @@ static void fe_minmax(const fe_counting_kernels *k, const void *data, int kind, 
 /* Largest table counted with four sub-tables (4 x 4 KiB: stays in L1). */
 #define FE_SUBTABLE_MAX_CELLS 1024
 
-/* Size in int64 of the `work` fe_count needs: (n_threads - 1) partial tables of n_cells, plus
- * n_threads * 4 sub-tables of uint32 for small tables. */
+/* Size in int64 of the `work` fe_count needs: (n_threads - 1) partial tables of n_cells, a status
+ * per thread, plus n_threads * 4 sub-tables of uint32 for small tables. */
 static Py_ssize_t fe_count_work_size(Py_ssize_t n_cells, int n_threads)
 {
     Py_ssize_t scratch = n_cells <= FE_SUBTABLE_MAX_CELLS ? 4 * n_cells : 0;
-    return (n_threads - 1) * n_cells + (n_threads * scratch + 1) / 2;
+    return (n_threads - 1) * n_cells + n_threads + (n_threads * scratch + 1) / 2;
 }
 
 /* table[0:n_cells] = joint counts of n samples (table zeroed by the caller, `work` any contents,
- * fe_count_work_size).  Returns 0, or 1 when a sample's value lies outside its variable's
- * [offset, offset + size) (the table is then incomplete: the caller re-encodes and recounts). */
-static int fe_count(const fe_counting_kernels *k, const fe_var *vars, int n_vars, Py_ssize_t n,
-                    int n_threads, int64_t *table, Py_ssize_t n_cells, int64_t *work)
+ * fe_count_work_size).  Returns FE_OK, or the index of the first sample whose value lies outside
+ * its variable's [offset, offset + size) (the table is then incomplete: the caller re-encodes and
+ * recounts). */
+static Py_ssize_t fe_count(const fe_counting_kernels *k, const fe_var *vars, int n_vars,
+                           Py_ssize_t n, int n_threads, int64_t *table, Py_ssize_t n_cells,
+                           int64_t *work)
 {
     const int sub = n_cells <= FE_SUBTABLE_MAX_CELLS;
-    uint32_t *scratch = (uint32_t *)(work + (n_threads - 1) * n_cells);
-    int bad = 0;
+    int64_t *status = work + (Py_ssize_t)(n_threads - 1) * n_cells;
+    uint32_t *scratch = (uint32_t *)(status + n_threads);
     FE_OMP_PARALLEL_FOR(n_threads)
     for (int t = 0; t < n_threads; t++) {
         int64_t *mine = t == 0 ? table : work + (Py_ssize_t)(t - 1) * n_cells;
         if (t > 0) memset(mine, 0, sizeof(int64_t) * (size_t)n_cells);
-        if (k->count(vars, n_vars, n * t / n_threads, n * (t + 1) / n_threads, mine, n_cells,
-                     sub ? scratch + (Py_ssize_t)t * 4 * n_cells : NULL))
-            bad = 1; /* benign race: every writer stores 1 */
+        status[t] = k->count(vars, n_vars, n * t / n_threads, n * (t + 1) / n_threads, mine,
+                             n_cells, sub ? scratch + (Py_ssize_t)t * 4 * n_cells : NULL);
     }
-    if (bad) return 1;
+    for (int t = 0; t < n_threads; t++) /* threads count consecutive chunks: the first is first */
+        if (status[t] != FE_OK) return (Py_ssize_t)status[t];
     for (int t = 1; t < n_threads; t++) {
         const int64_t *part = work + (Py_ssize_t)(t - 1) * n_cells;
         for (Py_ssize_t c = 0; c < n_cells; c++) table[c] += part[c];
     }
-    return 0;
+    return FE_OK;
 }
 
 /* keys[i] = joint cell of sample i (64-bit), for sort-based counting of huge joint spaces
@@ -192,16 +198,25 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
         k->keys(vars, n_vars, n * t / n_threads, n * (t + 1) / n_threads, keys);
 }
 
+/* Size in int64 of the `work` fe_count_columns needs: (n_threads - 1) partial int64 tables, then
+ * n_threads uint32 tables, of n_cells each. */
+static Py_ssize_t fe_count_columns_work_size(Py_ssize_t n_cells, int n_threads)
+{
+    return (n_threads - 1) * n_cells + (n_threads * n_cells + 1) / 2;
+}
+
 /* tables[target * step + pos_j + x_j - offset_j] += 1 over all rows and every column of every
- * group (tables zeroed by the caller; `work` (n_threads - 1) * n_cells int64 plus n_threads *
- * n_cells uint32, any contents).
+ * group (tables zeroed by the caller; `work` of fe_count_columns_work_size, any contents).
  * Threads take row ranges cut at multiples of 64 (a bitset word is written by one thread);
  * target may be NULL (all zeros), as when the groups set bitsets.
- * A column with a value outside its range gets bad[j] = 1 and an incomplete table (the caller
- * recounts it from its exact range); no count ever lands outside a column's table. */
+ * status[j] (n_cols, filled with FE_OK by the caller) gets the first row where column j has a
+ * value outside its range; that column's table is then incomplete (the caller recounts it from
+ * its exact range), and no count ever lands outside a column's table.  `thread_status`: n_threads
+ * * n_cols scratch. */
 static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *groups, int n_groups,
                              const int32_t *target, Py_ssize_t n, int n_threads, int64_t *tables,
-                             Py_ssize_t n_cells, int64_t *work)
+                             Py_ssize_t n_cells, int64_t *work, Py_ssize_t n_cols,
+                             Py_ssize_t *status, Py_ssize_t *thread_status)
 {
     /* each thread counts into 32-bit tables (half the cache footprint of int64) over row
      * segments short enough not to overflow them, and adds them to its int64 tables */
@@ -211,13 +226,15 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
     for (int t = 0; t < n_threads; t++) {
         int64_t *mine = t == 0 ? tables : work + (Py_ssize_t)(t - 1) * n_cells;
         uint32_t *counts = narrow + (Py_ssize_t)t * n_cells;
+        Py_ssize_t *seen = thread_status + (Py_ssize_t)t * n_cols;
+        for (Py_ssize_t j = 0; j < n_cols; j++) seen[j] = FE_OK;
         if (t > 0) memset(mine, 0, sizeof(int64_t) * (size_t)n_cells);
         Py_ssize_t start = (n * t / n_threads) & ~(Py_ssize_t)63;
         Py_ssize_t stop = t + 1 == n_threads ? n : (n * (t + 1) / n_threads) & ~(Py_ssize_t)63;
         for (Py_ssize_t s = start; s < stop; s += segment) {
             Py_ssize_t end = stop - s < segment ? stop : s + segment;
             if (n_cells) memset(counts, 0, sizeof(uint32_t) * (size_t)n_cells);
-            for (int g = 0; g < n_groups; g++) k->columns(&groups[g], target, s, end, counts);
+            for (int g = 0; g < n_groups; g++) k->columns(&groups[g], target, s, end, counts, seen);
             for (Py_ssize_t c = 0; c < n_cells; c++) mine[c] += counts[c];
         }
     }
@@ -225,6 +242,9 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
         const int64_t *part = work + (Py_ssize_t)(t - 1) * n_cells;
         for (Py_ssize_t c = 0; c < n_cells; c++) tables[c] += part[c];
     }
+    for (int t = 0; t < n_threads; t++) /* consecutive row ranges: the first thread's is first */
+        for (Py_ssize_t j = 0; j < n_cols; j++)
+            if (status[j] == FE_OK) status[j] = thread_status[(Py_ssize_t)t * n_cols + j];
 }
 
 /* bits[codes[r] * words + r / 64] has bit r % 64 set, for r < n (bits zeroed by the caller):
@@ -237,19 +257,30 @@ static void fe_bitsets(const int32_t *codes, Py_ssize_t n, uint64_t *bits, Py_ss
 /* out[t * step + positions[j] + v] = samples with column j = v and target = t, for the
  * columns' bitsets (column j's level v is row first[j] + v of `bits`, `words` words a row) and
  * the target's (kt rows).  Columns in parallel. */
-static void fe_bit_tables(fe_bit_table_fn table, const uint64_t *bits, const Py_ssize_t *first,
-                          const int64_t *sizes, const Py_ssize_t *positions, Py_ssize_t n_cols,
-                          const uint64_t *target, Py_ssize_t kt, Py_ssize_t words, int64_t *out,
-                          Py_ssize_t step, int n_threads)
+static void fe_bit_tables(const fe_counting_kernels *k, const uint64_t *bits,
+                          const Py_ssize_t *first, const int64_t *sizes,
+                          const Py_ssize_t *positions, Py_ssize_t n_cols, const uint64_t *target,
+                          Py_ssize_t kt, Py_ssize_t words, int64_t *out, Py_ssize_t step,
+                          int n_threads)
 {
     FE_OMP_PARALLEL_FOR(n_threads)
     for (Py_ssize_t j = 0; j < n_cols; j++)
-        table(bits + first[j] * words, sizes[j], target, kt, words, out + positions[j], step);
+        k->bit_table(bits + first[j] * words, sizes[j], target, kt, words, out + positions[j],
+                     step);
 }
 
 /* ---- information from count tables ---------------------------------------------------------
- * Estimators (fastent.discrete): 0 plugin, 1 miller_madow, 2 shrinkage, 3 chao_shen.  Zero
- * counts are skipped; n_bins is the size of the alphabet the shrinkage target spreads over. */
+ * Every estimate of fastent.discrete and fastent.selection comes from these: the entropy of a
+ * histogram by each fe_estimator, and the plug-in sums over nonzero cells, c log(c u / (v w)),
+ * of MI, CMI, conditional entropy and VI.  Zero counts are skipped; n_bins is the size of the
+ * alphabet the shrinkage target spreads over. */
+
+/* One plug-in term: c log(c u / (v w)) (with u = n, v, w the marginals: c log(n c / (a b))). */
+static inline double fe_plugin_term(double c, double u, double v, double w)
+{
+    return c * log((c * u) / (v * w));
+}
+
 static double fe_entropy_counts(const int64_t *c, Py_ssize_t m, Py_ssize_t stride, double n_bins,
                                 int estimator)
 {
@@ -262,14 +293,14 @@ static double fe_entropy_counts(const int64_t *c, Py_ssize_t m, Py_ssize_t strid
         nz += v > 0;
     }
     if (n == 0) return 0.0;
-    if (estimator <= 1) {
+    if (estimator == FE_PLUGIN || estimator == FE_MILLER_MADOW) {
         for (Py_ssize_t k = 0; k < m; k++) {
             double v = (double)c[k * stride];
             if (v > 0) fe_acc_add(&h, v * log(n / v));
         }
-        return fe_acc_value(&h) / n + (estimator == 1 ? (nz - 1) / (2 * n) : 0.0);
+        return fe_acc_value(&h) / n + (estimator == FE_MILLER_MADOW ? (nz - 1) / (2 * n) : 0.0);
     }
-    if (estimator == 2) { /* James-Stein shrinkage towards 1/n_bins (Hausser & Strimmer) */
+    if (estimator == FE_SHRINKAGE) { /* James-Stein shrinkage towards 1/n_bins */
         double t = 1.0 / n_bins, empty = n_bins - nz, lam = 1.0;
         fe_acc s2 = {0, 0}, d2 = {0, 0};
         for (Py_ssize_t k = 0; k < m; k++) {
@@ -294,7 +325,7 @@ static double fe_entropy_counts(const int64_t *c, Py_ssize_t m, Py_ssize_t strid
         if (empty > 0 && lam > 0) fe_acc_add(&h, -empty * lam * t * log(lam * t));
         return fe_acc_value(&h);
     }
-    /* Chao-Shen: coverage-adjusted Horvitz-Thompson; 1 - (1 - pa)^n as -expm1(n log1p(-pa)) */
+    /* FE_CHAO_SHEN: 1 - (1 - pa)^n as -expm1(n log1p(-pa)) */
     double coverage = 1 - (f1 == n ? n - 1 : f1) / n;
     for (Py_ssize_t k = 0; k < m; k++) {
         double v = (double)c[k * stride];
@@ -304,6 +335,17 @@ static double fe_entropy_counts(const int64_t *c, Py_ssize_t m, Py_ssize_t strid
         }
     }
     return fe_acc_value(&h);
+}
+
+/* sum_k fe_plugin_term(c[k], u[k * su], v[k * sv], w[k * sw]) over m cells (strides 0
+ * broadcast a scalar), compensated: accurate over millions of cells. */
+static double fe_plugin_sum(const int64_t *c, Py_ssize_t m, const double *u, Py_ssize_t su,
+                            const double *v, Py_ssize_t sv, const double *w, Py_ssize_t sw)
+{
+    fe_acc s = {0, 0};
+    for (Py_ssize_t k = 0; k < m; k++)
+        fe_acc_add(&s, fe_plugin_term((double)c[k], u[k * su], v[k * sv], w[k * sw]));
+    return fe_acc_value(&s);
 }
 
 /* Marginal sums of a (rows x cols) table, cell (i, j) at t[i * si + j * sj], into a[rows] and
@@ -333,8 +375,8 @@ static double fe_nonzero(const int64_t *c, Py_ssize_t m)
 }
 
 /* I(A; B) in nats of a (ka x kb) table, cell (i, j) at t[i * sa + j * sb]; scratch of ka + kb +
- * ka * kb int64.  Plug-in: summed over the nonzero cells as c log(n c / (a b)), clipped at 0;
- * else H(A) + H(B) - H(A, B). */
+ * ka * kb int64.  Plug-in: the sum of fe_plugin_term over the nonzero cells, clipped at 0; else
+ * H(A) + H(B) - H(A, B). */
 static double fe_mi_table(const int64_t *t, Py_ssize_t ka, Py_ssize_t kb, Py_ssize_t sa,
                           Py_ssize_t sb, int estimator, int64_t *scratch)
 {
@@ -342,11 +384,11 @@ static double fe_mi_table(const int64_t *t, Py_ssize_t ka, Py_ssize_t kb, Py_ssi
     double n = fe_margins(t, ka, kb, sa, sb, a, b);
     fe_acc s = {0, 0};
     if (n == 0) return 0.0;
-    if (estimator == 0) {
+    if (estimator == FE_PLUGIN) {
         for (Py_ssize_t i = 0; i < ka; i++)
             for (Py_ssize_t j = 0; j < kb; j++) {
                 double c = (double)t[i * sa + j * sb];
-                if (c > 0) fe_acc_add(&s, c * log((n * c) / ((double)a[i] * (double)b[j])));
+                if (c > 0) fe_acc_add(&s, fe_plugin_term(c, n, (double)a[i], (double)b[j]));
             }
         double mi = fe_acc_value(&s) / n;
         return mi > 0 ? mi : 0.0;
@@ -383,15 +425,15 @@ static double fe_cmi_table(const int64_t *t, Py_ssize_t kx, Py_ssize_t kz, Py_ss
             n += (double)r;
         }
     if (n == 0) return 0.0;
-    if (estimator == 0) {
+    if (estimator == FE_PLUGIN) {
         for (Py_ssize_t x = 0; x < kx; x++)
             for (Py_ssize_t zz = 0; zz < kz; zz++) {
                 const int64_t *row = cells + (x * kz + zz) * ky;
                 for (Py_ssize_t y = 0; y < ky; y++) {
                     double c = (double)row[y];
                     if (c > 0)
-                        fe_acc_add(&s, c * log((c * (double)z[zz]) / ((double)xz[x * kz + zz] *
-                                                                      (double)zy[zz * ky + y])));
+                        fe_acc_add(&s, fe_plugin_term(c, (double)z[zz], (double)xz[x * kz + zz],
+                                                      (double)zy[zz * ky + y]));
                 }
             }
         double cmi = fe_acc_value(&s) / n;
@@ -413,6 +455,51 @@ static double fe_cmi_table(const int64_t *t, Py_ssize_t kx, Py_ssize_t kz, Py_ss
            fe_entropy_counts(zy, kz * ky, 1, lz * ly, estimator) -
            fe_entropy_counts(cells, kx * kz * ky, 1, lx * lz * ly, estimator) -
            fe_entropy_counts(z, kz, 1, lz, estimator);
+}
+
+/* E[I] in nats of two labellings of n samples with marginal counts a (distinct values, with
+ * multiplicities a_mult) and b under random permutation (hypergeometric model, Vinh, Epps &
+ * Bailey 2010).  Every pair of distinct values is summed once; for each pair the probabilities
+ * of the cell count are computed from the mode outwards by their ratio recurrence, stopping once
+ * a term is negligible (they decrease monotonically away from the mode): log-gamma is evaluated
+ * once per pair, not once per term. */
+static double fe_expected_mutual_info(const int64_t *a, const int64_t *a_mult, Py_ssize_t na,
+                                      const int64_t *b, const int64_t *b_mult, Py_ssize_t nb,
+                                      int64_t n)
+{
+    const double ln_n = log((double)n), lg_n = lgamma(n + 1.0), eps = 1e-17;
+    double total = 0;
+    for (Py_ssize_t i = 0; i < na; i++) {
+        const int64_t ai = a[i];
+        for (Py_ssize_t j = 0; j < nb; j++) {
+            const int64_t bj = b[j];
+            int64_t lo = ai + bj - n, hi = ai < bj ? ai : bj;
+            lo = lo < 1 ? 1 : lo;
+            if (lo > hi) continue;
+            int64_t mode = (int64_t)((ai + 1.0) * (bj + 1.0) / (n + 2.0));
+            mode = mode < lo ? lo : (mode > hi ? hi : mode);
+            const double p0 = exp(lgamma(ai + 1.0) + lgamma(bj + 1.0) + lgamma(n - ai + 1.0) +
+                                  lgamma(n - bj + 1.0) - lg_n - lgamma(mode + 1.0) -
+                                  lgamma(ai - mode + 1.0) - lgamma(bj - mode + 1.0) -
+                                  lgamma(n - ai - bj + mode + 1.0));
+            const double lai = log((double)ai), lbj = log((double)bj);
+            double pair = 0, p = p0;
+            for (int64_t k = mode; k <= hi; k++) {
+                pair += p * k * (ln_n + log((double)k) - lai - lbj);
+                if (p < eps * p0) break;
+                p *= (ai - k) * (double)(bj - k) / ((k + 1.0) * (n - ai - bj + k + 1.0));
+            }
+            p = p0;
+            for (int64_t k = mode; k > lo;) {
+                p *= k * (n - ai - bj + (double)k) / ((ai - k + 1.0) * (double)(bj - k + 1));
+                k--;
+                pair += p * k * (ln_n + log((double)k) - lai - lbj);
+                if (p < eps * p0) break;
+            }
+            total += pair * (double)a_mult[i] * (double)b_mult[j];
+        }
+    }
+    return total / (double)n;
 }
 
 #endif /* FASTENT_COUNTING_H */

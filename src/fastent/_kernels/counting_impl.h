@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * counting_impl.h -- the hot loops of counting.h, included once per SIMD level with FE_ISA (the
- * name suffix) and FE_TGT (the `target` attribute) defined.  No include guard on purpose.
+ * counting_impl.h -- the hot loops of counting.h, a template instantiated by _instantiate.h once
+ * per SIMD level (FE_UNTYPED: integer codes of any kind, no dtype pass).  The VPOPCNTQ pass
+ * (FE_VPOPCNT_PASS) emits only the bitset counting.  No include guard on purpose.
  */
-#define FE_HERE(name) FE_CAT(name, FE_ISA)
-#ifndef FE_BIT_TABLE_ONLY
+#ifndef FE_VPOPCNT_PASS
 
 /* ---- min and max of a variable ----------------------------------------------------------- */
 #define FE_MINMAX_CASE(KIND, T)                                                                \
@@ -22,10 +22,10 @@
     }
 
 /* min/max of x[0:n], n >= 1. */
-FE_TGT static void FE_HERE(fe_minmax_serial)(const void *data, int kind, Py_ssize_t n,
+FE_TGT static void FE_FN(fe_minmax)(const void *data, int kind, Py_ssize_t n,
                                              int64_t *min, int64_t *max)
 {
-    switch (kind) { FE_KINDS(FE_MINMAX_CASE) }
+    switch (kind) { FE_INT_KINDS(FE_MINMAX_CASE) }
 }
 #undef FE_MINMAX_CASE
 
@@ -62,34 +62,59 @@ FE_TGT static void FE_HERE(fe_minmax_serial)(const void *data, int kind, Py_ssiz
             const int first = j == 0;                                                          \
             const fe_idx size = (fe_idx)v->size;                                               \
             const int64_t off = v->offset, last = v->offset + (v->size - 1);                   \
-            switch (v->kind) { FE_KINDS(FE_INDEX_CASE) }                                       \
+            switch (v->kind) { FE_INT_KINDS(FE_INDEX_CASE) }                                       \
         }                                                                                      \
         return bad;                                                                            \
     }
 
 /* Dense tables (< 2^32 cells) index in 32 bits (vectorises without 64-bit multiplies). */
-FE_DEFINE_INDEX(FE_HERE(fe_index_u32), uint32_t)
+FE_DEFINE_INDEX(FE_FN(fe_index_u32), uint32_t)
 /* Sparse counting: 64-bit keys of the joint cells, sorted and counted by the caller. */
-FE_DEFINE_INDEX(FE_HERE(fe_index_u64), uint64_t)
+FE_DEFINE_INDEX(FE_FN(fe_index_u64), uint64_t)
 #undef FE_DEFINE_INDEX
 #undef FE_INDEX_CASE
 
-/* Counts of the joint cells of samples [start, stop) added to `table`; returns nonzero at the
- * first block holding a value out of range.  Small tables are counted in four interleaved 32-bit
- * sub-tables (`scratch`, 4 * n_cells) so that runs of one cell (skewed data) do not serialise on
- * one counter's store-to-load latency. */
-FE_TGT static int FE_HERE(fe_count_chunk)(const fe_var *vars, int n_vars, Py_ssize_t start,
-                                          Py_ssize_t stop, int64_t *table, Py_ssize_t n_cells,
-                                          uint32_t *scratch)
+#define FE_LOAD_CASE(KIND, T)                                                                  \
+    case KIND:                                                                                 \
+        return (int64_t)((const T *)data)[i];
+
+/* Value i of a column of `kind` (the rare out-of-range path). */
+FE_TGT static inline int64_t FE_FN(fe_load)(int kind, const void *data, Py_ssize_t i)
+{
+    switch (kind) { FE_INT_KINDS(FE_LOAD_CASE) }
+    return 0;
+}
+
+/* The first sample in [start, start + len) with a value outside its variable's range (the block
+ * has one: the rare path after fe_index_* found it). */
+FE_TGT static Py_ssize_t FE_FN(fe_first_out_of_range)(const fe_var *vars, int n_vars,
+                                                      Py_ssize_t start, Py_ssize_t len)
+{
+    for (Py_ssize_t i = start; i < start + len; i++)
+        for (int j = 0; j < n_vars; j++) {
+            const int64_t v = FE_FN(fe_load)(vars[j].kind, vars[j].data, i);
+            if (v < vars[j].offset || v > vars[j].offset + (vars[j].size - 1)) return i;
+        }
+    return start;
+}
+
+/* Counts of the joint cells of samples [start, stop) added to `table`; returns FE_OK, or the
+ * first sample with a value out of range (the table is then incomplete).  Small tables are
+ * counted in four interleaved 32-bit sub-tables (`scratch`, 4 * n_cells) so that runs of one cell
+ * (skewed data) do not serialise on one counter's store-to-load latency. */
+FE_TGT static Py_ssize_t FE_FN(fe_count_chunk)(const fe_var *vars, int n_vars, Py_ssize_t start,
+                                               Py_ssize_t stop, int64_t *table, Py_ssize_t n_cells,
+                                               uint32_t *scratch)
 {
     uint32_t idx[FE_BLOCK];
     if (scratch == NULL) {
         for (Py_ssize_t b = start; b < stop; b += FE_BLOCK) {
             Py_ssize_t len = stop - b < FE_BLOCK ? stop - b : FE_BLOCK;
-            if (FE_HERE(fe_index_u32)(vars, n_vars, b, len, idx)) return 1;
+            if (FE_FN(fe_index_u32)(vars, n_vars, b, len, idx))
+                return FE_FN(fe_first_out_of_range)(vars, n_vars, b, len);
             for (Py_ssize_t k = 0; k < len; k++) table[idx[k]]++;
         }
-        return 0;
+        return FE_OK;
     }
     uint32_t *h0 = scratch, *h1 = scratch + n_cells, *h2 = h1 + n_cells, *h3 = h2 + n_cells;
     const Py_ssize_t flush = (Py_ssize_t)1 << 30; /* sub-table counts stay below 2^32 */
@@ -98,7 +123,8 @@ FE_TGT static int FE_HERE(fe_count_chunk)(const fe_var *vars, int n_vars, Py_ssi
         memset(scratch, 0, sizeof(uint32_t) * 4 * (size_t)n_cells);
         for (Py_ssize_t b = s; b < end; b += FE_BLOCK) {
             Py_ssize_t len = end - b < FE_BLOCK ? end - b : FE_BLOCK, k = 0;
-            if (FE_HERE(fe_index_u32)(vars, n_vars, b, len, idx)) return 1;
+            if (FE_FN(fe_index_u32)(vars, n_vars, b, len, idx))
+                return FE_FN(fe_first_out_of_range)(vars, n_vars, b, len);
             for (; k + 4 <= len; k += 4) {
                 h0[idx[k]]++;
                 h1[idx[k + 1]]++;
@@ -110,16 +136,16 @@ FE_TGT static int FE_HERE(fe_count_chunk)(const fe_var *vars, int n_vars, Py_ssi
         for (Py_ssize_t c = 0; c < n_cells; c++)
             table[c] += (int64_t)h0[c] + h1[c] + h2[c] + h3[c];
     }
-    return 0;
+    return FE_OK;
 }
 
 /* keys[i] = 64-bit joint cell of sample i for i in [start, stop). */
-FE_TGT static void FE_HERE(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize_t start,
+FE_TGT static void FE_FN(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize_t start,
                                           Py_ssize_t stop, uint64_t *keys)
 {
     for (Py_ssize_t b = start; b < stop; b += FE_BLOCK) {
         Py_ssize_t len = stop - b < FE_BLOCK ? stop - b : FE_BLOCK;
-        FE_HERE(fe_index_u64)(vars, n_vars, b, len, keys + b);
+        FE_FN(fe_index_u64)(vars, n_vars, b, len, keys + b);
     }
 }
 /* Rows [start, stop) of a group of columns (fe_count_columns): the cells of a block of rows x
@@ -127,7 +153,8 @@ FE_TGT static void FE_HERE(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssi
  * are adjacent in a C-ordered matrix; column by column, vectorised over the rows, otherwise --
  * checked against the ranges, then counted in row-major order, so that consecutive increments hit
  * different columns' tables.  A block with a value out of range is recounted value by value,
- * skipping and flagging those (benign race on bad[]: every writer stores 1). */
+ * skipping those; status[g->first + j] records the first such row of column j (this thread's rows
+ * come in increasing order: the first one recorded is its first). */
 #define FE_ROWS_CASE(KIND, T)                                                                  \
     case KIND: {                                                                               \
         if (g->stride == NULL && g->column == NULL) {                                          \
@@ -172,20 +199,10 @@ FE_TGT static void FE_HERE(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssi
         }                                                                                      \
         break;                                                                                 \
     }
-#define FE_LOAD_CASE(KIND, T)                                                                  \
-    case KIND:                                                                                 \
-        return (int64_t)((const T *)data)[i];
 
-/* Value i of a column of `kind` (the rare out-of-range path). */
-FE_TGT static inline int64_t FE_HERE(fe_load)(int kind, const void *data, Py_ssize_t i)
-{
-    switch (kind) { FE_KINDS(FE_LOAD_CASE) }
-    return 0;
-}
-
-FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int32_t *y,
-                                                  Py_ssize_t start, Py_ssize_t stop,
-                                                  uint32_t *tables)
+FE_TGT static void FE_FN(fe_count_columns_rows)(const fe_columns *g, const int32_t *y,
+                                                Py_ssize_t start, Py_ssize_t stop,
+                                                uint32_t *tables, Py_ssize_t *status)
 {
     uint64_t idx[FE_BLOCK], rowbase[FE_BLOCK];
     /* m <= FE_BLOCK (the caller splits groups); bitsets: m <= FE_BLOCK / 64 and blocks of the 64
@@ -196,7 +213,7 @@ FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int
     for (Py_ssize_t b = start; b < stop; b += rows) {
         const Py_ssize_t len = stop - b < rows ? stop - b : rows;
         int any = 0;
-        switch (g->kind) { FE_KINDS(FE_ROWS_CASE) }
+        switch (g->kind) { FE_INT_KINDS(FE_ROWS_CASE) }
         if (!any && g->bits != NULL) { /* bitsets: set bit `row` of the cell's row of bits */
             for (Py_ssize_t r = 0; r < len; r++) {
                 const uint64_t bit = (uint64_t)1 << ((b + r) & 63);
@@ -214,9 +231,10 @@ FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int
                 const char *col = g->stride == NULL ? g->data[0] : g->data[j];
                 Py_ssize_t i = g->stride != NULL ? (b + r) * g->stride[j]
                                : (b + r) * g->row_stride + (g->column ? g->column[j] : j);
-                int64_t v = FE_HERE(fe_load)(g->kind, col, i);
-                if (v < off[j] || v > last[j])
-                    g->bad[j] = 1;
+                int64_t v = FE_FN(fe_load)(g->kind, col, i);
+                if (v < off[j] || v > last[j]) {
+                    if (status[g->first + j] == FE_OK) status[g->first + j] = b + r;
+                }
                 else if (g->bits != NULL)
                     g->bits[idx[r * m + j] * g->words + ((b + r) >> 6)] |= (uint64_t)1
                                                                            << ((b + r) & 63);
@@ -225,15 +243,14 @@ FE_TGT static void FE_HERE(fe_count_columns_rows)(const fe_columns *g, const int
             }
     }
 }
-#undef FE_LOAD_CASE
 #undef FE_ROWS_CASE
 
-#endif /* FE_BIT_TABLE_ONLY */
+#endif /* FE_VPOPCNT_PASS */
 
 /* Bitset counting (repeated sweeps over small alphabets): out[t * step + v] = number of samples
  * with x = v and target = t, as popcount(bits[v] & target[t]) over `words` 64-bit words, for
  * v < kx, t < kt.  Words go in chunks that keep both sets of rows in L1. */
-FE_TGT static void FE_HERE(fe_bit_table)(const uint64_t *bits, Py_ssize_t kx,
+FE_TGT static void FE_FN(fe_bit_table)(const uint64_t *bits, Py_ssize_t kx,
                                          const uint64_t *target, Py_ssize_t kt, Py_ssize_t words,
                                          int64_t *out, Py_ssize_t step)
 {
@@ -254,4 +271,3 @@ FE_TGT static void FE_HERE(fe_bit_table)(const uint64_t *bits, Py_ssize_t kx,
     }
 }
 
-#undef FE_HERE

@@ -8,6 +8,9 @@
 
 #include "_math.h"
 
+/* The two-argument row measures (fastent._kernels.distributions.PAIR_KINDS maps names here). */
+typedef enum { FE_CROSS_ENTROPY, FE_KL_DIVERGENCE, FE_JS_DIVERGENCE, FE_N_PAIR_KINDS } fe_pair_kind;
+
 #define FE_IMPL "distributions_impl.h"
 #include "_instantiate.h"
 
@@ -17,12 +20,12 @@ typedef double (*fe_row_f32)(const float *, Py_ssize_t, int);
 typedef double (*fe_pair_f64)(const double *, const double *, Py_ssize_t, int);
 typedef double (*fe_pair_f32)(const float *, const float *, Py_ssize_t, int);
 
-/* The kernels of one SIMD level.  pair_*[kind]: 0 cross-entropy, 1 KL, 2 JS divergence. */
+/* The kernels of one SIMD level; pair_*[kind] for each fe_pair_kind. */
 typedef struct {
     fe_row_f64 entropy_f64;
     fe_row_f32 entropy_f32;
-    fe_pair_f64 pair_f64[3];
-    fe_pair_f32 pair_f32[3];
+    fe_pair_f64 pair_f64[FE_N_PAIR_KINDS];
+    fe_pair_f32 pair_f32[FE_N_PAIR_KINDS];
 } fe_dist_kernels;
 
 #define FE_DIST_KERNELS(isa)                                                                   \

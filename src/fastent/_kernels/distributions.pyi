@@ -2,14 +2,12 @@
 import numpy as np
 import numpy.typing as npt
 
-CROSS_ENTROPY: int
-KL_DIVERGENCE: int
-JS_DIVERGENCE: int
+PAIR_KINDS: dict[str, int]
 
 def set_simd_level(level: int) -> None: ...
 def entropy_rows(
     p: npt.NDArray[np.floating], out: npt.NDArray[np.float64], n_threads: int
-) -> None: ...
+) -> int: ...
 def pair_rows(
     kind: int,
     p: npt.NDArray[np.floating],
@@ -18,6 +16,6 @@ def pair_rows(
     q_step: int,
     out: npt.NDArray[np.float64],
     n_threads: int,
-) -> None: ...
+) -> int: ...
 def binary_entropy_map(p: npt.NDArray[np.floating], out: npt.NDArray[np.floating]) -> int: ...
 def self_information_map(p: npt.NDArray[np.floating], out: npt.NDArray[np.floating]) -> int: ...

@@ -5,103 +5,114 @@ Contract (the Python layer in ``fastent/distributions.py`` guarantees it before 
 
 * IN  ``p``, ``q``: C-contiguous 2-D float32/float64 arrays of rows, same dtype; a row count of 1
   with ``*_step == 0`` broadcasts that row against every row of the other argument.
-* OUT ``out``: float64, one value per row, allocated by the caller.  A row that is invalid
-  (negative, NaN or infinite element, zero sum) gets NaN: the caller finds the position and raises.
+* OUT ``out``: float64, one value per row, allocated by the caller.
+* Status (the convention of ``_math.h``): every kernel returns -1 when its input is valid, else
+  the flat index of the first invalid element in the (rows x m) layout (negative, NaN or infinite;
+  a row that sums to zero is reported at its first element); ``out`` is then incomplete.
 * ``n_threads``: with at least as many rows as threads, a ``prange`` over rows (rows are
   independent: the results do not depend on ``n_threads``); with fewer rows, the rows run one
   after another, each split into ``n_threads`` chunks in C (results then differ across thread
   counts by rounding only).  1 = serial, no parallel region.  The GIL is released throughout.
 
 The per-row work is C (``distributions_impl.h``), compiled per SIMD level; ``set_simd_level``
-switches the table of kernels (chosen once at import by ``fastent._config``).
+switches the table of kernels (chosen once at import by ``fastent._core.config``).
 """
-import numpy as np
 from cython.parallel cimport prange
 
-cdef extern from "distributions.h" nogil:
-    ctypedef double (*fe_row_f64)(const double *, Py_ssize_t, int) noexcept
-    ctypedef double (*fe_row_f32)(const float *, Py_ssize_t, int) noexcept
-    ctypedef double (*fe_pair_f64)(const double *, const double *, Py_ssize_t, int) noexcept
-    ctypedef double (*fe_pair_f32)(const float *, const float *, Py_ssize_t, int) noexcept
-    ctypedef struct fe_dist_kernels:
-        fe_row_f64 entropy_f64
-        fe_row_f32 entropy_f32
-        fe_pair_f64 pair_f64[3]
-        fe_pair_f32 pair_f32[3]
-    const fe_dist_kernels fe_dist_table[3]
-    Py_ssize_t binary_entropy_map_f64(const double *, double *, Py_ssize_t)
-    Py_ssize_t binary_entropy_map_f32(const float *, float *, Py_ssize_t)
-    Py_ssize_t self_information_map_f64(const double *, double *, Py_ssize_t)
-    Py_ssize_t self_information_map_f32(const float *, float *, Py_ssize_t)
+from ._math cimport FE_OK
 
 ctypedef fused floating:
     float
     double
 
-# Kinds of the two-argument row measures (index into fe_dist_kernels.pair_*).
-CROSS_ENTROPY = 0
-KL_DIVERGENCE = 1
-JS_DIVERGENCE = 2
+#: measure name -> kind code of the two-argument row kernels (``fe_pair_kind``)
+PAIR_KINDS = {
+    "cross_entropy": FE_CROSS_ENTROPY, "kl_divergence": FE_KL_DIVERGENCE,
+    "js_divergence": FE_JS_DIVERGENCE,
+}
+assert len(PAIR_KINDS) == FE_N_PAIR_KINDS
 
 cdef const fe_dist_kernels *_kernels = &fe_dist_table[0]
 
 
 def set_simd_level(int level):
-    """Use the kernels compiled for ``level`` (0 baseline, 1 AVX2, 2 AVX-512)."""
+    """Use the kernels compiled for ``level`` (``fe_level``: 0 baseline, 1 AVX2, 2 AVX-512)."""
     global _kernels
     _kernels = &fe_dist_table[level]
 
 
+cdef Py_ssize_t _status(const floating[:, ::1] p, const floating[:, ::1] q, Py_ssize_t p_step,
+                        Py_ssize_t q_step, bint pair, double[::1] out) noexcept nogil:
+    """The status of a pass that marked invalid rows with NaN (q is read only for a pair)."""
+    cdef Py_ssize_t i, m = p.shape[1]
+    for i in range(out.shape[0]):
+        if out[i] != out[i]:
+            if floating is double:
+                return i * m + first_invalid_f64(
+                    &p[i * p_step, 0], &q[i * q_step, 0] if pair else NULL, m)
+            else:
+                return i * m + first_invalid_f32(
+                    &p[i * p_step, 0], &q[i * q_step, 0] if pair else NULL, m)
+    return FE_OK
+
+
 def entropy_rows(const floating[:, ::1] p, double[::1] out, int n_threads):
-    """out[i] = H(p[i] / sum(p[i])) in nats."""
+    """out[i] = H(p[i] / sum(p[i])) in nats; returns the status."""
     cdef Py_ssize_t i, n = p.shape[0], m = p.shape[1]
     cdef int outer = n_threads if n >= n_threads else 1, inner = 1 if n >= n_threads else n_threads
     cdef fe_row_f64 f64 = _kernels.entropy_f64
     cdef fe_row_f32 f32 = _kernels.entropy_f32
+    cdef Py_ssize_t status
     with nogil:
         for i in prange(n, use_threads_if=outer > 1, num_threads=outer, schedule="static"):
             if floating is double:
                 out[i] = f64(&p[i, 0], m, inner)
             else:
                 out[i] = f32(&p[i, 0], m, inner)
+        status = _status(p, p, 1, 1, False, out)
+    return status
 
 
 def pair_rows(int kind, const floating[:, ::1] p, const floating[:, ::1] q, Py_ssize_t p_step,
               Py_ssize_t q_step, double[::1] out, int n_threads):
-    """out[i] = measure ``kind`` of rows p[i * p_step] and q[i * q_step], normalised, in nats."""
+    """out[i] = measure ``kind`` of rows p[i * p_step] and q[i * q_step], normalised, in nats;
+    returns the status."""
     cdef Py_ssize_t i, n = out.shape[0], m = p.shape[1]
     cdef int outer = n_threads if n >= n_threads else 1, inner = 1 if n >= n_threads else n_threads
     cdef fe_pair_f64 f64 = _kernels.pair_f64[kind]
     cdef fe_pair_f32 f32 = _kernels.pair_f32[kind]
+    cdef Py_ssize_t status
     with nogil:
         for i in prange(n, use_threads_if=outer > 1, num_threads=outer, schedule="static"):
             if floating is double:
                 out[i] = f64(&p[i * p_step, 0], &q[i * q_step, 0], m, inner)
             else:
                 out[i] = f32(&p[i * p_step, 0], &q[i * q_step, 0], m, inner)
+        status = _status(p, q, p_step, q_step, True, out)
+    return status
 
 
 def binary_entropy_map(const floating[::1] p, floating[::1] out):
-    """out = h(p) element-wise in nats; returns the index of the first p outside [0, 1], or -1."""
-    cdef Py_ssize_t n = p.shape[0], bad
+    """out = h(p) element-wise in nats; returns the status (an element outside [0, 1])."""
+    cdef Py_ssize_t n = p.shape[0], status
     if n == 0:
-        return -1
+        return FE_OK
     with nogil:
         if floating is double:
-            bad = binary_entropy_map_f64(&p[0], &out[0], n)
+            status = binary_entropy_map_f64(&p[0], &out[0], n)
         else:
-            bad = binary_entropy_map_f32(&p[0], &out[0], n)
-    return bad
+            status = binary_entropy_map_f32(&p[0], &out[0], n)
+    return status
 
 
 def self_information_map(const floating[::1] p, floating[::1] out):
-    """out = -log(p) element-wise in nats; returns the index of the first p outside [0, 1], or -1."""
-    cdef Py_ssize_t n = p.shape[0], bad
+    """out = -log(p) element-wise in nats; returns the status (an element outside [0, 1])."""
+    cdef Py_ssize_t n = p.shape[0], status
     if n == 0:
-        return -1
+        return FE_OK
     with nogil:
         if floating is double:
-            bad = self_information_map_f64(&p[0], &out[0], n)
+            status = self_information_map_f64(&p[0], &out[0], n)
         else:
-            bad = self_information_map_f32(&p[0], &out[0], n)
-    return bad
+            status = self_information_map_f32(&p[0], &out[0], n)
+    return status

@@ -5,8 +5,8 @@
  *
  * Every row kernel takes one unnormalised row (p, and q for the two-argument measures) of n
  * elements and returns the measure in nats of the rows normalised to sum 1, or NaN when the row
- * is invalid (negative, NaN or infinite element, or a zero sum); the Python layer then finds the
- * first offending position and raises.  The fast path is one branch-free pass:
+ * is invalid (negative, NaN or infinite element, or a zero sum); the driver then reports the
+ * first invalid element of the first invalid row (FE_DT(first_invalid)) as its status.  The fast path is one branch-free pass:
  * normalisation, validation (a count of "special" elements) and the sums are fused, zeros and
  * subnormals are masked out of the log (0 log 0 = 0).  A row with any special element, or a sum outside
  * [FE_SAFE_MIN, FE_SAFE_MAX], is recomputed by the scalar libm path (`*_careful`), which scales
@@ -54,8 +54,18 @@ static double FE_DT(entropy_careful)(const FE_T *p, Py_ssize_t n)
     return fe_acc_value(&h);
 }
 
-/* kind: 0 cross-entropy, 1 KL divergence, 2 JS divergence */
-static double FE_DT(pair_careful)(int kind, const FE_T *p, const FE_T *q, Py_ssize_t n)
+/* The first i where p[i] (or q[i], q may be NULL) is negative, NaN or infinite; 0 when there is
+ * none (the row is invalid as a whole: it sums to zero). */
+static Py_ssize_t FE_DT(first_invalid)(const FE_T *p, const FE_T *q, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!((double)p[i] >= 0.0 && (double)p[i] <= DBL_MAX) ||
+            (q && !((double)q[i] >= 0.0 && (double)q[i] <= DBL_MAX)))
+            return i;
+    return 0;
+}
+
+static double FE_DT(pair_careful)(fe_pair_kind kind, const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
     double mp, sp, mq, sq;
     if (!FE_DT(row_scale)(p, n, &mp, &sp) || !FE_DT(row_scale)(q, n, &mq, &sq))
@@ -64,7 +74,7 @@ static double FE_DT(pair_careful)(int kind, const FE_T *p, const FE_T *q, Py_ssi
     for (Py_ssize_t i = 0; i < n; i++) {
         const double a = ((double)p[i] / mp) / sp, b = ((double)q[i] / mq) / sq;
         double t = 0.0;
-        if (kind == 2) {
+        if (kind == FE_JS_DIVERGENCE) {
             if (a > 0.0)
                 t += a * log(2.0 * a / (a + b));
             if (b > 0.0)
@@ -73,7 +83,7 @@ static double FE_DT(pair_careful)(int kind, const FE_T *p, const FE_T *q, Py_ssi
         } else if (a > 0.0) {
             if (b == 0.0)
                 return INFINITY;
-            if (kind == 0) {
+            if (kind == FE_CROSS_ENTROPY) {
                 t = -a * log(b);
             } else {
                 const double r = a / b;
@@ -82,7 +92,8 @@ static double FE_DT(pair_careful)(int kind, const FE_T *p, const FE_T *q, Py_ssi
         }
         fe_acc_add(&acc, t);
     }
-    return kind == 1 ? fe_acc_value(&acc) : fmax(fe_acc_value(&acc), 0.0); /* H(p, q), JS >= 0 */
+    return kind == FE_KL_DIVERGENCE ? fe_acc_value(&acc)
+                                    : fmax(fe_acc_value(&acc), 0.0); /* H(p, q), JS >= 0 */
 }
 
 /* Element-wise maps: return the index of the first element outside [0, 1] (or NaN), else -1. */
@@ -224,7 +235,7 @@ static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_s
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0, n_threads,
                              sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
-        return FE_DT(pair_careful)(0, p, q, n);
+        return FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
     return fmax(log(sums[1]) - sums[2] / sums[0], 0.0); /* H(p, q) >= H(p) >= 0 */
 }
 
@@ -257,7 +268,7 @@ static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 0.0, 0.0, n_threads,
                              sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
-        return FE_DT(pair_careful)(1, p, q, n);
+        return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
     return sums[2] / sums[0] + log(sums[1] / sums[0]);
 }
 
@@ -295,7 +306,7 @@ static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 1.0, n_threads,
                              sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
-        return FE_DT(pair_careful)(2, p, q, n);
+        return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
     const double ip = 1.0 / sums[0], iq = 1.0 / sums[1];
     double ep = ip - 1.0, eq = iq - 1.0;
     if (!(fabs(ep) <= FE_JS_ONE_PASS && fabs(eq) <= FE_JS_ONE_PASS)) {

@@ -5,7 +5,10 @@ Contract (the Python layer in ``fastent/logits.py`` guarantees it before any cal
 
 * IN  ``x``: C-contiguous float32/float64 rows (row kernels) or a flat array (element-wise).
 * OUT ``out``: same dtype as ``x``, allocated by the caller; one value per row (logsumexp) or one
-  per element.  No status: NaN and +-inf propagate with SciPy's semantics.
+  per element.  The transforms check nothing: NaN and +-inf propagate with SciPy's semantics.
+* Status (the convention of ``_math.h``): the losses return -1 for valid input, else the flat
+  index of the first invalid element (a label outside [0, 1] or a negative target, a NaN logit;
+  a row whose targets do not sum to a finite total is reported at its first element).
 * ``n_threads``: threads of the ``prange`` over rows / over chunks of a flat array (1 = serial, no
   parallel region).  Results do not depend on it.  The GIL is released throughout.
 
@@ -17,33 +20,7 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
-cdef extern from "logits.h" nogil:
-    ctypedef double (*fe_reduce_f64)(const double *, Py_ssize_t) noexcept
-    ctypedef double (*fe_reduce_f32)(const float *, Py_ssize_t) noexcept
-    ctypedef void (*fe_map_f64)(const double *, double *, Py_ssize_t, int) noexcept
-    ctypedef void (*fe_map_f32)(const float *, float *, Py_ssize_t, int) noexcept
-    ctypedef double (*fe_bin_f64)(const double *, const double *, const double *, Py_ssize_t,
-                                  Py_ssize_t, double *, double *, double, Py_ssize_t *) noexcept
-    ctypedef double (*fe_bin_f32)(const float *, const float *, const float *, Py_ssize_t,
-                                  Py_ssize_t, float *, float *, double, Py_ssize_t *) noexcept
-    ctypedef double (*fe_ce_f64)(const double *, Py_ssize_t, Py_ssize_t, const double *,
-                                 const double *, double, double, double *, double) noexcept
-    ctypedef double (*fe_ce_f32)(const float *, Py_ssize_t, Py_ssize_t, const float *,
-                                 const float *, double, double, float *, double) noexcept
-    ctypedef struct fe_logit_kernels:
-        fe_reduce_f64 logsumexp_f64
-        fe_reduce_f32 logsumexp_f32
-        fe_map_f64 softmax_f64
-        fe_map_f32 softmax_f32
-        fe_map_f64 sigmoid_f64
-        fe_map_f32 sigmoid_f32
-        fe_bin_f64 sigmoid_ce_f64
-        fe_bin_f32 sigmoid_ce_f32
-        fe_ce_f64 ce_row_f64
-        fe_ce_f32 ce_row_f32
-    const fe_logit_kernels fe_logit_table[3]
-    double bce_f64(const double *, const double *, Py_ssize_t, double, double *, Py_ssize_t *)
-    double bce_f32(const float *, const float *, Py_ssize_t, double, float *, Py_ssize_t *)
+from ._math cimport FE_OK
 
 ctypedef fused floating:
     float
@@ -102,9 +79,9 @@ def sigmoid_ce(const floating[:, ::1] labels, const floating[:, ::1] logits,
                const floating[::1] pos_weight, floating[:, ::1] loss, floating[:, ::1] grad,
                double grad_scale, int n_threads):
     """Sigmoid cross-entropy of (rows x C) labels/logits; ``pos_weight`` (C,), ``loss`` and
-    ``grad`` may be None.  Returns (sum of the losses, flat index of the first invalid element or
-    -1).  Row chunks run in parallel; their sums are added in chunk order."""
-    cdef Py_ssize_t rows = logits.shape[0], C = logits.shape[1], t, lo, hi, first = -1
+    ``grad`` may be None.  Returns (sum of the losses, status).  Row chunks run in parallel; their
+    sums are added in chunk order."""
+    cdef Py_ssize_t rows = logits.shape[0], C = logits.shape[1], t, lo, hi, first = FE_OK
     cdef int nt = n_threads if n_threads < rows else (rows if rows > 0 else 1)
     cdef const fe_logit_kernels *k = _kernels
     cdef const floating *w = &pos_weight[0] if pos_weight is not None else NULL
@@ -120,7 +97,7 @@ def sigmoid_ce(const floating[:, ::1] labels, const floating[:, ::1] logits,
             for t in prange(nt, use_threads_if=nt > 1, num_threads=nt, schedule="static"):
                 lo = rows * t // nt
                 hi = rows * (t + 1) // nt
-                bad[t] = -1
+                bad[t] = FE_OK
                 part[t] = 0.0
                 if hi > lo:
                     if floating is double:
@@ -148,11 +125,11 @@ def sigmoid_ce(const floating[:, ::1] labels, const floating[:, ::1] logits,
 def binary_cross_entropy(const floating[::1] labels, const floating[::1] probs, double eps,
                          floating[::1] loss):
     """Binary cross-entropy of flat labels/probabilities (``loss`` may be None).  Returns (sum of
-    the losses, index of the first invalid element or -1)."""
-    cdef Py_ssize_t n = probs.shape[0], bad = -1
+    the losses, status)."""
+    cdef Py_ssize_t n = probs.shape[0], bad = FE_OK
     cdef double total = 0.0
     if n == 0:
-        return 0.0, -1
+        return 0.0, FE_OK
     with nogil:
         if floating is double:
             total = bce_f64(&labels[0], &probs[0], n, eps,
@@ -168,9 +145,8 @@ def ce_rows(const floating[:, ::1] logits, const int64_t[::1] labels,
             double smoothing, floating[::1] loss, floating[:, ::1] grad, double grad_scale,
             int n_threads):
     """Softmax cross-entropy per row into ``loss``: sparse (``labels``, -1 = ignored row: loss 0,
-    grad 0) or dense (``targets``).  ``weights``/``grad`` may be None.  NaN marks a row with a NaN
-    logit or an invalid target (the caller reports it)."""
-    cdef Py_ssize_t i, n = logits.shape[0], C = logits.shape[1], y = -1
+    grad 0) or dense (``targets``).  ``weights``/``grad`` may be None.  Returns the status."""
+    cdef Py_ssize_t i, n = logits.shape[0], C = logits.shape[1], y = -1, status = FE_OK
     cdef const fe_logit_kernels *k = _kernels
     cdef const floating *w = &weights[0] if weights is not None else NULL
     cdef bint sparse = labels is not None, want_grad = grad is not None
@@ -184,10 +160,20 @@ def ce_rows(const floating[:, ::1] logits, const int64_t[::1] labels,
                 continue
             if floating is double:
                 loss[i] = k.ce_row_f64(&logits[i, 0], C, y,
-                                       NULL if sparse else &targets[i, 0], w, weight_sum,
+                                       <const floating *>NULL if sparse else &targets[i, 0], w, weight_sum,
                                        smoothing, &grad[i, 0] if want_grad else NULL, grad_scale)
             else:
                 loss[i] = <float>k.ce_row_f32(&logits[i, 0], C, y,
-                                              NULL if sparse else &targets[i, 0], w, weight_sum,
+                                              <const floating *>NULL if sparse else &targets[i, 0], w, weight_sum,
                                               smoothing, &grad[i, 0] if want_grad else NULL,
                                               grad_scale)
+        for i in range(n):  # a row marked NaN: its first invalid element
+            if loss[i] != loss[i]:
+                if floating is double:
+                    status = i * C + ce_first_invalid_f64(
+                        &logits[i, 0], <const floating *>NULL if sparse else &targets[i, 0], C)
+                else:
+                    status = i * C + ce_first_invalid_f32(
+                        &logits[i, 0], <const floating *>NULL if sparse else &targets[i, 0], C)
+                break
+    return status

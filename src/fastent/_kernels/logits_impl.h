@@ -340,6 +340,16 @@ static void FE_DT(log_softmax_limits)(const FE_T *x, Py_ssize_t C, double *ls)
     }
 }
 
+/* The first c where the target t[c] (t may be NULL) is negative or NaN, or the logit x[c] is NaN;
+ * 0 when there is none (the row is invalid as a whole: its targets do not sum to a finite total). */
+static Py_ssize_t FE_DT(ce_first_invalid)(const FE_T *x, const FE_T *t, Py_ssize_t C)
+{
+    for (Py_ssize_t c = 0; c < C; c++)
+        if ((t && !((double)t[c] >= 0.0)) || x[c] != x[c])
+            return c;
+    return 0;
+}
+
 /* t_c * (-ls_c) with 0 * inf = 0 */
 static inline double FE_DT(xent_term)(double t, double ls) { return t == 0.0 ? 0.0 : -t * ls; }
 

@@ -2,6 +2,7 @@
 import numpy as np
 import numpy.typing as npt
 
+LEVELS: dict[str, int]
 OPENMP: bool
 COMPILER: str
 CPU_LEVEL: int

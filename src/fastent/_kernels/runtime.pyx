@@ -1,22 +1,18 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Build, CPU and threading facts of the compiled kernels, and SIMD-level test hooks (private).
 
-``fastent._config`` turns these into ``show_config()`` and the SIMD-level override; the tests use
-``log_map``/``exp_map`` to check the shared polynomials at every level.
+``fastent._core.config`` turns these into ``show_config()`` and the SIMD-level override; the tests
+use ``log_map``/``exp_map`` to check the shared polynomials at every level.
 """
 import numpy as np
 
-cdef extern from "runtime.h" nogil:
-    int FE_OPENMP
-    int fe_cpu_level()
-    const char *fe_compiler()
-    int fe_max_threads()
-    ctypedef void (*fe_map_f64)(const double *, double *, Py_ssize_t) noexcept
-    ctypedef struct fe_runtime_kernels:
-        fe_map_f64 log_map
-        fe_map_f64 exp_map
-    const fe_runtime_kernels fe_runtime_table[3]
+from ._math cimport (
+    FE_LEVEL_AVX2, FE_LEVEL_AVX512, FE_LEVEL_BASELINE, FE_N_LEVELS, fe_compiler, fe_cpu_level
+)
 
+#: SIMD level name -> code (``fe_level`` of _math.h), lowest first
+LEVELS = {"baseline": FE_LEVEL_BASELINE, "avx2": FE_LEVEL_AVX2, "avx512": FE_LEVEL_AVX512}
+assert list(LEVELS.values()) == list(range(FE_N_LEVELS))
 OPENMP = bool(FE_OPENMP)
 COMPILER = fe_compiler().decode()
 CPU_LEVEL = fe_cpu_level()
@@ -25,7 +21,7 @@ cdef const fe_runtime_kernels *_kernels = &fe_runtime_table[CPU_LEVEL]
 
 
 def set_simd_level(int level):
-    """Use the kernels compiled for ``level`` (0 baseline, 1 AVX2, 2 AVX-512; <= CPU_LEVEL)."""
+    """Use the kernels compiled for ``level`` (a ``LEVELS`` code, at most CPU_LEVEL)."""
     global _kernels
     _kernels = &fe_runtime_table[level]
 

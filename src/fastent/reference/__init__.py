@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Plain NumPy definitions of fastent's public numeric functions: the math, stated plainly.
 
-Same names, signatures and errors as the public functions (the input checks are shared, from
-``fastent._validation``), written for clarity rather than speed.  The tests compare every kernel
-against these, and the benchmarks report every kernel's speed as a ratio against them.
+Same names, signatures and errors as the public functions, written for clarity rather than speed
+with NumPy alone: the reference imports nothing from the rest of fastent (its input checks are its
+own, ``_checks``), so it imports without the compiled kernels and cannot share a bug with the code
+it checks.  The tests compare every kernel against these, and the benchmarks report every
+kernel's speed as a ratio against them.
 
 Examples
 --------
@@ -20,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .. import _validation as v
+from . import _checks as c
 
 __all__ = [
     "binary_cross_entropy",
@@ -52,9 +54,9 @@ def _normalized(
     p: npt.ArrayLike, q: npt.ArrayLike | None, axis: int | None
 ) -> tuple[np.ndarray, np.ndarray | None, int | None]:
     """Checked float64 copies of p (and q), broadcast together, each summing to 1 along axis."""
-    named = {"p": v.as_float_array(p, "p")}
+    named = {"p": c.floats(p, "p")}
     if q is not None:
-        named["q"] = v.as_float_array(q, "q")
+        named["q"] = c.floats(q, "q")
     try:
         shape = np.broadcast_shapes(*(a.shape for a in named.values()))
     except ValueError:
@@ -62,18 +64,18 @@ def _normalized(
         raise ValueError(f"{shapes} cannot be broadcast together") from None
     if not shape:
         raise ValueError("p must be at least 1-D, got a scalar")
-    ax = v.normalize_axis(axis, len(shape))
+    ax = c.axis(axis, len(shape))
     out = []
     for name, a in named.items():
         a = a.reshape((1,) * (len(shape) - a.ndim) + a.shape)
-        v.check_probabilities(a, name, ax)
+        c.probabilities(a, name, ax)
         a = np.broadcast_to(a, shape).astype(np.float64)
         out.append(a / a.sum(axis=ax, keepdims=True))
     return out[0], (out[1] if q is not None else None), ax
 
 
 def _finish(total: np.ndarray, base: float | None) -> np.float64 | np.ndarray:
-    total = total / v.log_base(base)
+    total = total / c.nats(base)
     return total[()] if total.ndim == 0 else total
 
 
@@ -86,7 +88,7 @@ def entropy(
     n_jobs: int | None = None,
 ) -> np.float64 | np.ndarray:
     """H(p) = -sum p log p of the normalised distributions along ``axis``."""
-    v.effective_n_threads(n_jobs)
+    c.n_jobs(n_jobs)
     pn, _, ax = _normalized(p, None, axis)
     return _finish(np.maximum(-_xlogy(pn, pn).sum(axis=ax, keepdims=keepdims), 0.0), base)
 
@@ -101,7 +103,7 @@ def cross_entropy(
     n_jobs: int | None = None,
 ) -> np.float64 | np.ndarray:
     """H(p, q) = -sum p log q (inf where q = 0 < p)."""
-    v.effective_n_threads(n_jobs)
+    c.n_jobs(n_jobs)
     pn, qn, ax = _normalized(p, q, axis)
     assert qn is not None
     return _finish(-_xlogy(pn, qn).sum(axis=ax, keepdims=keepdims), base)
@@ -117,7 +119,7 @@ def kl_divergence(
     n_jobs: int | None = None,
 ) -> np.float64 | np.ndarray:
     """D(p || q) = sum p log(p / q) (inf where q = 0 < p)."""
-    v.effective_n_threads(n_jobs)
+    c.n_jobs(n_jobs)
     pn, qn, ax = _normalized(p, q, axis)
     assert qn is not None
     with np.errstate(divide="ignore"):
@@ -135,7 +137,7 @@ def js_divergence(
     n_jobs: int | None = None,
 ) -> np.float64 | np.ndarray:
     """JS(p, q) = D(p || m) / 2 + D(q || m) / 2 with m = (p + q) / 2, clipped at 0."""
-    v.effective_n_threads(n_jobs)
+    c.n_jobs(n_jobs)
     pn, qn, ax = _normalized(p, q, axis)
     assert qn is not None
     m = (pn + qn) / 2
@@ -155,14 +157,15 @@ def js_distance(
     n_jobs: int | None = None,
 ) -> np.float64 | np.ndarray:
     """sqrt(JS(p, q)), SciPy's ``jensenshannon``."""
-    v.check_distance_base(base)
+    if c.nats(base) < 0:
+        raise ValueError(f"base must be greater than 1 for a distance, got {base!r}")
     js = js_divergence(p, q, base=base, axis=axis, keepdims=keepdims, n_jobs=n_jobs)
     return np.sqrt(js)
 
 
 def _elementwise_input(p: npt.ArrayLike) -> np.ndarray:
-    x = v.as_float_array(p, "p")
-    v.check_unit_interval(x, "p")
+    x = c.floats(p, "p")
+    c.unit_interval(x, "p", "is not a probability")
     return x
 
 
@@ -188,19 +191,19 @@ def self_information(p: npt.ArrayLike, *, base: float | None = None) -> np.float
 
 def _logits(x: npt.ArrayLike, axis: int | None) -> tuple[np.ndarray, np.dtype[Any], int | None]:
     """(x in float64, x's float dtype, normalised axis); a scalar with axis None is one logit."""
-    a = v.as_float_array(x, "x")
+    a = c.floats(x, "x")
     if a.ndim == 0 and axis is None:
         a = a.reshape(1)
     if a.ndim == 0:
         raise ValueError("x must be at least 1-D, got a scalar")
-    return a.astype(np.float64), a.dtype, v.normalize_axis(axis, a.ndim)
+    return a.astype(np.float64), a.dtype, c.axis(axis, a.ndim)
 
 
 def logsumexp(
     x: npt.ArrayLike, *, axis: int | None = -1, keepdims: bool = False, n_jobs: int | None = None
 ) -> np.floating | np.ndarray:
     """m + log1p(sum of exp(x - m) over the non-maxima + ties - 1), m = max(x)."""
-    v.effective_n_threads(n_jobs)
+    c.n_jobs(n_jobs)
     a, dtype, ax = _logits(x, axis)
     m = np.max(a, axis=ax, keepdims=True, initial=-np.inf)
     finite = np.isfinite(m)
@@ -227,7 +230,7 @@ def softmax(
     x: npt.ArrayLike, *, axis: int | None = -1, n_jobs: int | None = None
 ) -> np.floating | np.ndarray:
     """exp(x - max) / sum(exp(x - max)) (SciPy's formula)."""
-    v.effective_n_threads(n_jobs)
+    c.n_jobs(n_jobs)
     a, dtype, ax = _logits(x, axis)
     with np.errstate(invalid="ignore"):
         e = np.exp(a - np.max(a, axis=ax, keepdims=True))
@@ -239,7 +242,7 @@ def log_softmax(
     x: npt.ArrayLike, *, axis: int | None = -1, n_jobs: int | None = None
 ) -> np.floating | np.ndarray:
     """(x - s) - log(sum(exp(x - s))), s = max(x) where finite, else 0 (SciPy's formula)."""
-    v.effective_n_threads(n_jobs)
+    c.n_jobs(n_jobs)
     a, dtype, ax = _logits(x, axis)
     m = np.max(a, axis=ax, keepdims=True)
     shift = np.where(np.isfinite(m), m, 0.0)
@@ -251,16 +254,16 @@ def log_softmax(
 
 def sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> np.floating | np.ndarray:
     """1 / (1 + e) for x >= 0, e / (1 + e) for x < 0, e = exp(-|x|)."""
-    v.effective_n_threads(n_jobs)
-    a = v.as_float_array(x, "x")
+    c.n_jobs(n_jobs)
+    a = c.floats(x, "x")
     e = np.exp(-np.abs(a.astype(np.float64)))
     return _as_result(np.where(a >= 0, 1 / (1 + e), e / (1 + e)), a.dtype)
 
 
 def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> np.floating | np.ndarray:
     """min(x, 0) - log1p(exp(-|x|))."""
-    v.effective_n_threads(n_jobs)
-    a = v.as_float_array(x, "x")
+    c.n_jobs(n_jobs)
+    a = c.floats(x, "x")
     x64 = a.astype(np.float64)
     return _as_result(np.minimum(x64, 0.0) - np.log1p(np.exp(-np.abs(x64))), a.dtype)
 
@@ -270,19 +273,19 @@ def log_sigmoid(x: npt.ArrayLike, *, n_jobs: int | None = None) -> np.floating |
 
 def _reduce_loss(loss: np.ndarray, reduction: str, denominator: float | None = None) -> Any:
     """none: the losses; sum: their sum; mean: sum / denominator (default: their count)."""
-    v.check_reduction(reduction)
+    c.reduction(reduction)
     if reduction == "none":
         return loss
     if reduction == "sum":
         return loss.sum()
     denominator = loss.size if denominator is None else denominator
-    v.check_mean_denominator(reduction, denominator)
+    c.positive_denominator(denominator)
     return loss.sum() / denominator
 
 
 def _binary_inputs(labels: npt.ArrayLike, values: npt.ArrayLike, name: str) -> tuple[Any, ...]:
-    z, x = v.labels_like(labels, values, name)
-    v.check_unit_interval(z, "labels")
+    z, x = c.same_shape(labels, values, name)
+    c.unit_interval(z, "labels", "is not in [0, 1]")
     return z.astype(np.float64), x.astype(np.float64), x.dtype
 
 
@@ -296,11 +299,11 @@ def sigmoid_cross_entropy_with_logits(
     n_jobs: int | None = None,
 ) -> Any:
     """(1 - z) x + (1 + (p - 1) z) (log1p(exp(-|x|)) + max(-x, 0)); grad (1 - z) - L sigmoid(-x)."""
-    v.effective_n_threads(n_jobs)
+    c.n_jobs(n_jobs)
     z, x, dtype = _binary_inputs(labels, logits, "logits")
     if np.isnan(x).any():
         raise ValueError("logits contain NaN")
-    p = 1.0 if pos_weight is None else v.as_float_array(pos_weight, "pos_weight").astype(np.float64)
+    p = 1.0 if pos_weight is None else c.floats(pos_weight, "pos_weight").astype(np.float64)
     L = 1 + (p - 1) * z
     with np.errstate(invalid="ignore", over="ignore"):
         loss = np.where(
@@ -326,9 +329,9 @@ def binary_cross_entropy(
     eps: float | None = None,
 ) -> Any:
     """-(z log q + (1 - z) log(1 - q)), 0 log 0 = 0, q clipped to [eps, 1 - eps] if eps is given."""
-    clip = v.check_clip_eps(eps)
+    clip = c.clip(eps)
     z, q, dtype = _binary_inputs(labels, probs, "probs")
-    v.check_unit_interval(q, "probs")
+    c.unit_interval(q, "probs", "is not a probability")
     if clip:
         q = np.clip(q, clip, 1 - clip)
     with np.errstate(divide="ignore"):
@@ -349,19 +352,18 @@ def sparse_softmax_cross_entropy_with_logits(
 ) -> Any:
     """(1 - e) w_y (-ls_y) + e / C sum_c w_c (-ls_c), ls = log_softmax; mean divides by the sum
     of w_y over the rows that are not ignored (PyTorch's cross_entropy)."""
-    v.effective_n_threads(n_jobs)
-    v.check_reduction(reduction)
-    e = v.check_label_smoothing(label_smoothing)
-    a = v.as_float_array(logits, "logits")
+    c.n_jobs(n_jobs)
+    c.reduction(reduction)
+    e = c.smoothing(label_smoothing)
+    a = c.floats(logits, "logits")
     if a.ndim == 0:
         raise ValueError("logits must be at least 1-D (classes on the last axis), got a scalar")
     C = a.shape[-1]
-    y, keep = v.class_labels(labels, a.shape[:-1], C, ignore_index)
+    y, keep = c.class_indices(labels, a.shape[:-1], C, ignore_index)
     x = a.astype(np.float64).reshape(-1, C)
     if np.isnan(x).any():
         raise ValueError("logits contain NaN")
-    wa = v.class_weights(weights, C)
-    w = np.ones(C) if wa is None else wa.astype(np.float64)
+    w = c.weights(weights, C)
     ls = np.asarray(log_softmax(x, axis=-1))
     yk = np.where(keep, y, 0)
     rows = np.arange(x.shape[0])
@@ -394,11 +396,11 @@ def softmax_cross_entropy_with_logits(
     n_jobs: int | None = None,
 ) -> Any:
     """sum_c t_c (-ls_c) with 0 (-inf) = 0; grad p T - t."""
-    v.effective_n_threads(n_jobs)
-    t, x = v.labels_like(labels, logits, "logits")
+    c.n_jobs(n_jobs)
+    t, x = c.same_shape(labels, logits, "logits")
     if not (t >= 0).all() or np.isnan(x).any():
         raise ValueError("labels must be >= 0 and logits not NaN")
-    ax = v.normalize_axis(axis, x.ndim)
+    ax = c.axis(axis, x.ndim)
     assert ax is not None
     ls = np.asarray(log_softmax(x.astype(np.float64), axis=ax))
     t64 = t.astype(np.float64)

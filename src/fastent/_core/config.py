@@ -15,12 +15,13 @@ import sys
 import warnings
 from typing import Any
 
-from ._kernels import discrete, distributions, logits, runtime, selection
-from ._version import __version__
+from .._kernels import counting, distributions, logits, runtime
+from .._version import __version__
 
-LEVELS = ("baseline", "avx2", "avx512")
+#: SIMD levels, lowest first (the kernels' codes are ``_kernels.runtime.LEVELS``).
+LEVELS: tuple[str, ...] = tuple(runtime.LEVELS)
 # every kernel module with a set_simd_level
-_DISPATCHED = (runtime, distributions, logits, discrete, selection)
+_DISPATCHED = (runtime, distributions, logits, counting)
 _level = 0
 
 
@@ -49,7 +50,7 @@ def set_simd_level(level: str) -> str:
         )
     previous = LEVELS[_level]
     for module in _DISPATCHED:
-        module.set_simd_level(index)
+        module.set_simd_level(runtime.LEVELS[level])
     _level = index
     return previous
 

@@ -26,10 +26,11 @@ try:
 except ImportError as exc:  # pragma: no cover - only without scikit-learn (>= 1.6)
     raise ImportError(
         "fastent.selection.MutualInfoSelector needs scikit-learn >= 1.6: "
-        "pip install 'fastent[sklearn]'"
+        "pip install 'fastentropy[sklearn]'"
     ) from exc
 
-from . import selection as _selection
+from .._core.frames import is_dataframe
+from ._greedy import select_features
 
 __all__ = ["MutualInfoSelector"]
 
@@ -137,7 +138,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         self
         """
         self._check_params()
-        if _selection._is_dataframe(X):
+        if is_dataframe(X):
             # keep the columns' own types (int columns stay discrete, strings are labels)
             X, y = validate_data(self, X, y, skip_check_array=True)
             y = column_or_1d(y, warn=True)
@@ -154,7 +155,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
                 stacklevel=2,
             )
             k = p
-        self.selection_ = _selection.select_features(
+        self.selection_ = select_features(
             X,
             y,
             k,

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Declarations of _math.h that every kernel module shares (cimported, never imported).
+cdef extern from "_math.h" nogil:
+    enum: FE_OK  # the status of a kernel that found no bad data
+    enum: FE_BLOCK
+    ctypedef enum fe_level:
+        FE_LEVEL_BASELINE
+        FE_LEVEL_AVX2
+        FE_LEVEL_AVX512
+        FE_N_LEVELS
+    int fe_cpu_level()
+    const char *fe_compiler()

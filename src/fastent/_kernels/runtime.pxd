@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Declarations of runtime.h (the contract of runtime.pyx).
+cdef extern from "runtime.h" nogil:
+    int FE_OPENMP
+    int fe_max_threads()
+    ctypedef void (*fe_map_f64)(const double *, double *, Py_ssize_t) noexcept
+    ctypedef struct fe_runtime_kernels:
+        fe_map_f64 log_map
+        fe_map_f64 exp_map
+    const fe_runtime_kernels fe_runtime_table[]

@@ -1,0 +1,244 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The reference's own input checks, written plainly and independently of fastent's core.
+
+The public functions and these raise the same exception types for the same bad input (and the
+same messages where the tests compare them), but share no code: a bug in fastent's checks shows
+up as a disagreement with these.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+import numpy as np
+
+ESTIMATORS = ("plugin", "miller_madow", "shrinkage", "chao_shen")
+AVERAGES = ("arithmetic", "geometric", "min", "max")
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def where(name: str, index: tuple[Any, ...]) -> str:
+    return name + ("[" + ", ".join(map(str, index)) + "]" if index else "")
+
+
+def nats(base: Any) -> float:
+    """How many nats make one unit of ``base`` (1 for None)."""
+    if base is None:
+        return 1.0
+    if isinstance(base, bool) or not isinstance(base, (int, float, np.integer, np.floating)):
+        raise TypeError(f"base must be a real number or None, got {type(base).__name__}")
+    if not 0 < base < math.inf or base == 1:
+        raise ValueError(f"base must be positive, finite and not 1, got {base!r}")
+    return math.log(base)
+
+
+def n_jobs(value: Any) -> None:
+    """The reference is serial; it only checks that ``n_jobs`` is a valid setting."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"n_jobs must be an integer or None, got {type(value).__name__}")
+    if value == 0:
+        raise ValueError("n_jobs = 0 is invalid")
+
+
+def axis(value: Any, ndim: int) -> int | None:
+    if value is None:
+        return None
+    try:
+        a = operator.index(value)
+    except TypeError:
+        raise TypeError(f"axis must be an integer or None, got {type(value).__name__}") from None
+    if isinstance(value, bool) or not -ndim <= a < ndim:
+        raise ValueError(f"axis {value} is out of bounds for array of dimension {ndim}")
+    return a % ndim
+
+
+def floats(x: Any, name: str) -> np.ndarray:
+    """Real numbers as float32 (float16, float32 input) or float64 (everything else real)."""
+    try:
+        a = np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    if a.dtype == object:
+        try:
+            a = a.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} has unsupported dtype object (non-numeric values)") from None
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} has unsupported dtype {a.dtype}; expected real numbers")
+    small = a.dtype.kind == "f" and a.dtype.itemsize <= 4
+    return a.astype(np.float32 if small else np.float64)
+
+
+def probabilities(x: np.ndarray, name: str, ax: int | None) -> None:
+    """Every element finite and >= 0, every slice along ``ax`` with a positive total."""
+    for index in np.ndindex(x.shape):
+        v = float(x[index])
+        if not (v >= 0 and math.isfinite(v)):
+            kind = "NaN" if v != v else "infinite" if v in (math.inf, -math.inf) else "negative"
+            raise ValueError(f"{where(name, index)} is {kind} ({v!r}); expected probabilities >= 0")
+    if x.ndim == 0:
+        raise ValueError(f"{name} must be at least 1-D, got a scalar")
+    if x.size == 0 and (ax is None or x.shape[ax] == 0):
+        raise ValueError(f"{name} is empty along axis {ax}; a distribution needs an element")
+    totals = x.sum(axis=ax, keepdims=True)
+    for index in np.ndindex(totals.shape):
+        if totals[index] == 0:
+            shown = tuple(":" if ax is None or d == ax else i for d, i in enumerate(index))
+            raise ValueError(f"{where(name, shown)} sums to zero; expected a positive total")
+
+
+def unit_interval(x: np.ndarray, name: str, text: str) -> None:
+    """Every element in [0, 1]; ``text`` says what a bad one is, e.g. "is not in [0, 1]"."""
+    for index in np.ndindex(x.shape):
+        v = float(x[index])
+        if not 0 <= v <= 1:
+            raise ValueError(f"{where(name, index)} {text} ({v!r})")
+
+
+# ---- labels -----------------------------------------------------------------------------------
+
+
+def _missing(v: Any) -> bool:
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(v, (float, np.floating)):
+        return v != v
+    return isinstance(v, (np.datetime64, np.timedelta64)) and np.isnat(v)
+
+
+def labels(x: Any, name: str) -> np.ndarray:
+    """A non-empty 1-D array of labels with nothing missing."""
+    if isinstance(x, (str, bytes)):
+        raise ValueError(f"{name} must be a 1-D array of labels, got a single {type(x).__name__}")
+    if getattr(getattr(x, "dtype", None), "name", None) == "category":
+        codes = np.asarray(getattr(x, "cat", x).codes)
+        if codes.ndim == 1 and codes.size and (codes < 0).any():
+            i = int(np.argmax(codes < 0))
+            raise ValueError(f"{name}[{i}] is missing (NaN); labels must not be NaN or None")
+        x = np.asarray(x, dtype=object) if codes.ndim == 1 else x
+    try:
+        a = np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of labels, got shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name} is empty")
+    if a.dtype.kind in "cV":
+        raise TypeError(f"{name} has unsupported dtype {a.dtype} for labels")
+    for i, v in enumerate(a.tolist() if a.dtype.kind in "fO" else ()):
+        if _missing(v):
+            raise ValueError(f"{name}[{i}] is missing ({a[i]!r}); labels must not be NaN or None")
+    if a.dtype.kind in "mM" and np.isnat(a).any():
+        i = int(np.argmax(np.isnat(a)))
+        raise ValueError(f"{name}[{i}] is missing ({a[i]!r}); labels must not be NaN or None")
+    return a
+
+
+def factorize(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct values, the code of each sample); values that do not compare with each
+    other are sorted by type name, then value."""
+    try:
+        levels, codes = np.unique(a, return_inverse=True)
+        return levels, codes.reshape(-1)
+    except TypeError:
+        distinct = sorted(set(a.tolist()), key=lambda v: (type(v).__name__, v))
+        levels = np.empty(len(distinct), dtype=object)
+        levels[:] = distinct
+        code = {v: i for i, v in enumerate(distinct)}
+        return levels, np.array([code[v] for v in a.tolist()], dtype=np.intp)
+
+
+def same_length(arrays: list[np.ndarray], names: list[str]) -> None:
+    for a, name in zip(arrays[1:], names[1:], strict=False):
+        if len(a) != len(arrays[0]):
+            raise ValueError(
+                f"{names[0]} and {name} must have the same length, got {len(arrays[0])} and "
+                f"{len(a)}"
+            )
+
+
+def estimator(name: Any) -> str:
+    if name not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {ESTIMATORS}, got {name!r}")
+    return str(name)
+
+
+def average(name: Any) -> str:
+    if name not in AVERAGES:
+        raise ValueError(f"average must be one of {AVERAGES}, got {name!r}")
+    return str(name)
+
+
+def mean_of(u: float, w: float, how: str) -> float:
+    return {
+        "arithmetic": (u + w) / 2,
+        "geometric": math.sqrt(u * w),
+        "min": min(u, w),
+        "max": max(u, w),
+    }[how]
+
+
+# ---- losses -----------------------------------------------------------------------------------
+
+
+def reduction(name: Any) -> str:
+    if name not in REDUCTIONS:
+        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {name!r}")
+    return str(name)
+
+
+def positive_denominator(den: float) -> None:
+    if not den > 0:
+        raise ValueError("reduction='mean' over zero contributing elements (an empty batch)")
+
+
+def same_shape(labels_: Any, values: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    x = floats(values, name)
+    z = floats(labels_, "labels")
+    if z.shape != x.shape:
+        raise ValueError(f"labels {z.shape} and {name} {x.shape} must have the same shape")
+    return z.astype(x.dtype), x
+
+
+def smoothing(value: float) -> float:
+    if not 0 <= value <= 1:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {value!r}")
+    return float(value)
+
+
+def clip(eps: float | None) -> float:
+    if eps is not None and not 0 < eps < 0.5:
+        raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
+    return 0.0 if eps is None else float(eps)
+
+
+def class_indices(
+    y: Any, shape: tuple[int, ...], n_classes: int, ignore: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(flat int64 labels, mask of the rows that count)."""
+    raw = np.asarray(y)
+    if raw.dtype.kind not in "iuf":
+        raise TypeError(f"labels must be integer class indices, got dtype {raw.dtype}")
+    if raw.shape != shape:
+        raise ValueError(f"labels with shape {raw.shape} must have the logits' batch shape {shape}")
+    if raw.dtype.kind == "f" and not (np.isfinite(raw) & (raw % 1 == 0)).all():
+        raise ValueError("labels are not integer class indices")
+    flat = raw.reshape(-1).astype(np.int64)
+    keep = flat != ignore if ignore is not None else np.ones(flat.size, bool)
+    if (keep & ((flat < 0) | (flat >= n_classes))).any():
+        raise ValueError(f"labels out of range for {n_classes} classes")
+    return flat, keep
+
+
+def weights(w: Any, n_classes: int) -> np.ndarray:
+    if w is None:
+        return np.ones(n_classes)
+    a = floats(w, "weights").astype(np.float64)
+    if a.shape != (n_classes,) or not np.isfinite(a).all():
+        raise ValueError(f"weights must have shape ({n_classes},) and be finite")
+    return a
