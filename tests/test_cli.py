@@ -265,7 +265,9 @@ BAD = [
     (["rank", "--example", "-t", "pixel_9_9"], 2, "unknown target column 'pixel_9_9'"),
     (["rank", "--example", "-k", "65"], 2, "--k must be in [1, n_features=64], got 65"),
     ([], 2, "required: COMMAND"),
-    (["bench"], 2, "invalid choice: 'bench'"),
+    (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
+    (["bench", "--repeats", "0"], 2, "--repeats must be at least 1"),
+    (["bench", "--n-jobs", "0"], 2, "--n-jobs = 0 is invalid"),
 ]
 
 
@@ -332,3 +334,41 @@ def test_progress_bar_waits_for_long_runs(monkeypatch):
     bar(1, 3)
     bar.close()
     assert bar.stream.getvalue() == ""
+
+
+BENCH_ROWS = [
+    "entropy",
+    "kl_divergence",
+    "js_divergence",
+    "logsumexp",
+    "log_softmax",
+    "sparse_softmax_cross_entropy_with_logits",
+    "discrete.mutual_info",
+    "discrete.conditional_mutual_info",
+    "selection.mutual_info_scores",
+    "selection.select_features",
+]
+
+
+def test_bench_prints_a_ratio_table(capsys):
+    status, out, err = run(capsys, "bench", "--quick")
+    assert status == 0, err
+    header, columns, *rows = out.splitlines()
+    assert header.startswith("fastent ") and "bench: median of 1 interleaved round(s)" in header
+    assert columns.split() == ["function", "input", "fastent", "reference", "speed-up"]
+    assert [row.split()[0] for row in rows] == BENCH_ROWS
+    for row in rows:
+        assert row.endswith("x"), row  # a speed-up, and no "(results differ!)"
+        assert float(row.split()[-1][:-1]) > 0
+
+
+def test_bench_reports_a_wrong_result(capsys, monkeypatch):
+    """A fastent function that disagrees with the reference is flagged and fails the command."""
+    import fastent.distributions
+
+    right = fastent.distributions.entropy
+    monkeypatch.setattr(fastent.distributions, "entropy", lambda p, **kw: right(p, **kw) * 1.001)
+    status, out, _ = run(capsys, "bench", "--quick")
+    assert status == 1
+    flagged = [line for line in out.splitlines() if line.endswith("(results differ!)")]
+    assert [line.split()[0] for line in flagged] == ["entropy"]

@@ -22,7 +22,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETED = re.compile(r"_(avx2|avx512)\b")
+# A kernel copy compiled for AVX2/AVX-512: name_avx2, name_avx512, name_avx512_vpopcnt (and
+# compiler clones such as name_avx2.constprop.0).
+TARGETED = re.compile(r"_(avx2|avx512)(_[a-z0-9]+)?\b")
 FUNCTION = re.compile(r"^[0-9a-f]+ <(?P<name>[^>]+)>:$")
 INSTRUCTION = re.compile(r"^\s+[0-9a-f]+:\s+(?P<mnemonic>[a-z][a-z0-9.]*)")
 

@@ -18,6 +18,8 @@ except ImportError as exc:  # pragma: no cover - only a broken install gets here
         f"Cause: {exc}"
     ) from exc
 
+from typing import Any
+
 from . import discrete, selection
 from ._core.config import show_config
 from ._version import __version__
@@ -44,6 +46,7 @@ from .logits import (
 
 __all__ = [
     "__version__",
+    "bench",
     "binary_cross_entropy",
     "binary_entropy",
     "cross_entropy",
@@ -64,3 +67,34 @@ __all__ = [
     "softmax_cross_entropy_with_logits",
     "sparse_softmax_cross_entropy_with_logits",
 ]
+
+
+def bench(*, quick: bool = False, n_jobs: int = 1, repeats: int | None = None) -> Any:
+    """Print fastent's speed against its NumPy reference on this machine (``fastent bench``).
+
+    One workload per family, timed in interleaved rounds against ``fastent.reference``, each
+    result checked against the reference's; see :func:`fastent._bench.bench`.
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Inputs 10x smaller and one round (a smoke test).
+    n_jobs : int, default 1
+        fastent's threads.
+    repeats : int, optional
+        Interleaved rounds per workload (default 3; 1 with ``quick``).
+
+    Returns
+    -------
+    list of fastent._bench.Row
+        Median seconds of fastent and of the reference per workload, and whether they agree.
+
+    Examples
+    --------
+    >>> import fastent
+    >>> rows = fastent.bench(quick=True)  # doctest: +ELLIPSIS
+    fastent ... bench: ...
+    """
+    from ._bench import bench as run
+
+    return run(quick=quick, n_jobs=n_jobs, repeats=repeats)

@@ -151,7 +151,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="threads (default: all OpenMP allows; 1: serial; -1: all cores)",
     )
     rank.set_defaults(run=run_rank)
-    # `fastent bench` (the benchmark ratio table) will be another subcommand here.
+    bench = commands.add_parser(
+        "bench",
+        help="time fastent against its NumPy reference on this machine",
+        description=(
+            "Print a table of fastent's speed against its plain NumPy reference "
+            "(fastent.reference) on this machine: one workload per family, interleaved rounds, "
+            "medians, every result checked against the reference."
+        ),
+    )
+    bench.add_argument("--quick", action="store_true", help="10x smaller inputs, one round")
+    bench.add_argument("--repeats", type=int, metavar="N", help="rounds per workload (default 3)")
+    bench.add_argument(
+        "--n-jobs", type=int, default=1, metavar="N", help="fastent's threads (default: 1)"
+    )
+    bench.set_defaults(run=run_bench)
     return parser
 
 
@@ -401,6 +415,20 @@ def run_rank(args: argparse.Namespace) -> int:
     sys.stdout.write(text)
     sys.stdout.flush()
     return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """``fastent bench``."""
+    if args.repeats is not None and args.repeats < 1:
+        raise CommandError("--repeats must be at least 1", USAGE_ERROR)
+    try:
+        effective_n_threads(args.n_jobs, 0)
+    except ValueError as exc:
+        raise CommandError(f"--{exc}".replace("--n_jobs", "--n-jobs"), USAGE_ERROR) from None
+    from ._bench import bench  # imports the NumPy reference: only for this command
+
+    rows = bench(quick=args.quick, n_jobs=args.n_jobs, repeats=args.repeats, file=sys.stdout)
+    return 0 if all(row.agrees for row in rows) else DATA_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,11 +5,11 @@
  * Contents
  *   FE_SIMD_SUM(...)      `omp simd` sum reductions; FE_SIMD(clauses) any `omp simd` (both empty
  *                         without OpenMP >= 4.0 / -fopenmp-simd)
- *   fe_log(x)             branch-free log for positive normal finite doubles (fdlibm/musl), <= 1 ulp
- *   fe_exp(x)             branch-free exp, Cody-Waite reduction + degree-13 polynomial, <= 1 ulp
+ *   fe_log(x)             branch-free log for positive normal finite doubles (fdlibm/musl), <= 1
+ * ulp fe_exp(x)             branch-free exp, Cody-Waite reduction + degree-13 polynomial, <= 1 ulp
  *   fe_acc                Neumaier-compensated accumulator for block partial sums
- *   fe_level              SIMD levels; fe_cpu_level() detects the best one the CPU (and OS) supports
- *   FE_OK                 the status of a kernel that found no bad data (see below)
+ *   fe_level              SIMD levels; fe_cpu_level() detects the best one the CPU (and OS)
+ * supports FE_OK                 the status of a kernel that found no bad data (see below)
  *
  * Hot kernels are written once in a family's `*_impl.h` template and compiled once per
  * (dtype, SIMD level) by `_instantiate.h` with `__attribute__((target(...)))`; the Cython module
@@ -62,10 +62,10 @@ typedef enum { FE_LEVEL_BASELINE, FE_LEVEL_AVX2, FE_LEVEL_AVX512, FE_N_LEVELS } 
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(FE_NO_DISPATCH)
 #define FE_X86_DISPATCH 1
 #define FE_TARGET_AVX2 __attribute__((target("avx2,fma,popcnt")))
-#define FE_TARGET_AVX512                                                                       \
+#define FE_TARGET_AVX512                                                                           \
     __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,popcnt")))
 /* AVX-512 with VPOPCNTQ (Ice Lake, Zen 4 and later): bitset counting only */
-#define FE_TARGET_AVX512_VPOPCNT                                                                \
+#define FE_TARGET_AVX512_VPOPCNT                                                                   \
     __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx512vpopcntdq,avx2,fma,popcnt")))
 #endif
 
@@ -138,8 +138,18 @@ static inline int fe_popcount64(uint64_t x)
 #endif
 
 /* ---- bit casts -------------------------------------------------------------------------- */
-static inline uint64_t fe_asu64(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
-static inline double fe_asf64(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
+static inline uint64_t fe_asu64(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    return u;
+}
+static inline double fe_asf64(uint64_t u)
+{
+    double x;
+    memcpy(&x, &u, 8);
+    return x;
+}
 
 /* ---- log ----------------------------------------------------------------------------------
  * fdlibm/musl algorithm: x = 2^k (1+f) with 1+f in [sqrt(2)/2, sqrt(2)), then
@@ -209,8 +219,18 @@ static inline double fe_exp(double x)
  * float32 exp for the float32 kernels: the same Cody-Waite reduction in float (three-part ln2),
  * degree-7 Taylor polynomial (truncation < 6e-9 on |r| <= ln2/2), 2^k from the exponent bits;
  * x clamped to [-87, 88] (normal results).  ~1 ulp; 16 lanes per AVX-512 vector instead of 8. */
-static inline uint32_t fe_asu32(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
-static inline float fe_asf32(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }
+static inline uint32_t fe_asu32(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    return u;
+}
+static inline float fe_asf32(uint32_t u)
+{
+    float x;
+    memcpy(&x, &u, 4);
+    return x;
+}
 
 static inline float fe_expf(float x)
 {
@@ -223,8 +243,11 @@ static inline float fe_expf(float x)
     kd -= shift;
     const float r = (x - kd * ln2_hi) - kd * ln2_lo;
     const float p =
-        1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 +
-        r * (1.0f / 720 + r * (1.0f / 5040)))))));
+        1.0f +
+        r * (1.0f +
+             r * (0.5f +
+                  r * (1.0f / 6 +
+                       r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720 + r * (1.0f / 5040)))))));
     return p * fe_asf32((ki + 127u) << 23);
 }
 
@@ -234,7 +257,9 @@ static inline float fe_expf(float x)
  * degrade with row length (rows of 1e7+ elements stay at ~1e-16 relative). */
 #define FE_BLOCK 2048
 
-typedef struct { double sum, comp; } fe_acc;
+typedef struct {
+    double sum, comp;
+} fe_acc;
 
 static inline void fe_acc_add(fe_acc *a, double x)
 {
@@ -246,6 +271,9 @@ static inline void fe_acc_add(fe_acc *a, double x)
     a->sum = t;
 }
 
-static inline double fe_acc_value(const fe_acc *a) { return a->sum + a->comp; }
+static inline double fe_acc_value(const fe_acc *a)
+{
+    return a->sum + a->comp;
+}
 
 #endif /* FASTENT_MATH_H */

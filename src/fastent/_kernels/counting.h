@@ -28,9 +28,11 @@
 typedef enum { FE_I8, FE_U8, FE_I16, FE_U16, FE_I32, FE_U32, FE_I64, FE_N_INT_KINDS } fe_int_kind;
 
 /* X(kind, C type) for every kind. */
+/* clang-format off */
 #define FE_INT_KINDS(X)                                                                            \
-    X(FE_I8, int8_t) X(FE_U8, uint8_t) X(FE_I16, int16_t) X(FE_U16, uint16_t) X(FE_I32, int32_t)   \
-    X(FE_U32, uint32_t) X(FE_I64, int64_t)
+    X(FE_I8, int8_t) X(FE_U8, uint8_t) X(FE_I16, int16_t) X(FE_U16, uint16_t)                      \
+    X(FE_I32, int32_t) X(FE_U32, uint32_t) X(FE_I64, int64_t)
+/* clang-format on */
 
 /* Entropy estimators of count tables (fastent._kernels.counting.ESTIMATORS maps names here). */
 typedef enum {
@@ -108,10 +110,10 @@ typedef struct {
 #undef FE_UNTYPED
 
 #define FE_COUNTING_KERNELS_AT(isa, bits, limit)                                                   \
-    {fe_minmax_##isa, fe_count_chunk_##isa, fe_keys_block_##isa, fe_count_columns_rows_##isa,      \
+    {fe_minmax_##isa,     fe_count_chunk_##isa,                                                    \
+     fe_keys_block_##isa, fe_count_columns_rows_##isa,                                             \
      fe_bit_table_##bits, limit}
-#define FE_COUNTING_KERNELS(isa)                                                                   \
-    FE_COUNTING_KERNELS_AT(isa, isa, FE_CAT(FE_BIT_CELLS, isa))
+#define FE_COUNTING_KERNELS(isa) FE_COUNTING_KERNELS_AT(isa, isa, FE_CAT(FE_BIT_CELLS, isa))
 #define FE_BIT_CELLS_baseline 16
 #define FE_BIT_CELLS_avx2 256
 #define FE_BIT_CELLS_avx512 256
@@ -478,10 +480,10 @@ static double fe_expected_mutual_info(const int64_t *a, const int64_t *a_mult, P
             if (lo > hi) continue;
             int64_t mode = (int64_t)((ai + 1.0) * (bj + 1.0) / (n + 2.0));
             mode = mode < lo ? lo : (mode > hi ? hi : mode);
-            const double p0 = exp(lgamma(ai + 1.0) + lgamma(bj + 1.0) + lgamma(n - ai + 1.0) +
-                                  lgamma(n - bj + 1.0) - lg_n - lgamma(mode + 1.0) -
-                                  lgamma(ai - mode + 1.0) - lgamma(bj - mode + 1.0) -
-                                  lgamma(n - ai - bj + mode + 1.0));
+            const double p0 =
+                exp(lgamma(ai + 1.0) + lgamma(bj + 1.0) + lgamma(n - ai + 1.0) +
+                    lgamma(n - bj + 1.0) - lg_n - lgamma(mode + 1.0) - lgamma(ai - mode + 1.0) -
+                    lgamma(bj - mode + 1.0) - lgamma(n - ai - bj + mode + 1.0));
             const double lai = log((double)ai), lbj = log((double)bj);
             double pair = 0, p = p0;
             for (int64_t k = mode; k <= hi; k++) {

@@ -7,64 +7,68 @@
 #ifndef FE_VPOPCNT_PASS
 
 /* ---- min and max of a variable ----------------------------------------------------------- */
-#define FE_MINMAX_CASE(KIND, T)                                                                \
-    case KIND: {                                                                               \
-        const T *x = (const T *)data;                                                          \
-        T lo = x[0], hi = x[0];                                                                \
-        FE_SIMD(reduction(min : lo) reduction(max : hi))                                       \
-        for (Py_ssize_t i = 0; i < n; i++) {                                                   \
-            lo = x[i] < lo ? x[i] : lo;                                                        \
-            hi = x[i] > hi ? x[i] : hi;                                                        \
-        }                                                                                      \
-        *min = (int64_t)lo;                                                                    \
-        *max = (int64_t)hi;                                                                    \
-        break;                                                                                 \
+#define FE_MINMAX_CASE(KIND, T)                                                                    \
+    case KIND: {                                                                                   \
+        const T *x = (const T *)data;                                                              \
+        T lo = x[0], hi = x[0];                                                                    \
+        FE_SIMD(reduction(min : lo) reduction(max : hi))                                           \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                       \
+            lo = x[i] < lo ? x[i] : lo;                                                            \
+            hi = x[i] > hi ? x[i] : hi;                                                            \
+        }                                                                                          \
+        *min = (int64_t)lo;                                                                        \
+        *max = (int64_t)hi;                                                                        \
+        break;                                                                                     \
     }
 
 /* min/max of x[0:n], n >= 1. */
-FE_TGT static void FE_FN(fe_minmax)(const void *data, int kind, Py_ssize_t n,
-                                             int64_t *min, int64_t *max)
+FE_TGT static void FE_FN(fe_minmax)(const void *data, int kind, Py_ssize_t n, int64_t *min,
+                                    int64_t *max)
 {
-    switch (kind) { FE_INT_KINDS(FE_MINMAX_CASE) }
+    switch (kind) {
+        FE_INT_KINDS(FE_MINMAX_CASE)
+    }
 }
 #undef FE_MINMAX_CASE
 
 /* ---- joint cell index of a block of samples ------------------------------------------------
  * idx[k] = row-major cell of sample start + k; returns nonzero if a value lies outside its
  * variable's [offset, offset + size). */
-#define FE_INDEX_CASE(KIND, T)                                                                 \
-    case KIND: {                                                                               \
-        const T *x = (const T *)v->data + start;                                               \
-        if (first) {                                                                           \
-            FE_SIMD(reduction(| : bad))                                                        \
-            for (Py_ssize_t k = 0; k < len; k++) {                                             \
-                bad |= ((int64_t)x[k] < off) | ((int64_t)x[k] > last);                         \
-                idx[k] = (fe_idx)((int64_t)x[k] - off);                                        \
-            }                                                                                  \
-        } else {                                                                               \
-            FE_SIMD(reduction(| : bad))                                                        \
-            for (Py_ssize_t k = 0; k < len; k++) {                                             \
-                bad |= ((int64_t)x[k] < off) | ((int64_t)x[k] > last);                         \
-                idx[k] = idx[k] * size + (fe_idx)((int64_t)x[k] - off);                        \
-            }                                                                                  \
-        }                                                                                      \
-        break;                                                                                 \
+#define FE_INDEX_CASE(KIND, T)                                                                     \
+    case KIND: {                                                                                   \
+        const T *x = (const T *)v->data + start;                                                   \
+        if (first) {                                                                               \
+            FE_SIMD(reduction(| : bad))                                                            \
+            for (Py_ssize_t k = 0; k < len; k++) {                                                 \
+                bad |= ((int64_t)x[k] < off) | ((int64_t)x[k] > last);                             \
+                idx[k] = (fe_idx)((int64_t)x[k] - off);                                            \
+            }                                                                                      \
+        } else {                                                                                   \
+            FE_SIMD(reduction(| : bad))                                                            \
+            for (Py_ssize_t k = 0; k < len; k++) {                                                 \
+                bad |= ((int64_t)x[k] < off) | ((int64_t)x[k] > last);                             \
+                idx[k] = idx[k] * size + (fe_idx)((int64_t)x[k] - off);                            \
+            }                                                                                      \
+        }                                                                                          \
+        break;                                                                                     \
     }
 
-#define FE_DEFINE_INDEX(NAME, IDX)                                                             \
-    FE_TGT static inline int NAME(const fe_var *vars, int n_vars, Py_ssize_t start,           \
-                                  Py_ssize_t len, IDX *idx)                                    \
-    {                                                                                          \
-        typedef IDX fe_idx;                                                                    \
-        int bad = 0;                                                                           \
-        for (int j = 0; j < n_vars; j++) {                                                     \
-            const fe_var *v = &vars[j];                                                        \
-            const int first = j == 0;                                                          \
-            const fe_idx size = (fe_idx)v->size;                                               \
-            const int64_t off = v->offset, last = v->offset + (v->size - 1);                   \
-            switch (v->kind) { FE_INT_KINDS(FE_INDEX_CASE) }                                       \
-        }                                                                                      \
-        return bad;                                                                            \
+#define FE_DEFINE_INDEX(NAME, IDX)                                                                 \
+    FE_TGT static inline int NAME(const fe_var *vars, int n_vars, Py_ssize_t start,                \
+                                  Py_ssize_t len, IDX *idx)                                        \
+    {                                                                                              \
+        typedef IDX fe_idx;                                                                        \
+        int bad = 0;                                                                               \
+        for (int j = 0; j < n_vars; j++) {                                                         \
+            const fe_var *v = &vars[j];                                                            \
+            const int first = j == 0;                                                              \
+            const fe_idx size = (fe_idx)v->size;                                                   \
+            const int64_t off = v->offset, last = v->offset + (v->size - 1);                       \
+            switch (v->kind) {                                                                     \
+                FE_INT_KINDS(FE_INDEX_CASE)                                                        \
+            }                                                                                      \
+        }                                                                                          \
+        return bad;                                                                                \
     }
 
 /* Dense tables (< 2^32 cells) index in 32 bits (vectorises without 64-bit multiplies). */
@@ -74,14 +78,16 @@ FE_DEFINE_INDEX(FE_FN(fe_index_u64), uint64_t)
 #undef FE_DEFINE_INDEX
 #undef FE_INDEX_CASE
 
-#define FE_LOAD_CASE(KIND, T)                                                                  \
-    case KIND:                                                                                 \
+#define FE_LOAD_CASE(KIND, T)                                                                      \
+    case KIND:                                                                                     \
         return (int64_t)((const T *)data)[i];
 
 /* Value i of a column of `kind` (the rare out-of-range path). */
 FE_TGT static inline int64_t FE_FN(fe_load)(int kind, const void *data, Py_ssize_t i)
 {
-    switch (kind) { FE_INT_KINDS(FE_LOAD_CASE) }
+    switch (kind) {
+        FE_INT_KINDS(FE_LOAD_CASE)
+    }
     return 0;
 }
 
@@ -133,15 +139,14 @@ FE_TGT static Py_ssize_t FE_FN(fe_count_chunk)(const fe_var *vars, int n_vars, P
             }
             for (; k < len; k++) h0[idx[k]]++;
         }
-        for (Py_ssize_t c = 0; c < n_cells; c++)
-            table[c] += (int64_t)h0[c] + h1[c] + h2[c] + h3[c];
+        for (Py_ssize_t c = 0; c < n_cells; c++) table[c] += (int64_t)h0[c] + h1[c] + h2[c] + h3[c];
     }
     return FE_OK;
 }
 
 /* keys[i] = 64-bit joint cell of sample i for i in [start, stop). */
 FE_TGT static void FE_FN(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize_t start,
-                                          Py_ssize_t stop, uint64_t *keys)
+                                        Py_ssize_t stop, uint64_t *keys)
 {
     for (Py_ssize_t b = start; b < stop; b += FE_BLOCK) {
         Py_ssize_t len = stop - b < FE_BLOCK ? stop - b : FE_BLOCK;
@@ -155,54 +160,54 @@ FE_TGT static void FE_FN(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize
  * different columns' tables.  A block with a value out of range is recounted value by value,
  * skipping those; status[g->first + j] records the first such row of column j (this thread's rows
  * come in increasing order: the first one recorded is its first). */
-#define FE_ROWS_CASE(KIND, T)                                                                  \
-    case KIND: {                                                                               \
-        if (g->stride == NULL && g->column == NULL) {                                          \
-            for (Py_ssize_t r = 0; r < len; r++) {                                             \
-                const T *x = (const T *)g->data[0] + (b + r) * g->row_stride;                  \
-                const uint64_t base = y ? (uint64_t)y[b + r] * step : 0;                       \
-                uint64_t *cell = idx + r * m;                                                  \
-                FE_SIMD(reduction(| : any))                                                    \
-                for (Py_ssize_t j = 0; j < m; j++) {                                           \
-                    int64_t v = (int64_t)x[j];                                                 \
-                    any |= (v < off[j]) | (v > last[j]);                                       \
-                    cell[j] = base + adj[j] + (uint64_t)v;                                     \
-                }                                                                              \
-            }                                                                                  \
-        } else if (g->stride == NULL) {                                                        \
-            const Py_ssize_t *col = g->column;                                                 \
-            for (Py_ssize_t r = 0; r < len; r++) {                                             \
-                const T *x = (const T *)g->data[0] + (b + r) * g->row_stride;                  \
-                const uint64_t base = y ? (uint64_t)y[b + r] * step : 0;                       \
-                uint64_t *cell = idx + r * m;                                                  \
-                FE_SIMD(reduction(| : any))                                                    \
-                for (Py_ssize_t j = 0; j < m; j++) {                                           \
-                    int64_t v = (int64_t)x[col[j]];                                            \
-                    any |= (v < off[j]) | (v > last[j]);                                       \
-                    cell[j] = base + adj[j] + (uint64_t)v;                                     \
-                }                                                                              \
-            }                                                                                  \
-        } else {                                                                               \
-            for (Py_ssize_t r = 0; r < len; r++) rowbase[r] = y ? (uint64_t)y[b + r] * step : 0; \
-            for (Py_ssize_t j = 0; j < m; j++) {                                               \
-                const T *x = (const T *)g->data[j] + b * g->stride[j];                         \
-                const Py_ssize_t s = g->stride[j];                                             \
-                const int64_t lo = off[j], hi = last[j];                                       \
-                const uint64_t a = adj[j];                                                     \
-                FE_SIMD(reduction(| : any))                                                    \
-                for (Py_ssize_t r = 0; r < len; r++) {                                         \
-                    int64_t v = (int64_t)x[r * s];                                             \
-                    any |= (v < lo) | (v > hi);                                                \
-                    idx[r * m + j] = rowbase[r] + a + (uint64_t)v;                             \
-                }                                                                              \
-            }                                                                                  \
-        }                                                                                      \
-        break;                                                                                 \
+#define FE_ROWS_CASE(KIND, T)                                                                      \
+    case KIND: {                                                                                   \
+        if (g->stride == NULL && g->column == NULL) {                                              \
+            for (Py_ssize_t r = 0; r < len; r++) {                                                 \
+                const T *x = (const T *)g->data[0] + (b + r) * g->row_stride;                      \
+                const uint64_t base = y ? (uint64_t)y[b + r] * step : 0;                           \
+                uint64_t *cell = idx + r * m;                                                      \
+                FE_SIMD(reduction(| : any))                                                        \
+                for (Py_ssize_t j = 0; j < m; j++) {                                               \
+                    int64_t v = (int64_t)x[j];                                                     \
+                    any |= (v < off[j]) | (v > last[j]);                                           \
+                    cell[j] = base + adj[j] + (uint64_t)v;                                         \
+                }                                                                                  \
+            }                                                                                      \
+        } else if (g->stride == NULL) {                                                            \
+            const Py_ssize_t *col = g->column;                                                     \
+            for (Py_ssize_t r = 0; r < len; r++) {                                                 \
+                const T *x = (const T *)g->data[0] + (b + r) * g->row_stride;                      \
+                const uint64_t base = y ? (uint64_t)y[b + r] * step : 0;                           \
+                uint64_t *cell = idx + r * m;                                                      \
+                FE_SIMD(reduction(| : any))                                                        \
+                for (Py_ssize_t j = 0; j < m; j++) {                                               \
+                    int64_t v = (int64_t)x[col[j]];                                                \
+                    any |= (v < off[j]) | (v > last[j]);                                           \
+                    cell[j] = base + adj[j] + (uint64_t)v;                                         \
+                }                                                                                  \
+            }                                                                                      \
+        } else {                                                                                   \
+            for (Py_ssize_t r = 0; r < len; r++) rowbase[r] = y ? (uint64_t)y[b + r] * step : 0;   \
+            for (Py_ssize_t j = 0; j < m; j++) {                                                   \
+                const T *x = (const T *)g->data[j] + b * g->stride[j];                             \
+                const Py_ssize_t s = g->stride[j];                                                 \
+                const int64_t lo = off[j], hi = last[j];                                           \
+                const uint64_t a = adj[j];                                                         \
+                FE_SIMD(reduction(| : any))                                                        \
+                for (Py_ssize_t r = 0; r < len; r++) {                                             \
+                    int64_t v = (int64_t)x[r * s];                                                 \
+                    any |= (v < lo) | (v > hi);                                                    \
+                    idx[r * m + j] = rowbase[r] + a + (uint64_t)v;                                 \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        break;                                                                                     \
     }
 
 FE_TGT static void FE_FN(fe_count_columns_rows)(const fe_columns *g, const int32_t *y,
-                                                Py_ssize_t start, Py_ssize_t stop,
-                                                uint32_t *tables, Py_ssize_t *status)
+                                                Py_ssize_t start, Py_ssize_t stop, uint32_t *tables,
+                                                Py_ssize_t *status)
 {
     uint64_t idx[FE_BLOCK], rowbase[FE_BLOCK];
     /* m <= FE_BLOCK (the caller splits groups); bitsets: m <= FE_BLOCK / 64 and blocks of the 64
@@ -213,7 +218,9 @@ FE_TGT static void FE_FN(fe_count_columns_rows)(const fe_columns *g, const int32
     for (Py_ssize_t b = start; b < stop; b += rows) {
         const Py_ssize_t len = stop - b < rows ? stop - b : rows;
         int any = 0;
-        switch (g->kind) { FE_INT_KINDS(FE_ROWS_CASE) }
+        switch (g->kind) {
+            FE_INT_KINDS(FE_ROWS_CASE)
+        }
         if (!any && g->bits != NULL) { /* bitsets: set bit `row` of the cell's row of bits */
             for (Py_ssize_t r = 0; r < len; r++) {
                 const uint64_t bit = (uint64_t)1 << ((b + r) & 63);
@@ -229,13 +236,13 @@ FE_TGT static void FE_FN(fe_count_columns_rows)(const fe_columns *g, const int32
         for (Py_ssize_t r = 0; r < len; r++)
             for (Py_ssize_t j = 0; j < m; j++) {
                 const char *col = g->stride == NULL ? g->data[0] : g->data[j];
-                Py_ssize_t i = g->stride != NULL ? (b + r) * g->stride[j]
-                               : (b + r) * g->row_stride + (g->column ? g->column[j] : j);
+                Py_ssize_t i = g->stride != NULL
+                                   ? (b + r) * g->stride[j]
+                                   : (b + r) * g->row_stride + (g->column ? g->column[j] : j);
                 int64_t v = FE_FN(fe_load)(g->kind, col, i);
                 if (v < off[j] || v > last[j]) {
                     if (status[g->first + j] == FE_OK) status[g->first + j] = b + r;
-                }
-                else if (g->bits != NULL)
+                } else if (g->bits != NULL)
                     g->bits[idx[r * m + j] * g->words + ((b + r) >> 6)] |= (uint64_t)1
                                                                            << ((b + r) & 63);
                 else
@@ -250,9 +257,9 @@ FE_TGT static void FE_FN(fe_count_columns_rows)(const fe_columns *g, const int32
 /* Bitset counting (repeated sweeps over small alphabets): out[t * step + v] = number of samples
  * with x = v and target = t, as popcount(bits[v] & target[t]) over `words` 64-bit words, for
  * v < kx, t < kt.  Words go in chunks that keep both sets of rows in L1. */
-FE_TGT static void FE_FN(fe_bit_table)(const uint64_t *bits, Py_ssize_t kx,
-                                         const uint64_t *target, Py_ssize_t kt, Py_ssize_t words,
-                                         int64_t *out, Py_ssize_t step)
+FE_TGT static void FE_FN(fe_bit_table)(const uint64_t *bits, Py_ssize_t kx, const uint64_t *target,
+                                       Py_ssize_t kt, Py_ssize_t words, int64_t *out,
+                                       Py_ssize_t step)
 {
     for (Py_ssize_t v = 0; v < kx; v++)
         for (Py_ssize_t t = 0; t < kt; t++) out[t * step + v] = 0;
@@ -270,4 +277,3 @@ FE_TGT static void FE_FN(fe_bit_table)(const uint64_t *bits, Py_ssize_t kx,
         }
     }
 }
-

@@ -28,10 +28,14 @@ typedef struct {
     fe_pair_f32 pair_f32[FE_N_PAIR_KINDS];
 } fe_dist_kernels;
 
-#define FE_DIST_KERNELS(isa)                                                                   \
-    {entropy_row_f64_##isa, entropy_row_f32_##isa,                                             \
-     {cross_entropy_row_f64_##isa, kl_row_f64_##isa, js_row_f64_##isa},                        \
-     {cross_entropy_row_f32_##isa, kl_row_f32_##isa, js_row_f32_##isa}}
+#define FE_DIST_KERNELS(isa)                                                                       \
+    {                                                                                              \
+        entropy_row_f64_##isa, entropy_row_f32_##isa,                                              \
+            {cross_entropy_row_f64_##isa, kl_row_f64_##isa, js_row_f64_##isa},                     \
+        {                                                                                          \
+            cross_entropy_row_f32_##isa, kl_row_f32_##isa, js_row_f32_##isa                        \
+        }                                                                                          \
+    }
 
 static const fe_dist_kernels fe_dist_table[FE_N_LEVELS] = FE_LEVEL_TABLE(FE_DIST_KERNELS);
 

@@ -6,11 +6,12 @@
  * Every row kernel takes one unnormalised row (p, and q for the two-argument measures) of n
  * elements and returns the measure in nats of the rows normalised to sum 1, or NaN when the row
  * is invalid (negative, NaN or infinite element, or a zero sum); the driver then reports the
- * first invalid element of the first invalid row (FE_DT(first_invalid)) as its status.  The fast path is one branch-free pass:
- * normalisation, validation (a count of "special" elements) and the sums are fused, zeros and
- * subnormals are masked out of the log (0 log 0 = 0).  A row with any special element, or a sum outside
- * [FE_SAFE_MIN, FE_SAFE_MAX], is recomputed by the scalar libm path (`*_careful`), which scales
- * by the maximum before normalising and so handles subnormals, huge values and q = 0 < p (inf).
+ * first invalid element of the first invalid row (FE_DT(first_invalid)) as its status.  The fast
+ * path is one branch-free pass: normalisation, validation (a count of "special" elements) and the
+ * sums are fused, zeros and subnormals are masked out of the log (0 log 0 = 0).  A row with any
+ * special element, or a sum outside [FE_SAFE_MIN, FE_SAFE_MAX], is recomputed by the scalar libm
+ * path (`*_careful`), which scales by the maximum before normalising and so handles subnormals,
+ * huge values and q = 0 < p (inf).
  */
 #define FE_SAFE_MIN 1e-200
 #define FE_SAFE_MAX 1e200
@@ -26,15 +27,12 @@ static int FE_DT(row_scale)(const FE_T *p, Py_ssize_t n, double *mx, double *sum
     double m = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
         const double x = (double)p[i];
-        if (!(x >= 0.0 && x <= DBL_MAX))
-            return 0;
+        if (!(x >= 0.0 && x <= DBL_MAX)) return 0;
         m = x > m ? x : m;
     }
-    if (m == 0.0)
-        return 0;
+    if (m == 0.0) return 0;
     fe_acc s = {0.0, 0.0};
-    for (Py_ssize_t i = 0; i < n; i++)
-        fe_acc_add(&s, (double)p[i] / m);
+    for (Py_ssize_t i = 0; i < n; i++) fe_acc_add(&s, (double)p[i] / m);
     *mx = m;
     *sum = fe_acc_value(&s);
     return 1;
@@ -43,13 +41,11 @@ static int FE_DT(row_scale)(const FE_T *p, Py_ssize_t n, double *mx, double *sum
 static double FE_DT(entropy_careful)(const FE_T *p, Py_ssize_t n)
 {
     double mx, sum;
-    if (!FE_DT(row_scale)(p, n, &mx, &sum))
-        return NAN;
+    if (!FE_DT(row_scale)(p, n, &mx, &sum)) return NAN;
     fe_acc h = {0.0, 0.0};
     for (Py_ssize_t i = 0; i < n; i++) {
         const double a = ((double)p[i] / mx) / sum;
-        if (a > 0.0)
-            fe_acc_add(&h, -a * log(a));
+        if (a > 0.0) fe_acc_add(&h, -a * log(a));
     }
     return fe_acc_value(&h);
 }
@@ -68,21 +64,17 @@ static Py_ssize_t FE_DT(first_invalid)(const FE_T *p, const FE_T *q, Py_ssize_t 
 static double FE_DT(pair_careful)(fe_pair_kind kind, const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
     double mp, sp, mq, sq;
-    if (!FE_DT(row_scale)(p, n, &mp, &sp) || !FE_DT(row_scale)(q, n, &mq, &sq))
-        return NAN;
+    if (!FE_DT(row_scale)(p, n, &mp, &sp) || !FE_DT(row_scale)(q, n, &mq, &sq)) return NAN;
     fe_acc acc = {0.0, 0.0};
     for (Py_ssize_t i = 0; i < n; i++) {
         const double a = ((double)p[i] / mp) / sp, b = ((double)q[i] / mq) / sq;
         double t = 0.0;
         if (kind == FE_JS_DIVERGENCE) {
-            if (a > 0.0)
-                t += a * log(2.0 * a / (a + b));
-            if (b > 0.0)
-                t += b * log(2.0 * b / (a + b));
+            if (a > 0.0) t += a * log(2.0 * a / (a + b));
+            if (b > 0.0) t += b * log(2.0 * b / (a + b));
             t *= 0.5;
         } else if (a > 0.0) {
-            if (b == 0.0)
-                return INFINITY;
+            if (b == 0.0) return INFINITY;
             if (kind == FE_CROSS_ENTROPY) {
                 t = -a * log(b);
             } else {
@@ -101,8 +93,7 @@ static Py_ssize_t FE_DT(binary_entropy_map)(const FE_T *p, FE_T *out, Py_ssize_t
 {
     for (Py_ssize_t i = 0; i < n; i++) {
         const double x = (double)p[i];
-        if (!(x >= 0.0 && x <= 1.0))
-            return i;
+        if (!(x >= 0.0 && x <= 1.0)) return i;
         const double y = x <= 0.5 ? x : 1.0 - x; /* h(x) = h(1 - x); 1 - x is exact for x >= 1/2 */
         out[i] = (FE_T)(y > 0.0 ? -y * log(y) - (1.0 - y) * log1p(-y) : 0.0);
     }
@@ -113,8 +104,7 @@ static Py_ssize_t FE_DT(self_information_map)(const FE_T *p, FE_T *out, Py_ssize
 {
     for (Py_ssize_t i = 0; i < n; i++) {
         const double x = (double)p[i];
-        if (!(x >= 0.0 && x <= 1.0))
-            return i;
+        if (!(x >= 0.0 && x <= 1.0)) return i;
         out[i] = (FE_T)(x > 0.0 ? 0.0 - log(x) : INFINITY); /* 0 - log 1 = +0 */
     }
     return -1;
@@ -135,18 +125,16 @@ typedef void (*FE_DT(block_fn))(const FE_T *, const FE_T *, Py_ssize_t, Py_ssize
                                 double *);
 #endif
 
-static FE_TGT void FE_FN(row_sums)(FE_DT(block_fn) block, const FE_T *p, const FE_T *q, Py_ssize_t n,
-                                   double c0, double c1, double sums[FE_NSUMS])
+static FE_TGT void FE_FN(row_sums)(FE_DT(block_fn) block, const FE_T *p, const FE_T *q,
+                                   Py_ssize_t n, double c0, double c1, double sums[FE_NSUMS])
 {
     fe_acc acc[FE_NSUMS] = {{0.0, 0.0}};
     for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
         double part[FE_NSUMS] = {0.0};
         block(p, q, b, n - b < FE_BLOCK ? n : b + FE_BLOCK, c0, c1, part);
-        for (int k = 0; k < FE_NSUMS; k++)
-            fe_acc_add(&acc[k], part[k]);
+        for (int k = 0; k < FE_NSUMS; k++) fe_acc_add(&acc[k], part[k]);
     }
-    for (int k = 0; k < FE_NSUMS; k++)
-        sums[k] = fe_acc_value(&acc[k]);
+    for (int k = 0; k < FE_NSUMS; k++) sums[k] = fe_acc_value(&acc[k]);
 }
 
 #ifdef FE_SCALAR_PASS
@@ -177,10 +165,8 @@ static void FE_DT(row_sums_threaded)(FE_DT(sums_fn) serial, FE_DT(block_fn) bloc
     }
     fe_acc acc[FE_NSUMS] = {{0.0, 0.0}};
     for (int t = 0; t < nt; t++)
-        for (int k = 0; k < FE_NSUMS; k++)
-            fe_acc_add(&acc[k], part[t][k]);
-    for (int k = 0; k < FE_NSUMS; k++)
-        sums[k] = fe_acc_value(&acc[k]);
+        for (int k = 0; k < FE_NSUMS; k++) fe_acc_add(&acc[k], part[t][k]);
+    for (int k = 0; k < FE_NSUMS; k++) sums[k] = fe_acc_value(&acc[k]);
 }
 #undef FE_MAX_CHUNKS
 #endif
@@ -206,12 +192,12 @@ static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threa
     double sums[FE_NSUMS];
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(entropy_block), p, p, n, 0.0, 0.0, n_threads,
                              sums);
-    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]))
-        return FE_DT(entropy_careful)(p, n);
+    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0])) return FE_DT(entropy_careful)(p, n);
     return fmax(log(sums[0]) - sums[1] / sums[0], 0.0); /* H >= 0: clip the fused form's rounding */
 }
 
-/* H(p, q) = log Sq - (1/Sp) sum p log q.  sums: Sp, Sq, sum p log q, #special (bad or q = 0 < p). */
+/* H(p, q) = log Sq - (1/Sp) sum p log q.  sums: Sp, Sq, sum p log q, #special (bad or q = 0 < p).
+ */
 static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b,
                                               Py_ssize_t e, double c0, double c1, double *out)
 {
@@ -229,11 +215,11 @@ static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_s
 }
 
 static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
-                                      int n_threads)
+                                              int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0, n_threads,
-                             sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0,
+                             n_threads, sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
     return fmax(log(sums[1]) - sums[2] / sums[0], 0.0); /* H(p, q) >= H(p) >= 0 */
@@ -252,7 +238,8 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
     for (Py_ssize_t i = b; i < e; i++) {
         const double x = (double)p[i], y = (double)q[i];
         const double r = (x >= DBL_MIN ? x : 1.0) / (y >= DBL_MIN ? y : 1.0);
-        const int ok = (x >= 0.0) & (y >= (x > 0.0 ? DBL_MIN : 0.0)) & (r >= DBL_MIN) & (r <= DBL_MAX);
+        const int ok =
+            (x >= 0.0) & (y >= (x > 0.0 ? DBL_MIN : 0.0)) & (r >= DBL_MIN) & (r <= DBL_MAX);
         bad += ok ? 0.0 : 1.0;
         sp += x;
         sq += y;
@@ -261,12 +248,10 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
     out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
 }
 
-static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
-                                      int n_threads)
+static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 0.0, 0.0, n_threads,
-                             sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 0.0, 0.0, n_threads, sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
     return sums[2] / sums[0] + log(sums[1] / sums[0]);
@@ -299,19 +284,17 @@ static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
     out[0] = sp, out[1] = sq, out[2] = bad, out[3] = tp, out[4] = tq;
 }
 
-static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
-                                      int n_threads)
+static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 1.0, n_threads,
-                             sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 1.0, n_threads, sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
     const double ip = 1.0 / sums[0], iq = 1.0 / sums[1];
     double ep = ip - 1.0, eq = iq - 1.0;
     if (!(fabs(ep) <= FE_JS_ONE_PASS && fabs(eq) <= FE_JS_ONE_PASS)) {
         FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, ip, iq, n_threads,
-                             sums);
+                                 sums);
         ep = eq = 0.0;
     }
     return fmax(0.5 * (sums[3] * (1.0 + ep) + sums[4] * (1.0 + eq)), 0.0);

@@ -159,14 +159,13 @@ def ce_rows(const floating[:, ::1] logits, const int64_t[::1] labels,
                     memset(&grad[i, 0], 0, C * sizeof(floating))
                 continue
             if floating is double:
-                loss[i] = k.ce_row_f64(&logits[i, 0], C, y,
-                                       <const floating *>NULL if sparse else &targets[i, 0], w, weight_sum,
-                                       smoothing, &grad[i, 0] if want_grad else NULL, grad_scale)
+                loss[i] = k.ce_row_f64(
+                    &logits[i, 0], C, y, <const floating *>NULL if sparse else &targets[i, 0], w,
+                    weight_sum, smoothing, &grad[i, 0] if want_grad else NULL, grad_scale)
             else:
-                loss[i] = <float>k.ce_row_f32(&logits[i, 0], C, y,
-                                              <const floating *>NULL if sparse else &targets[i, 0], w, weight_sum,
-                                              smoothing, &grad[i, 0] if want_grad else NULL,
-                                              grad_scale)
+                loss[i] = <float>k.ce_row_f32(
+                    &logits[i, 0], C, y, <const floating *>NULL if sparse else &targets[i, 0], w,
+                    weight_sum, smoothing, &grad[i, 0] if want_grad else NULL, grad_scale)
         for i in range(n):  # a row marked NaN: its first invalid element
             if loss[i] != loss[i]:
                 if floating is double:

@@ -5,10 +5,10 @@
  *
  * Row kernels take one contiguous row of n logits; element-wise maps take a flat array.  The
  * arithmetic is double, except the exponentials of float32 logsumexp/softmax, which use fe_expf
- * at twice the SIMD width (sums still reach double); outputs are rounded to FE_T once.  Finite rows take the
- * branch-free SIMD path; a row with an inf or NaN (and sigmoid elements with |x| > 708, where exp
- * leaves the range fe_exp covers) is recomputed with libm by the scalar code, which follows
- * SciPy's formulas so that NaN propagates and +-inf give exactly SciPy's answers.
+ * at twice the SIMD width (sums still reach double); outputs are rounded to FE_T once.  Finite rows
+ * take the branch-free SIMD path; a row with an inf or NaN (and sigmoid elements with |x| > 708,
+ * where exp leaves the range fe_exp covers) is recomputed with libm by the scalar code, which
+ * follows SciPy's formulas so that NaN propagates and +-inf give exactly SciPy's answers.
  *
  *   logsumexp:   m + log1p(sum_{x != m} exp(x - m) + (#{x == m} - 1)), m = max x: the max term is
  *                never added to 1, so a tiny remainder keeps its digits (log1p)
@@ -40,8 +40,7 @@ static double FE_DT(row_max)(const FE_T *x, Py_ssize_t n)
 static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
 {
     const double mx = FE_DT(row_max)(x, n);
-    if (!isfinite(mx))
-        return mx;
+    if (!isfinite(mx)) return mx;
     fe_acc rest = {0.0, 0.0};
     double ties = -1.0;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -58,11 +57,9 @@ static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
 static void FE_DT(softmax_careful)(const FE_T *x, FE_T *out, Py_ssize_t n, int log_out)
 {
     double mx = FE_DT(row_max)(x, n);
-    if (log_out && !isfinite(mx))
-        mx = 0.0; /* log_softmax shifts by 0 when the max is not finite */
+    if (log_out && !isfinite(mx)) mx = 0.0; /* log_softmax shifts by 0 when the max is not finite */
     double s = 0.0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        s += exp((double)x[i] - mx);
+    for (Py_ssize_t i = 0; i < n; i++) s += exp((double)x[i] - mx);
     const double log_s = log(s);
     for (Py_ssize_t i = 0; i < n; i++) {
         const double t = (double)x[i] - mx;
@@ -73,8 +70,7 @@ static void FE_DT(softmax_careful)(const FE_T *x, FE_T *out, Py_ssize_t n, int l
 static double FE_DT(sigmoid_scalar)(double v, int log_out)
 {
     const double e = exp(-fabs(v));
-    if (log_out)
-        return (v < 0.0 ? v : 0.0) - log1p(e);
+    if (log_out) return (v < 0.0 ? v : 0.0) - log1p(e);
     return v >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 #endif /* FE_SCALAR_PASS */
@@ -93,8 +89,7 @@ static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m,
         bad += (v - v == 0) ? 0 : 1; /* v - v is NaN for +-inf and NaN; only bad != 0 matters */
     }
     const double mx = (double)mxt;
-    if (bad != 0 || n == 0)
-        return 0;
+    if (bad != 0 || n == 0) return 0;
     fe_acc rest = {0.0, 0.0};
     double ties = -1.0;
 #if FE_IS_F64
@@ -151,8 +146,7 @@ static FE_TGT void FE_FN(softmax_row)(const FE_T *x, FE_T *out, Py_ssize_t n, in
     }
     if (log_out) {
         FE_SIMD()
-        for (Py_ssize_t i = 0; i < n; i++)
-            out[i] = (FE_T)(((double)x[i] - m) - L);
+        for (Py_ssize_t i = 0; i < n; i++) out[i] = (FE_T)(((double)x[i] - m) - L);
     } else {
         double tiny = 0.0;
 #if FE_IS_F64
@@ -211,7 +205,6 @@ static FE_TGT void FE_FN(sigmoid_map)(const FE_T *x, FE_T *out, Py_ssize_t n, in
                 out[i] = (FE_T)FE_DT(sigmoid_scalar)((double)x[i], log_out);
 }
 
-
 /* ---- element-wise binary losses --------------------------------------------------------------
  * Over a (rows x C) block of labels z and logits x (or probabilities), with an optional per-class
  * weight w[C] (pos_weight); loss and grad outputs are optional (NULL).  Returns the sum of the
@@ -222,17 +215,16 @@ static FE_TGT void FE_FN(sigmoid_map)(const FE_T *x, FE_T *out, Py_ssize_t n, in
  *     loss = (1 - z) x + (1 + (p - 1) z) (log1p(exp(-|x|)) + max(-x, 0))
  *     d loss / dx = (1 - z) - (1 + (p - 1) z) sigmoid(-x)
  * which is max(x, 0) - x z + log1p(exp(-|x|)) for p = 1: exact where the loss is tiny
- * (x = 37, z = 1: 8.533e-17).  +-inf logits take the limits (0 or inf; the gradient stays finite). */
+ * (x = 37, z = 1: 8.533e-17).  +-inf logits take the limits (0 or inf; the gradient stays finite).
+ */
 #ifdef FE_SCALAR_PASS
 static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
 {
     const double L = 1.0 + (p - 1.0) * z, e = exp(-fabs(x));
     const double sig_neg = x >= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e); /* sigmoid(-x) */
     *g = (1.0 - z) - L * sig_neg;
-    if (x == INFINITY)
-        return z == 1.0 ? 0.0 : INFINITY;
-    if (x == -INFINITY)
-        return z == 0.0 ? 0.0 : INFINITY;
+    if (x == INFINITY) return z == 1.0 ? 0.0 : INFINITY;
+    if (x == -INFINITY) return z == 0.0 ? 0.0 : INFINITY;
     return (1.0 - z) * x + L * (log1p(e) + (x < 0.0 ? -x : 0.0));
 }
 #endif
@@ -257,8 +249,7 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
             const double e = fe_exp(ok ? -a : 0.0), L = 1.0 + (p - 1.0) * zc;
             const double sp = fe_log1p_unit(e) + (xc < 0.0 ? -xc : 0.0); /* log1p(e^-x) */
             const double l = (1.0 - zc) * xc + L * sp;
-            if (loss)
-                loss[b + c] = (FE_T)l;
+            if (loss) loss[b + c] = (FE_T)l;
             if (grad) {
                 const double sig_neg = (xc >= 0.0 ? e : 1.0) / (1.0 + e);
                 grad[b + c] = (FE_T)(grad_scale * ((1.0 - zc) - L * sig_neg));
@@ -269,18 +260,15 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
         if (special != 0.0) { /* labels to validate, +-inf, NaN or |x| > 708: scalar libm path */
             for (Py_ssize_t c = 0; c < len; c++) {
                 const double zc = (double)zr[c], xc = (double)xr[c], p = w ? (double)w[c] : 1.0;
-                if ((zc >= 0.0) & (zc <= 1.0) & (fabs(xc) <= FE_EXP_RANGE))
-                    continue;
+                if ((zc >= 0.0) & (zc <= 1.0) & (fabs(xc) <= FE_EXP_RANGE)) continue;
                 if (!(zc >= 0.0 && zc <= 1.0) || xc != xc) {
                     *bad = b + c;
                     return NAN;
                 }
                 double g;
                 const double l = FE_DT(sigmoid_ce_scalar)(zc, xc, p, &g);
-                if (loss)
-                    loss[b + c] = (FE_T)l;
-                if (grad)
-                    grad[b + c] = (FE_T)(grad_scale * g);
+                if (loss) loss[b + c] = (FE_T)l;
+                if (grad) grad[b + c] = (FE_T)(grad_scale * g);
                 s += l;
             }
         }
@@ -305,9 +293,9 @@ static double FE_DT(bce)(const FE_T *z, const FE_T *q, Py_ssize_t n, double eps,
             return NAN;
         }
         const double qc = eps > 0.0 ? fmin(fmax(raw, eps), 1.0 - eps) : raw;
-        const double l = -((zc > 0.0 ? zc * log(qc) : 0.0) + (zc < 1.0 ? (1.0 - zc) * log1p(-qc) : 0.0));
-        if (loss)
-            loss[i] = (FE_T)l;
+        const double l =
+            -((zc > 0.0 ? zc * log(qc) : 0.0) + (zc < 1.0 ? (1.0 - zc) * log1p(-qc) : 0.0));
+        if (loss) loss[i] = (FE_T)l;
         fe_acc_add(&total, l);
     }
     return fe_acc_value(&total);
@@ -328,11 +316,9 @@ static double FE_DT(bce)(const FE_T *z, const FE_T *q, Py_ssize_t n, double eps,
 static void FE_DT(log_softmax_limits)(const FE_T *x, Py_ssize_t C, double *ls)
 {
     double mx = FE_DT(row_max)(x, C), K = 0.0, s = 0.0;
-    for (Py_ssize_t c = 0; c < C; c++)
-        K += (double)x[c] == INFINITY;
+    for (Py_ssize_t c = 0; c < C; c++) K += (double)x[c] == INFINITY;
     if (K == 0.0 && isfinite(mx))
-        for (Py_ssize_t c = 0; c < C; c++)
-            s += exp((double)x[c] - mx);
+        for (Py_ssize_t c = 0; c < C; c++) s += exp((double)x[c] - mx);
     for (Py_ssize_t c = 0; c < C; c++) {
         const double v = (double)x[c];
         ls[c] = K > 0.0 ? (v == INFINITY ? -log(K) : -INFINITY)
@@ -341,28 +327,29 @@ static void FE_DT(log_softmax_limits)(const FE_T *x, Py_ssize_t C, double *ls)
 }
 
 /* The first c where the target t[c] (t may be NULL) is negative or NaN, or the logit x[c] is NaN;
- * 0 when there is none (the row is invalid as a whole: its targets do not sum to a finite total). */
+ * 0 when there is none (the row is invalid as a whole: its targets do not sum to a finite total).
+ */
 static Py_ssize_t FE_DT(ce_first_invalid)(const FE_T *x, const FE_T *t, Py_ssize_t C)
 {
     for (Py_ssize_t c = 0; c < C; c++)
-        if ((t && !((double)t[c] >= 0.0)) || x[c] != x[c])
-            return c;
+        if ((t && !((double)t[c] >= 0.0)) || x[c] != x[c]) return c;
     return 0;
 }
 
 /* t_c * (-ls_c) with 0 * inf = 0 */
-static inline double FE_DT(xent_term)(double t, double ls) { return t == 0.0 ? 0.0 : -t * ls; }
+static inline double FE_DT(xent_term)(double t, double ls)
+{
+    return t == 0.0 ? 0.0 : -t * ls;
+}
 
 static double FE_DT(ce_row_limits)(const FE_T *x, Py_ssize_t C, Py_ssize_t y, const FE_T *t,
                                    const FE_T *w, double wsum, double e, FE_T *grad, double gscale)
 {
     double *ls = (double *)malloc(sizeof(double) * (size_t)(C > 0 ? C : 1)), loss = 0.0, T = 0.0;
-    if (ls == NULL)
-        return NAN;
+    if (ls == NULL) return NAN;
     FE_DT(log_softmax_limits)(x, C, ls);
     if (t)
-        for (Py_ssize_t c = 0; c < C; c++)
-            T += (double)t[c];
+        for (Py_ssize_t c = 0; c < C; c++) T += (double)t[c];
     for (Py_ssize_t c = 0; c < C; c++) {
         const double wc = w ? (double)w[c] : 1.0, p = exp(ls[c]);
         double g;
@@ -375,8 +362,7 @@ static double FE_DT(ce_row_limits)(const FE_T *x, Py_ssize_t C, Py_ssize_t y, co
                     FE_DT(xent_term)(e / (double)C * wc, ls[c]);
             g = (1.0 - e) * wy * (p - (c == y)) + e / (double)C * (p * wsum - wc);
         }
-        if (grad)
-            grad[c] = (FE_T)(gscale * g);
+        if (grad) grad[c] = (FE_T)(gscale * g);
     }
     free(ls);
     return loss;
@@ -394,17 +380,14 @@ static FE_TGT double FE_FN(ce_row)(const FE_T *x, Py_ssize_t C, Py_ssize_t y, co
             T += (double)t[c];
         }
     }
-    if (bad != 0.0 || !isfinite(T))
-        return NAN;
+    if (bad != 0.0 || !isfinite(T)) return NAN;
     if (!FE_FN(logsumexp_parts)(x, C, &m, &L)) {
-        if (isnan(FE_DT(row_max)(x, C)))
-            return NAN;
+        if (isnan(FE_DT(row_max)(x, C))) return NAN;
         return FE_DT(ce_row_limits)(x, C, y, t, w, wsum, e, grad, gscale);
     }
     if (t) {
         FE_SIMD_SUM(acc)
-        for (Py_ssize_t c = 0; c < C; c++)
-            acc += (double)t[c] * ((m - (double)x[c]) + L);
+        for (Py_ssize_t c = 0; c < C; c++) acc += (double)t[c] * ((m - (double)x[c]) + L);
     } else {
         const double wy = w ? (double)w[y] : 1.0;
         acc = (1.0 - e) * wy * ((m - (double)x[y]) + L);

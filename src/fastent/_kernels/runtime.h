@@ -11,10 +11,16 @@
 #ifdef _OPENMP
 #include <omp.h>
 #define FE_OPENMP 1
-static int fe_max_threads(void) { return omp_get_max_threads(); }
+static int fe_max_threads(void)
+{
+    return omp_get_max_threads();
+}
 #else
 #define FE_OPENMP 0
-static int fe_max_threads(void) { return 1; }
+static int fe_max_threads(void)
+{
+    return 1;
+}
 #endif
 
 #define FE_IMPL "runtime_impl.h"

@@ -27,7 +27,8 @@ def set_simd_level(int level):
 
 
 def max_threads():
-    """``omp_get_max_threads()``: follows OMP_NUM_THREADS and threadpoolctl limits (1 without OpenMP)."""
+    """``omp_get_max_threads()``: follows OMP_NUM_THREADS and threadpoolctl limits (1 without
+    OpenMP)."""
     return fe_max_threads()
 
 

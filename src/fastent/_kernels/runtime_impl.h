@@ -10,8 +10,7 @@ static FE_TGT void FE_FN(log_map)(const double *x, double *out, Py_ssize_t n)
 #if defined(FE_PRAGMA)
     FE_PRAGMA(omp simd)
 #endif
-    for (Py_ssize_t i = 0; i < n; i++)
-        out[i] = fe_log(x[i]);
+    for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_log(x[i]);
 }
 
 static FE_TGT void FE_FN(exp_map)(const double *x, double *out, Py_ssize_t n)
@@ -19,7 +18,6 @@ static FE_TGT void FE_FN(exp_map)(const double *x, double *out, Py_ssize_t n)
 #if defined(FE_PRAGMA)
     FE_PRAGMA(omp simd)
 #endif
-    for (Py_ssize_t i = 0; i < n; i++)
-        out[i] = fe_exp(x[i]);
+    for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_exp(x[i]);
 }
 #endif

@@ -73,30 +73,38 @@ def floats(x: Any, name: str) -> np.ndarray:
     return a.astype(np.float32 if small else np.float64)
 
 
+def _first(bad: np.ndarray) -> tuple[int, ...]:
+    """The index of the first True of ``bad`` (in C order)."""
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), bad.shape))
+
+
 def probabilities(x: np.ndarray, name: str, ax: int | None) -> None:
     """Every element finite and >= 0, every slice along ``ax`` with a positive total."""
-    for index in np.ndindex(x.shape):
+    with np.errstate(invalid="ignore"):
+        bad = ~((x >= 0) & np.isfinite(x))
+    if bad.any():
+        index = _first(bad)
         v = float(x[index])
-        if not (v >= 0 and math.isfinite(v)):
-            kind = "NaN" if v != v else "infinite" if v in (math.inf, -math.inf) else "negative"
-            raise ValueError(f"{where(name, index)} is {kind} ({v!r}); expected probabilities >= 0")
+        kind = "NaN" if v != v else "infinite" if v in (math.inf, -math.inf) else "negative"
+        raise ValueError(f"{where(name, index)} is {kind} ({v!r}); expected probabilities >= 0")
     if x.ndim == 0:
         raise ValueError(f"{name} must be at least 1-D, got a scalar")
     if x.size == 0 and (ax is None or x.shape[ax] == 0):
         raise ValueError(f"{name} is empty along axis {ax}; a distribution needs an element")
-    totals = x.sum(axis=ax, keepdims=True)
-    for index in np.ndindex(totals.shape):
-        if totals[index] == 0:
-            shown = tuple(":" if ax is None or d == ax else i for d, i in enumerate(index))
-            raise ValueError(f"{where(name, shown)} sums to zero; expected a positive total")
+    zero = x.sum(axis=ax, keepdims=True) == 0
+    if zero.any():
+        index = _first(zero)
+        shown = tuple(":" if ax is None or d == ax else i for d, i in enumerate(index))
+        raise ValueError(f"{where(name, shown)} sums to zero; expected a positive total")
 
 
 def unit_interval(x: np.ndarray, name: str, text: str) -> None:
     """Every element in [0, 1]; ``text`` says what a bad one is, e.g. "is not in [0, 1]"."""
-    for index in np.ndindex(x.shape):
-        v = float(x[index])
-        if not 0 <= v <= 1:
-            raise ValueError(f"{where(name, index)} {text} ({v!r})")
+    with np.errstate(invalid="ignore"):
+        bad = ~((x >= 0) & (x <= 1))
+    if bad.any():
+        index = _first(bad)
+        raise ValueError(f"{where(name, index)} {text} ({float(x[index])!r})")
 
 
 # ---- labels -----------------------------------------------------------------------------------
@@ -130,12 +138,17 @@ def labels(x: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} is empty")
     if a.dtype.kind in "cV":
         raise TypeError(f"{name} has unsupported dtype {a.dtype} for labels")
-    for i, v in enumerate(a.tolist() if a.dtype.kind in "fO" else ()):
-        if _missing(v):
+    if a.dtype.kind in "fmMO":
+        missing = (
+            np.isnan(a)
+            if a.dtype.kind == "f"
+            else np.isnat(a)
+            if a.dtype.kind in "mM"
+            else np.array([_missing(v) for v in a.tolist()], dtype=bool)
+        )
+        if missing.any():
+            i = int(np.argmax(missing))
             raise ValueError(f"{name}[{i}] is missing ({a[i]!r}); labels must not be NaN or None")
-    if a.dtype.kind in "mM" and np.isnat(a).any():
-        i = int(np.argmax(np.isnat(a)))
-        raise ValueError(f"{name}[{i}] is missing ({a[i]!r}); labels must not be NaN or None")
     return a
 
 
