@@ -280,7 +280,7 @@ def test_bad_input_is_one_line_and_an_exit_status(capsys, data_dir, argv, status
 def test_without_pandas_says_what_to_install(capsys, monkeypatch, data_dir):
     monkeypatch.setitem(sys.modules, "pandas", None)
     status, out, err = run(capsys, "rank", str(data_dir / "data.csv"), "-t", "label")
-    assert_one_line_error(status, out, err, 1, "pip install 'fastent[pandas]'")
+    assert_one_line_error(status, out, err, 1, "pip install 'fastentropy[pandas]'")
 
 
 def test_parquet_without_pyarrow_says_what_to_install(capsys, monkeypatch, tmp_path):
@@ -354,7 +354,8 @@ def test_bench_prints_a_ratio_table(capsys):
     status, out, err = run(capsys, "bench", "--quick")
     assert status == 0, err
     header, columns, *rows = out.splitlines()
-    assert header.startswith("fastent ") and "bench: median of 1 interleaved round(s)" in header
+    assert header.startswith("fastent ")
+    assert "bench: median of 1 interleaved round(s)" in header
     assert columns.split() == ["function", "input", "fastent", "reference", "speed-up"]
     assert [row.split()[0] for row in rows] == BENCH_ROWS
     for row in rows:

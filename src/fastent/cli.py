@@ -213,7 +213,7 @@ def _pandas() -> Any:
         return importlib.import_module("pandas")
     except ImportError:
         raise CommandError(
-            "reading DATA needs pandas: pip install 'fastent[pandas]' "
+            "reading DATA needs pandas: pip install 'fastentropy[pandas]' "
             "(fastent rank --example runs without it)"
         ) from None
 
