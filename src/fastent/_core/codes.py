@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._kernels import counting as _k
+from .layout import to_array
 
 __all__ = [
     "DIRECT_SPAN",
@@ -87,10 +88,7 @@ def label_array(x: Any, name: str) -> np.ndarray:
     """
     if isinstance(x, (str, bytes)):
         raise ValueError(f"{name} must be a 1-D array of labels, got a single {type(x).__name__}")
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    arr = to_array(x, name)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of labels, got shape {arr.shape}")
     if arr.size == 0:

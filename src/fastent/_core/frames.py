@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from .layout import to_array
+
 __all__ = ["as_matrix", "column_kind", "is_dataframe", "split_columns"]
 
 
@@ -19,10 +21,7 @@ def as_matrix(X: Any, name: str) -> np.ndarray:
     """``X`` as a 2-D, non-empty array of a real or label dtype."""
     if isinstance(X, (str, bytes)):
         raise ValueError(f"{name} must be a 2-D array, got a {type(X).__name__}")
-    try:
-        arr = np.asarray(X)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    arr = to_array(X, name)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:

@@ -10,9 +10,17 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Rows", "as_float_array", "as_rows", "normalize_axis", "scalar_or_array"]
+__all__ = ["Rows", "as_float_array", "as_rows", "normalize_axis", "scalar_or_array", "to_array"]
 
 _Scalar = TypeVar("_Scalar", bound=np.generic)
+
+
+def to_array(x: Any, name: str) -> np.ndarray:
+    """``np.asarray(x)``; a ``ValueError`` naming ``x`` when it cannot be one (ragged nesting)."""
+    try:
+        return np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
 
 
 def as_float_array(x: npt.ArrayLike, name: str) -> np.ndarray:
@@ -21,10 +29,7 @@ def as_float_array(x: npt.ArrayLike, name: str) -> np.ndarray:
     float16 -> float32; bool, signed and unsigned integers -> float64; float32/float64 kept.
     Anything else (complex, strings, objects that are not numbers) is a ``TypeError``.
     """
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged nested sequences and the like
-        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    arr = to_array(x, name)
     kind = arr.dtype.kind
     if kind == "f" and arr.dtype.itemsize <= 2:
         target: np.dtype[Any] = np.dtype(np.float32)
