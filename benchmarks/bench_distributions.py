@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Entropy, KL and JS divergence of rows: fastent (1 thread, all threads) vs reference vs SciPy.
+"""pytest-benchmark suite: entropy, KL and JS divergence of rows (the functions of W1, W2a, W2b).
 
-Each benchmark group (``{func}-{dtype}-{size}``) puts the implementations side by side; the
-speed-up is the reference's time / fastent's.  Inputs are the seeded, cached ``P`` (about 10%
-exact zeros) and ``Q`` (no zeros) of ``workloads.py``, built before timing.
+fastent (1 thread, all threads) vs ``fastent.reference`` vs SciPy, float32 and float64, at the
+two ``SIZES`` below.  Each benchmark group (``{func}-{dtype}-{size}``) puts the implementations
+side by side; the speed-up is the reference's time / fastent's.  Inputs are the seeded, cached
+``P`` (about 10% exact zeros) and ``Q`` (no zeros) of ``workloads.py``, built before timing.
+The full comparison over every workload of BENCHMARKS.md, with all the peers and the targets, is
+``compare.py``; this suite is a quick pytest view of the distribution functions.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""pytest-benchmark setup: record the environment, serve cached inputs.
+"""pytest-benchmark setup: record the machine (harness.py), serve cached inputs (workloads.py).
 
 python -m pytest benchmarks --benchmark-only       # timings
 python -m pytest benchmarks --benchmark-disable -q  # smoke run (CI): each call once
@@ -20,10 +20,10 @@ import pytest
 Inputs = tuple[npt.NDArray[np.floating], npt.NDArray[np.floating]]
 
 
-def _load_workloads() -> ModuleType:
-    """benchmarks/workloads.py, whatever the import mode and working directory."""
-    path = Path(__file__).with_name("workloads.py")
-    spec = importlib.util.spec_from_file_location("fastent_benchmarks_workloads", path)
+def _load(name: str) -> ModuleType:
+    """benchmarks/<name>.py, whatever the import mode and working directory."""
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"fastent_benchmarks_{name}", path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -32,13 +32,14 @@ def _load_workloads() -> ModuleType:
     return module
 
 
-workloads = _load_workloads()
+workloads = _load("workloads")
+harness = _load("harness")
 
 
 @pytest.fixture(scope="session")
 def environment() -> dict[str, str]:
-    """fastent's config, CPU, OMP_NUM_THREADS and the versions of NumPy, SciPy, Cython, ..."""
-    facts: dict[str, str] = workloads.environment()
+    """fastent's config, CPU, cores, OMP_NUM_THREADS and the versions of SciPy, Cython, ..."""
+    facts: dict[str, str] = harness.environment()
     return facts
 
 

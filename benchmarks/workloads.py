@@ -1,19 +1,23 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Seeded, cached inputs for fastent's benchmarks, and the machine facts reported with the timings.
+"""Seeded, cached input data of fastent's benchmarks (the workloads of BENCHMARKS.md).
 
-Workloads W1, W2a and W2b of BENCHMARKS.md: rows of Dirichlet-like probability distributions
-(``Gamma(0.5)`` draws, each row normalised to sum to 1).  ``P`` has about 10% exact zeros, ``Q``
-has none.  W2a (KL) and W2b (JS) use the same ``P`` and ``Q``.  Every array is generated once
-per process from a fixed seed and then shared: treat the returned arrays as read-only.
+- W1, W2a, W2b (``p_rows``, ``q_rows``, ``w1``, ``w2a``, ``w2b``): rows of Dirichlet-like
+  distributions (``Gamma(0.5)`` draws, each row normalised to sum to 1); ``P`` has about 10% exact
+  zeros, ``Q`` none.  W2a (KL) and W2b (JS) use the same ``P`` and ``Q``.
+- W3a, W3b, W4, W5 (``logits``, ``loss_labels``): ``3 * N(0, 1)`` logits, float32 or float64;
+  int64 class labels (W4) and 0/1 labels (W5).
+- W6, W9, AMI, high-cardinality MI (``w6``, ``w9``, ``many_labels``): int64 label arrays.
+- W7, W8 (``w7``, ``w8``): a label matrix X (10 levels per column) and a class label y.
+
+Every array is generated from a fixed seed the first time it is asked for and then cached, so
+workloads that share data (W1-W2b, W3a-W4) share it: treat the returned arrays as read-only.
+``clear()`` empties the caches (``compare.py`` calls it after each workload to free the memory).
+The benchmark functions themselves (peers, targets) are in ``families/``.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
-import os
-import platform
-from pathlib import Path
 from typing import Final
 
 import numpy as np
@@ -24,10 +28,10 @@ __all__ = [
     "LOGIT_SHAPE",
     "QUICK_LOGIT_SHAPE",
     "QUICK_SHAPE",
-    "cpu_model",
+    "clear",
     "distributions",
-    "environment",
     "logits",
+    "loss_labels",
     "many_labels",
     "p_rows",
     "q_rows",
@@ -115,6 +119,20 @@ def logits(shape: Shape = LOGIT_SHAPE, dtype: npt.DTypeLike = np.float64) -> Arr
     return _logits(*shape, np.dtype(dtype).name)
 
 
+@functools.cache
+def loss_labels(
+    ce_shape: Shape, sig_shape: Shape
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """W4's int64 class labels (one per row of ``ce_shape`` logits) and W5's 0/1 float64 labels.
+
+    Drawn in this order from one generator, so W4 and W5 see the same labels whichever is built.
+    """
+    rng = np.random.default_rng(LOGIT_SEED + 1)
+    y = rng.integers(0, ce_shape[1], ce_shape[0])
+    z = rng.integers(0, 2, sig_shape).astype(np.float64)
+    return y, z
+
+
 # ---- label workloads (W6-W9): integer samples -------------------------------------------------
 
 LABEL_SEED: Final = 20_251_122
@@ -172,37 +190,7 @@ def w8(n: int = 100_000, p: int = 200) -> tuple[npt.NDArray[np.int64], npt.NDArr
     return X, y
 
 
-def cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo, else what ``platform`` knows."""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text(errors="replace").splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name" and value.strip():
-                return value.strip()
-    return platform.processor() or platform.machine() or "unknown"
-
-
-def _installed_version(distribution: str) -> str | None:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def environment() -> dict[str, str]:
-    """fastent's ``config()`` plus CPU, ``OMP_NUM_THREADS`` and the versions of the peers and tools.
-
-    Versions come from the installed package metadata, so nothing heavy (torch) is imported.
-    """
-    from fastent._core import config as _config
-
-    facts = {key: str(value) for key, value in _config.config().items()}
-    facts["cpu"] = cpu_model()
-    facts["cpu_count"] = str(os.cpu_count())
-    facts["OMP_NUM_THREADS"] = os.environ.get("OMP_NUM_THREADS", "(not set)")
-    for distribution in ("scipy", "scikit-learn", "pyitlib", "torch", "Cython", "pytest-benchmark"):
-        version = _installed_version(distribution)
-        if version is not None:
-            facts[distribution] = version
-    return facts
+def clear() -> None:
+    """Drop every cached array (the next call generates it again, identically)."""
+    for cached in (_distributions, _logits, loss_labels, w6, w9, many_labels, w7, w8):
+        cached.cache_clear()

@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# ruff: noqa: RUF001, RUF002  (the report is Markdown prose; its multiplication signs are meant)
+"""W7 (MI of every column of X with y) and W8 (mRMR) of fastent.selection.
+
+W7: X 1,000,000 × 200 with 10 levels per column, y binary, as int64 C order (``W7``, 1.6 GB),
+int64 F order (``W7-F``) and int8 (``W7-int8``); peers: a fused NumPy ``bincount``, scikit-learn's
+``mutual_info_classif``.  Each section also reports the peak memory of the fastent call.
+W8: mRMR, k = 20 of 200 columns, X 100,000 × 200 int64, y 3 classes; the same selection as the
+NumPy greedy reference is checked.  Small sizes with ``--quick``.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import workloads
+from harness import (
+    ALL_THREADS,
+    DEFAULT_SIMD,
+    REFERENCE,
+    Impl,
+    Target,
+    Workload,
+    fastent_label,
+    workload,
+)
+
+from fastent import selection
+from fastent.reference import selection as ref_selection
+
+from .discrete import table_mi
+
+try:
+    from sklearn.feature_selection import mutual_info_classif
+except ImportError:
+    mutual_info_classif = None
+
+NUMPY_FUSED = "NumPy fused reference: one `bincount` of (column, value, class) cells"
+SKLEARN_W7 = "`sklearn mutual_info_classif(X, y, discrete_features=True)`"
+
+
+def _numpy_fused_scores(X: Any, y: Any) -> Any:
+    """The fused NumPy reference of W7: one bincount over (column, value, class) cells."""
+    lo = X.min(0)
+    k = X.max(0) - lo + 1
+    ky = int(y.max()) + 1
+    start = np.concatenate([[0], np.cumsum(k * ky)[:-1]])
+    counts = np.bincount(
+        ((X - lo) * ky + y[:, None] + start).ravel(), minlength=int((k * ky).sum())
+    )
+    return np.array(
+        [table_mi(counts[s : s + kj * ky].reshape(kj, ky)) for s, kj in zip(start, k, strict=True)]
+    )
+
+
+def _peak_mb(run: Callable[[], Any]) -> float:
+    """Peak traced allocation (NumPy arrays included) of one call, in MB."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def _scores(variant: str, dtype: str, order: str, quick: bool) -> Workload:
+    """W7 and its variants: ``selection.mutual_info_scores`` of X (``dtype``, ``order``) and y."""
+    n, p = (20_000, 50) if quick else (1_000_000, 200)
+    X, y = workloads.w7(n, p, dtype, order)
+    peers = [Impl(NUMPY_FUSED, functools.partial(_numpy_fused_scores, X, y))]
+    targets = [Target("≥ 8× the fused NumPy reference at 1 thread", NUMPY_FUSED, "ratio", 8)]
+    if variant == "W7" and mutual_info_classif is not None:
+        for jobs in (1, -1):
+            peers.append(
+                Impl(
+                    f"{SKLEARN_W7[:-2]}, n_jobs={jobs})`",
+                    functools.partial(
+                        mutual_info_classif, X, y, discrete_features=True, n_jobs=jobs
+                    ),
+                    max_repeats=1,
+                )
+            )
+        targets.append(
+            Target("≥ 100× scikit-learn (n_jobs=1) at 1 thread", peers[1].label, "ratio", 100)
+        )
+    if ALL_THREADS > 1:
+        targets.append(
+            Target(
+                f"{ALL_THREADS} threads ≥ 1.7× faster than 1",
+                fastent_label(DEFAULT_SIMD, ALL_THREADS),
+                "speedup",
+                1.7,
+            )
+        )
+    mb = {
+        t: _peak_mb(functools.partial(selection.mutual_info_scores, X, y, n_jobs=t))
+        for t in (1, ALL_THREADS)
+    }
+    notes = tuple(
+        f"- Peak traced memory of the fastent call at {t} thread(s): {m:.1f} MB "
+        f"({100 * m * 1e6 / X.nbytes:.2f}% of X's {X.nbytes / 1e6:,.0f} MB)"
+        for t, m in mb.items()
+    )
+    return Workload(
+        variant,
+        f"MI of every column with y: {dtype}, {order} order",
+        selection.mutual_info_scores,
+        (X, y),
+        tuple(peers),
+        tuple(targets),
+        reference_module=ref_selection,
+        reference_repeats=1,
+        elements=n * p,
+        shape_text=f"X {n:,} × {p} {dtype} ({order} order), 10 levels, y binary",
+        notes=notes,
+    )
+
+
+@workload("W7")
+def w7(quick: bool) -> Workload:
+    """MI of every column with y: X int64, C order (1.6 GB)."""
+    return _scores("W7", "int64", "C", quick)
+
+
+@workload("W7-F")
+def w7_f(quick: bool) -> Workload:
+    """MI of every column with y: X int64, F order (1.6 GB)."""
+    return _scores("W7-F", "int64", "F", quick)
+
+
+@workload("W7-int8")
+def w7_int8(quick: bool) -> Workload:
+    """MI of every column with y: X int8, C order (200 MB)."""
+    return _scores("W7-int8", "int8", "C", quick)
+
+
+@workload("W8")
+def w8(quick: bool) -> Workload:
+    """mRMR, k = 20 of 200 features, X int64 with 10 levels, y 3 classes."""
+    n, p, k = (5_000, 40, 5) if quick else (100_000, 200, 20)
+    X, y = workloads.w8(n, p)
+    return Workload(
+        "W8",
+        f"mRMR, k = {k} of {p} features",
+        selection.select_features,
+        (X, y),
+        (),
+        (Target("≥ 15× the NumPy greedy reference", REFERENCE, "ratio", 15),),
+        options=(("k", k), ("method", "mrmr")),
+        reference_module=ref_selection,
+        reference_repeats=3,
+        result=lambda r: np.asarray(r.indices),
+        elements=n * p,
+        shape_text=f"X {n:,} × {p} int64, 10 levels, y 3 classes; same selection checked",
+    )
