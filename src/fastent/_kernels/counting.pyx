@@ -2,7 +2,8 @@
 """Kernels of ``fastent.discrete`` and ``fastent.selection`` (private): counting integer label
 codes into joint tables, and information from count tables.
 
-Contract (the private core, ``fastent._core``, guarantees it before any call):
+Contract (its callers, ``fastent._core.codes``/``counting``/``measures`` and the sweeps of
+``fastent.selection``, guarantee it before any call):
 
 * A label array is 1-D, C-contiguous, non-empty, of an integer kind (``INT_KINDS``; bool is
   passed as uint8); its codes are ``value - offset`` in ``[0, size)``.  ``count`` checks that and
