@@ -10,6 +10,7 @@ every SIMD level, the BENCHMARKS.md targets).
 
 from __future__ import annotations
 
+import functools
 import gc
 import statistics
 import time
@@ -162,7 +163,7 @@ def measure(quick: bool = False, n_jobs: int = 1, repeats: int | None = None) ->
     for w in _workloads(quick):
         got, expected = np.asarray(w.fastent(n_jobs)), np.asarray(w.reference())  # also warm-up
         agrees = bool(np.allclose(got, expected, rtol=w.rtol, atol=w.rtol * 1e-3))
-        ours, theirs = _median_seconds([lambda w=w: w.fastent(n_jobs), w.reference], rounds)
+        ours, theirs = _median_seconds([functools.partial(w.fastent, n_jobs), w.reference], rounds)
         rows.append(Row(w.name, w.shape, ours, theirs, agrees))
     return rows
 
