@@ -107,12 +107,15 @@ def test_environment_override_rejects_unknown_level():
 
 def test_effective_n_threads():
     big = threads.PARALLEL_MIN_WORK
-    max_threads = runtime.max_threads()
+    cores = threads.usable_cores()
+    max_threads = min(runtime.max_threads(), cores)
     assert threads.effective_n_threads(None, big) == max_threads
     assert threads.effective_n_threads(-1, big) == max_threads
     assert threads.effective_n_threads(-2, big) == max(max_threads - 1, 1)
     assert threads.effective_n_threads(-1000, big) == 1
-    assert threads.effective_n_threads(3, big) == 3
+    assert threads.effective_n_threads(-(2**70), big) == 1
+    assert threads.effective_n_threads(1, big) == 1
+    assert threads.effective_n_threads(3, big) == min(3, cores)  # never more than the cores
     assert threads.effective_n_threads(3, big - 1) == 1  # small work stays serial
     with pytest.raises(ValueError, match="n_jobs = 0 is invalid"):
         threads.effective_n_threads(0)
@@ -139,3 +142,31 @@ def test_import_is_light():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_usable_cores():
+    cores = threads.usable_cores()
+    assert 1 <= cores <= (os.cpu_count() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        assert cores == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize("n_jobs", [10**6, 2**31 - 1, 2**31, 2**40, 2**70])
+def test_huge_n_jobs_is_clamped_to_the_cores(n_jobs):
+    """A huge n_jobs once reached OpenMP as is: libgomp ran out of memory or crashed."""
+    assert threads.effective_n_threads(n_jobs) == threads.usable_cores()
+    x = np.zeros((2000, 100))
+    assert_allclose_calls = [
+        (fastent.logsumexp, (x,)),
+        (fastent.softmax, (x,)),
+        (fastent.sigmoid, (x,)),
+        (fastent.entropy, (x + 1,)),
+        (fastent.sparse_softmax_cross_entropy_with_logits, (np.zeros(2000, int), x)),
+        (fastent.discrete.mutual_info, (np.arange(100_000) % 7, np.arange(100_000) % 3)),
+        (
+            fastent.selection.mutual_info_scores,
+            (np.arange(200_000).reshape(-1, 2) % 5, np.arange(100_000) % 3),
+        ),
+    ]
+    for f, args in assert_allclose_calls:
+        np.testing.assert_allclose(f(*args, n_jobs=n_jobs), f(*args, n_jobs=1), rtol=1e-13)

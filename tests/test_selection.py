@@ -581,17 +581,28 @@ def test_discretize_many_bins_and_few_values():
     assert codes.max() == edges[0].size - 2 == 299
     codes, edges = S.discretize(np.arange(10.0)[:, None], n_bins=256)
     assert codes.max() == edges[0].size - 2
-    # few distinct values: fewer bins (coinciding edges are dropped, as scikit-learn does)
+    # at most n_bins distinct values: one bin per value (scikit-learn's quantile edges would
+    # merge 1 and 2 here: issue 11)
     few = np.column_stack([rng.integers(0, 3, 500), rng.integers(0, 40, 500)]).astype(float)
     for strategy in ("quantile", "uniform"):
         codes, edges = S.discretize(few, n_bins=16, strategy=strategy)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "bins whose width are too small"
-            expected = _kbins(16, strategy).fit(few).transform(few)
-        assert_array_equal(codes, expected.astype(np.int64), err_msg=strategy)
+        assert_array_equal(codes[:, 0], few[:, 0].astype(int), err_msg=strategy)
+        assert_array_equal(edges[0], [0.0, 0.5, 1.5, 2.0])
         for e in edges:
             assert np.all(np.diff(e) > 0)
             assert e.size - 1 <= 16
+    # more values with ties: uniform bins are scikit-learn's; quantile bins hold whole values,
+    # all 16 used, none empty, counts as even as whole values allow
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "bins whose width are too small"
+        expected = _kbins(16, "uniform").fit(few[:, 1:]).transform(few[:, 1:])
+    codes, _ = S.discretize(few[:, 1:], n_bins=16, strategy="uniform")
+    assert_array_equal(codes[:, 0], expected[:, 0].astype(np.int64))
+    codes, _ = S.discretize(few[:, 1], n_bins=16)
+    assert np.unique(codes).size == 16
+    for value in np.unique(few[:, 1]):
+        assert np.unique(codes[few[:, 1] == value]).size == 1  # a value is never split
+    assert np.bincount(codes).max() <= 2 * 500 / 16
 
 
 def test_discretize_constant_column():
@@ -1175,8 +1186,20 @@ def test_bad_X_shapes(X):
         S.mutual_info_matrix(X)
     with pytest.raises(ValueError, match="X"):
         S.select_features(X, y, 1)
-    with pytest.raises(ValueError, match="X"):
-        S.discretize(X)
+    if np.ndim(X) != 1:  # discretize bins a 1-D array as one column (issue 11)
+        with pytest.raises(ValueError, match="X"):
+            S.discretize(X)
+
+
+def test_discretize_one_column():
+    x = np.array([3.0, 1.0, 2.0, 1.0])
+    codes, edges = S.discretize(x)
+    assert codes.shape == (4,)
+    assert codes.tolist() == [2, 0, 1, 0]
+    assert edges.tolist() == [1.0, 1.5, 2.5, 3.0]
+    two_d, two_d_edges = S.discretize(x[:, None], n_bins=3, strategy="uniform")
+    assert_array_equal(S.discretize(x, n_bins=3, strategy="uniform")[0], two_d[:, 0])
+    assert_array_equal(S.discretize(x, n_bins=3, strategy="uniform")[1], two_d_edges[0])
 
 
 def test_y_length_mismatch_mentions_both():

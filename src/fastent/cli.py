@@ -227,6 +227,10 @@ def read_data(path: str) -> Any:
             raise CommandError(f"{path}: no such file")
         if file.is_dir():
             raise CommandError(f"{path}: is a directory, not a CSV or Parquet file")
+        if not file.is_file():  # a device (/dev/zero), a pipe or a socket: it may never end
+            raise CommandError(
+                f"{path}: not a regular file; give a CSV or Parquet file, or '-' to read stdin"
+            )
     pd = _pandas()
     if parquet and not (_have("pyarrow") or _have("fastparquet")):
         raise CommandError("reading Parquet needs pyarrow: pip install pyarrow")
@@ -412,9 +416,31 @@ def run_rank(args: argparse.Namespace) -> int:
         text = format_json(table, result, args)
     else:
         text = format_table(table, result, args.method)
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    write_output(text)
     return 0
+
+
+def write_output(text: str) -> None:
+    """Write the result to stdout; a closed or full stdout is a one-line error, not a traceback."""
+    if sys.stdout is None:  # started with fd 1 closed (`fastent ... >&-`)
+        raise CommandError("standard output is closed: nowhere to write the result")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:  # /dev/full, a closed file object
+        _silence_stdout()
+        raise CommandError(f"cannot write the result: {_one_line(exc)}") from None
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -427,7 +453,9 @@ def run_bench(args: argparse.Namespace) -> int:
         raise CommandError(f"--{exc}".replace("--n_jobs", "--n-jobs"), USAGE_ERROR) from None
     from ._bench import bench  # imports the NumPy reference: only for this command
 
-    rows = bench(quick=args.quick, n_jobs=args.n_jobs, repeats=args.repeats, file=sys.stdout)
+    out = io.StringIO()
+    rows = bench(quick=args.quick, n_jobs=args.n_jobs, repeats=args.repeats, file=out)
+    write_output(out.getvalue())
     return 0 if all(row.agrees for row in rows) else DATA_ERROR
 
 
@@ -446,9 +474,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `fastent rank ... | head`: stop quietly
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError, io.UnsupportedOperation):
-            pass
+        _silence_stdout()
         return 1

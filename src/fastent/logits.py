@@ -12,6 +12,8 @@ below the max are added through ``log1p``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -328,9 +330,12 @@ def sigmoid_cross_entropy_with_logits(
             raise_invalid(
                 _position(bad, x.shape), [("labels", z, _BINARY_LABEL), ("logits", x, NOT_NAN)]
             )
-    out = (
-        scalar_or_array(loss.reshape(x.shape)) if loss is not None else x.dtype.type(total * scale)
-    )
+    with np.errstate(over="ignore"):  # a float32 reduction beyond its range is inf
+        out = (
+            scalar_or_array(loss.reshape(x.shape))
+            if loss is not None
+            else x.dtype.type(total * scale)
+        )
     return (out, grad.reshape(x.shape)) if grad is not None else out
 
 
@@ -387,7 +392,8 @@ def binary_cross_entropy(
         )
     if loss is not None:
         return scalar_or_array(loss.reshape(q.shape))
-    reduced: np.floating = q.dtype.type(total / q.size if red == "mean" else total)
+    with np.errstate(over="ignore"):  # a float32 reduction beyond its range is inf
+        reduced: np.floating = q.dtype.type(total / q.size if red == "mean" else total)
     return reduced
 
 
@@ -397,7 +403,10 @@ def _ce_result(
     if reduction == "none":
         return scalar_or_array(loss.reshape(batch_shape))
     total = float(np.sum(loss, dtype=np.float64))
-    reduced: np.floating = loss.dtype.type(total / denominator if reduction == "mean" else total)
+    with np.errstate(over="ignore"):  # a float32 reduction beyond its range is inf
+        reduced: np.floating = loss.dtype.type(
+            total / denominator if reduction == "mean" else total
+        )
     return reduced
 
 
@@ -462,7 +471,7 @@ def sparse_softmax_cross_entropy_with_logits(
     C = x.shape[-1]
     batch_shape = x.shape[:-1]
     y, keep = checks.class_labels(labels, batch_shape, C, ignore_index)
-    rows = np.ascontiguousarray(x).reshape(-1, C) if C else x.reshape(-1, 0)
+    rows = np.ascontiguousarray(x).reshape(math.prod(batch_shape), C)
     wa = checks.class_weights(weights, C)
     w = None if wa is None else np.ascontiguousarray(wa, dtype=x.dtype)
     weight_sum = float(C) if wa is None else float(wa.sum())
@@ -473,7 +482,9 @@ def sparse_softmax_cross_entropy_with_logits(
     loss = np.empty(rows.shape[0], x.dtype)
     grad = np.empty(rows.shape, x.dtype) if return_grad else None
     scale = 1.0 / denominator if red == "mean" else 1.0
-    if rows.shape[0]:
+    if rows.shape[0] and C == 0:  # every row ignored (checked above): nothing to add
+        loss.fill(0.0)
+    elif rows.shape[0]:
         threads = effective_n_threads(n_jobs, rows.size)
         status = _k.ce_rows(rows, y, None, w, weight_sum, eps, loss, grad, scale, threads)
         if status >= 0:

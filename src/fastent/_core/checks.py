@@ -107,7 +107,14 @@ def log_base(base: float | None) -> float:
         return 1.0
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise TypeError(f"base must be a real number or None, got {type(base).__name__}")
-    b = float(base)
+    if isinstance(base, numbers.Integral):  # exact, also beyond the float range (10**400)
+        if base <= 0 or base == 1:
+            raise ValueError(f"base must be positive, finite and not 1, got {base!r}")
+        return math.log(int(base))
+    try:
+        b = float(base)
+    except OverflowError:
+        b = math.inf
     if not (b > 0 and math.isfinite(b)) or b == 1:
         raise ValueError(f"base must be positive, finite and not 1, got {base!r}")
     return math.log(b)
@@ -153,13 +160,28 @@ def labels_like(labels: npt.ArrayLike, values: npt.ArrayLike, name: str) -> tupl
 def class_labels(
     labels: npt.ArrayLike, batch_shape: tuple[int, ...], n_classes: int, ignore_index: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(labels as int64 with -1 for ignored rows, mask of the contributing rows)."""
+    """(labels as int64 with -1 for ignored rows, mask of the contributing rows).
+
+    Labels are compared with ``ignore_index`` and with the class range in their own dtype, so a
+    label that does not fit int64 (uint64 above 2**63, a huge float) is out of range, never taken
+    for ``ignore_index`` by a wrapping cast."""
+    if ignore_index is not None and (
+        isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral)
+    ):
+        raise TypeError(
+            f"ignore_index must be an integer or None, got {type(ignore_index).__name__}"
+        )
     raw = np.asarray(labels)
     if raw.dtype.kind not in "iuf":
         raise TypeError(f"labels must be integer class indices, got dtype {raw.dtype}")
     if raw.shape != batch_shape:
+        hint = ""
+        if raw.ndim > len(batch_shape):
+            hint = (
+                " (fastent takes (labels, logits); PyTorch's cross_entropy takes (input, target))"
+            )
         raise ValueError(
-            f"labels with shape {raw.shape} must have the logits' batch shape {batch_shape}"
+            f"labels with shape {raw.shape} must have the logits' batch shape {batch_shape}{hint}"
         )
     if raw.dtype.kind == "f":
         integral = np.isfinite(raw) & (raw == np.round(raw))
@@ -170,16 +192,18 @@ def class_labels(
                 f"{index_str('labels', tuple(int(i) for i in where))} = {value!r} is not an "
                 "integer class index"
             )
-    y = raw.astype(np.int64).reshape(-1)
-    keep = np.ones(y.shape, bool) if ignore_index is None else y != ignore_index
-    bad = keep & ((y < 0) | (y >= n_classes))
+    flat = raw.reshape(-1)
+    keep = np.ones(flat.shape, bool) if ignore_index is None else flat != ignore_index
+    bad = keep & ~((flat >= 0) & (flat < n_classes))
     if bad.any():
         where = np.unravel_index(int(np.flatnonzero(bad)[0]), batch_shape)
+        value = raw[where]
+        shown = int(value) if raw.dtype.kind in "iu" else float(value)
         raise ValueError(
-            f"{index_str('labels', tuple(int(i) for i in where))} = {int(raw[where])} is out of "
+            f"{index_str('labels', tuple(int(i) for i in where))} = {shown} is out of "
             f"range for {n_classes} classes"
         )
-    return np.where(keep, y, -1), keep
+    return np.where(keep, flat, -1).astype(np.int64), keep
 
 
 def check_label_smoothing(label_smoothing: float) -> float:

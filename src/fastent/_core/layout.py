@@ -40,6 +40,8 @@ def as_float_array(x: npt.ArrayLike, name: str) -> np.ndarray:
     elif kind == "O":
         try:
             return as_float_array(arr.astype(np.float64), name)
+        except OverflowError:  # Python ints beyond the float range
+            raise ValueError(f"{name} has a number too large for a float") from None
         except (TypeError, ValueError):
             raise TypeError(f"{name} has unsupported dtype object (non-numeric values)") from None
     else:

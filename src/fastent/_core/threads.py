@@ -8,7 +8,7 @@ import os
 
 from .._kernels import runtime
 
-__all__ = ["PARALLEL_MIN_WORK", "effective_n_threads"]
+__all__ = ["PARALLEL_MIN_WORK", "effective_n_threads", "usable_cores"]
 
 #: Below this many elements a call runs serially (a parallel region costs ~1 us per thread).
 PARALLEL_MIN_WORK = 50_000
@@ -28,12 +28,26 @@ if hasattr(os, "register_at_fork"):  # not on Windows
     os.register_at_fork(after_in_child=_mark_forked_child)
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, or the machine's count)."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13+
+        count = os.process_cpu_count()
+    elif hasattr(os, "sched_getaffinity"):
+        count = len(os.sched_getaffinity(0))
+    else:  # pragma: no cover - macOS and Windows before Python 3.13
+        count = os.cpu_count()
+    return max(int(count or 1), 1)
+
+
 def effective_n_threads(n_jobs: int | None, work: int = PARALLEL_MIN_WORK) -> int:
     """Threads to use for ``n_jobs`` on ``work`` elements.
 
     None: all threads OpenMP allows (``omp_get_max_threads()``, which follows OMP_NUM_THREADS and
-    threadpoolctl); k > 0: k threads; -1: all; -k: all but k - 1; 0 is invalid.  Work below
-    ``PARALLEL_MIN_WORK`` elements, and everything in a forked child process, runs serially.
+    threadpoolctl); k > 0: k threads; -1: all; -k: all but k - 1; 0 is invalid.  No call runs
+    more threads than the process has usable cores (a larger ``n_jobs`` or OMP_NUM_THREADS is
+    clamped: oversubscribing cores never speeds these kernels up, and OpenMP must never be asked
+    for an absurd team).  Work below ``PARALLEL_MIN_WORK`` elements, and everything in a forked
+    child process, runs serially.
     """
     if n_jobs is not None and (
         isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral)
@@ -41,11 +55,12 @@ def effective_n_threads(n_jobs: int | None, work: int = PARALLEL_MIN_WORK) -> in
         raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
     if n_jobs == 0:
         raise ValueError("n_jobs = 0 is invalid")
-    max_threads = int(runtime.max_threads())
+    cores = usable_cores()
+    max_threads = min(int(runtime.max_threads()), cores)
     if n_jobs is None:
         n = max_threads
     elif n_jobs < 0:
-        n = max(max_threads + int(n_jobs) + 1, 1)
+        n = max(max_threads + max(int(n_jobs), -cores - 1) + 1, 1)
     else:
-        n = int(n_jobs)
+        n = min(int(n_jobs), cores)
     return 1 if work < PARALLEL_MIN_WORK or _in_forked_child else n

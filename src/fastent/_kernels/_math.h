@@ -261,13 +261,13 @@ typedef struct {
     double sum, comp;
 } fe_acc;
 
+/* Once the sum is infinite (an infinite term, or overflow) the correction of that step is
+ * inf - inf = NaN: it is dropped, so the sum stays +-inf (IEEE: inf + -inf is NaN all the same). */
 static inline void fe_acc_add(fe_acc *a, double x)
 {
-    double t = a->sum + x;
-    if (fabs(a->sum) >= fabs(x))
-        a->comp += (a->sum - t) + x;
-    else
-        a->comp += (x - t) + a->sum;
+    const double t = a->sum + x;
+    const double c = fabs(a->sum) >= fabs(x) ? (a->sum - t) + x : (x - t) + a->sum;
+    a->comp += isfinite(t) ? c : 0.0;
     a->sum = t;
 }
 

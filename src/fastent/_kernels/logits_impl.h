@@ -212,20 +212,20 @@ static FE_TGT void FE_FN(sigmoid_map)(const FE_T *x, FE_T *out, Py_ssize_t n, in
  * outside [0, 1] or NaN, NaN logit, probability outside [0, 1]), else stays -1.
  *
  * sigmoid cross-entropy with logits (PyTorch's BCEWithLogits, pos_weight p):
- *     loss = (1 - z) x + (1 + (p - 1) z) (log1p(exp(-|x|)) + max(-x, 0))
- *     d loss / dx = (1 - z) - (1 + (p - 1) z) sigmoid(-x)
- * which is max(x, 0) - x z + log1p(exp(-|x|)) for p = 1: exact where the loss is tiny
- * (x = 37, z = 1: 8.533e-17).  +-inf logits take the limits (0 or inf; the gradient stays finite).
- */
+ *     loss = p z softplus(-x) + (1 - z) softplus(x),  softplus(x) = max(x, 0) + log1p(exp(-|x|))
+ *     d loss / dx = (1 - z) sigmoid(x) - p z sigmoid(-x)
+ * the sum of two non-negative terms (for p >= 0), each computed without cancellation: exact on
+ * both sides where the loss is tiny (x = 37, z = 1 and x = -37, z = 0: 8.533e-17), and for every
+ * pos_weight.  +-inf logits take the limits (0 or inf; the gradient stays finite). */
 #ifdef FE_SCALAR_PASS
 static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
 {
-    const double L = 1.0 + (p - 1.0) * z, e = exp(-fabs(x));
-    const double sig_neg = x >= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e); /* sigmoid(-x) */
-    *g = (1.0 - z) - L * sig_neg;
+    const double e = exp(-fabs(x)), r = 1.0 / (1.0 + e);
+    *g = (1.0 - z) * (x >= 0.0 ? r : e * r) - p * z * (x >= 0.0 ? e * r : r);
     if (x == INFINITY) return z == 1.0 ? 0.0 : INFINITY;
-    if (x == -INFINITY) return z == 0.0 ? 0.0 : INFINITY;
-    return (1.0 - z) * x + L * (log1p(e) + (x < 0.0 ? -x : 0.0));
+    if (x == -INFINITY) return p * z == 0.0 ? 0.0 : INFINITY;
+    const double l1 = log1p(e);
+    return p * z * (fmax(-x, 0.0) + l1) + (1.0 - z) * (fmax(x, 0.0) + l1);
 }
 #endif
 
@@ -246,13 +246,15 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
             const double zc = (double)zr[c], xc = (double)xr[c], p = w ? (double)w[c] : 1.0;
             const double a = fabs(xc);
             const int ok = (zc >= 0.0) & (zc <= 1.0) & (a <= FE_EXP_RANGE);
-            const double e = fe_exp(ok ? -a : 0.0), L = 1.0 + (p - 1.0) * zc;
-            const double sp = fe_log1p_unit(e) + (xc < 0.0 ? -xc : 0.0); /* log1p(e^-x) */
-            const double l = (1.0 - zc) * xc + L * sp;
+            const double e = fe_exp(ok ? -a : 0.0), l1 = fe_log1p_unit(e), pz = p * zc;
+            const double l =
+                pz * ((xc < 0.0 ? -xc : 0.0) + l1) + (1.0 - zc) * ((xc > 0.0 ? xc : 0.0) + l1);
             if (loss) loss[b + c] = (FE_T)l;
             if (grad) {
-                const double sig_neg = (xc >= 0.0 ? e : 1.0) / (1.0 + e);
-                grad[b + c] = (FE_T)(grad_scale * ((1.0 - zc) - L * sig_neg));
+                const double r = 1.0 / (1.0 + e); /* sigmoid(|x|) */
+                const double sig_pos = (xc >= 0.0 ? 1.0 : e) * r,
+                             sig_neg = (xc >= 0.0 ? e : 1.0) * r;
+                grad[b + c] = (FE_T)(grad_scale * ((1.0 - zc) * sig_pos - pz * sig_neg));
             }
             s += ok ? l : 0.0;
             special += ok ? 0.0 : 1.0;

@@ -298,24 +298,23 @@ def sigmoid_cross_entropy_with_logits(
     return_grad: bool = False,
     n_jobs: int | None = None,
 ) -> Any:
-    """(1 - z) x + (1 + (p - 1) z) (log1p(exp(-|x|)) + max(-x, 0)); grad (1 - z) - L sigmoid(-x)."""
+    """-(p z log sigmoid(x) + (1 - z) log sigmoid(-x)) = p z softplus(-x) + (1 - z) softplus(x)
+    (softplus(t) = log(1 + e^t), ``np.logaddexp(0, t)``); grad (1 - z) sigmoid(x) - p z sigmoid(-x).
+    """
     c.n_jobs(n_jobs)
     z, x, dtype = _binary_inputs(labels, logits, "logits")
     if np.isnan(x).any():
         raise ValueError("logits contain NaN")
     p = 1.0 if pos_weight is None else c.floats(pos_weight, "pos_weight").astype(np.float64)
-    L = 1 + (p - 1) * z
-    with np.errstate(invalid="ignore", over="ignore"):
-        loss = np.where(
-            np.isinf(x),
-            np.where((x > 0) & (z == 1) | (x < 0) & (z == 0), 0.0, np.inf),
-            (1 - z) * x + L * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)),
-        )
-    out = _reduce_loss(loss, reduction)
+    pz = p * z
+    with np.errstate(invalid="ignore"):  # 0 * inf at infinite logits: the limit is 0
+        positive = np.where(pz == 0, 0.0, pz * np.logaddexp(0.0, -x))
+        negative = np.where(z == 1, 0.0, (1 - z) * np.logaddexp(0.0, x))
+    out = _reduce_loss(positive + negative, reduction)
     result = np.asarray(out).astype(dtype)[()]
     if not return_grad:
         return result
-    grad = (1 - z) - L * sigmoid(-x)
+    grad = (1 - z) * sigmoid(x) - pz * sigmoid(-x)
     if reduction == "mean":
         grad = grad / x.size
     return result, np.asarray(grad, dtype=dtype)

@@ -65,6 +65,8 @@ def floats(x: Any, name: str) -> np.ndarray:
     if a.dtype == object:
         try:
             a = a.astype(np.float64)
+        except OverflowError:
+            raise ValueError(f"{name} has a number too large for a float") from None
         except (TypeError, ValueError):
             raise TypeError(f"{name} has unsupported dtype object (non-numeric values)") from None
     if a.dtype.kind not in "biuf":
@@ -233,19 +235,28 @@ def clip(eps: float | None) -> float:
 def class_indices(
     y: Any, shape: tuple[int, ...], n_classes: int, ignore: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(flat int64 labels, mask of the rows that count)."""
+    """(flat int64 labels, mask of the rows that count); compared in the labels' own dtype."""
+    if ignore is not None and (
+        isinstance(ignore, bool) or not isinstance(ignore, (int, np.integer))
+    ):
+        raise TypeError(f"ignore_index must be an integer or None, got {type(ignore).__name__}")
     raw = np.asarray(y)
     if raw.dtype.kind not in "iuf":
         raise TypeError(f"labels must be integer class indices, got dtype {raw.dtype}")
     if raw.shape != shape:
         raise ValueError(f"labels with shape {raw.shape} must have the logits' batch shape {shape}")
-    if raw.dtype.kind == "f" and not (np.isfinite(raw) & (raw % 1 == 0)).all():
+    flat = raw.reshape(-1)
+    if raw.dtype.kind == "f" and not (np.isfinite(flat) & (flat % 1 == 0)).all():
         raise ValueError("labels are not integer class indices")
-    flat = raw.reshape(-1).astype(np.int64)
-    keep = flat != ignore if ignore is not None else np.ones(flat.size, bool)
-    if (keep & ((flat < 0) | (flat >= n_classes))).any():
+    keep = (
+        np.ones(flat.size, bool)
+        if ignore is None
+        else np.array([v != ignore for v in flat.tolist()])
+    )
+    inside = np.array([0 <= v < n_classes for v in flat.tolist()], dtype=bool)
+    if (keep & ~inside).any():
         raise ValueError(f"labels out of range for {n_classes} classes")
-    return flat, keep
+    return np.where(keep, flat, 0).astype(np.int64), keep
 
 
 def weights(w: Any, n_classes: int) -> np.ndarray:

@@ -70,18 +70,44 @@ def table_mutual_info(table: np.ndarray, estimator: str) -> float:
 
 
 def _bins(values: Any, n_bins: int, strategy: str, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(bin of each value, edges): quantile or equal-width edges, repeated edges merged, the last
-    bin closed on the right (scikit-learn's KBinsDiscretizer)."""
+    """(bin of each value, edges) of a numeric column.
+
+    At most ``n_bins`` distinct values: one bin per value, edges halfway between them.  Quantile
+    bins of a column with ties (and at most 4096 values): equal-frequency bins of whole values.
+    Else quantile or equal-width edges (scikit-learn's KBinsDiscretizer: repeated edges merged,
+    the last bin closed on the right), where a value repeated among the quantile edges (it holds
+    a bin's worth of samples) is cut out into a bin of its own, halfway to its neighbours."""
     try:
         x = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(f"column {name} is not numeric: it cannot be binned") from None
     if not np.isfinite(x).all():
         raise ValueError(f"column {name} has a non-finite value")
-    if strategy == "quantile":
-        edges = np.unique(np.quantile(x, np.linspace(0, 1, n_bins + 1)))
+    levels, counts = np.unique(x, return_counts=True)
+    half = levels / 2  # halfway points as a/2 + b/2: no overflow near +-1e308
+    if levels.size <= n_bins:
+        edges = np.concatenate([levels[:1], half[:-1] + half[1:], levels[-1:]])
+        return np.searchsorted(levels, x), edges
+    if strategy == "quantile" and levels.size < x.size and levels.size <= 4096:
+        # ties: one bin per value, then merge the adjacent pair with the fewest samples (the
+        # leftmost of equal pairs) until n_bins bins remain
+        starts, sizes = list(range(levels.size)), list(counts)
+        while len(sizes) > n_bins:
+            i = int(np.argmin(np.add(sizes[:-1], sizes[1:])))
+            sizes[i : i + 2] = [sizes[i] + sizes[i + 1]]
+            del starts[i + 1]
+        cut = np.array(starts[1:])
+        edges = np.concatenate([levels[:1], half[cut - 1] + half[cut], levels[-1:]])
+        return np.searchsorted(edges[1:-1], x, side="right"), edges
+    if strategy == "uniform":
+        edges = np.unique(2 * np.linspace(x.min() / 2, x.max() / 2, n_bins + 1))
     else:
-        edges = np.unique(np.linspace(x.min(), x.max(), n_bins + 1))
+        q = 2 * np.quantile(x / 2, np.linspace(0, 1, n_bins + 1))
+        cuts = list(np.unique(q))
+        for v in np.unique(q[1:][q[1:] == q[:-1]]):  # heavy ties
+            i = int(np.searchsorted(levels, v))
+            cuts.append(half[i] + half[i + 1] if i + 1 < levels.size else half[i - 1] + half[i])
+        edges = np.unique(np.array(cuts))
     return np.searchsorted(edges[1:-1], x, side="right"), edges
 
 
@@ -152,11 +178,13 @@ def _target(y: Any, n: int) -> np.ndarray:
     return c.factorize(labels)[1]
 
 
-def discretize(
-    X: Any, *, n_bins: int = 16, strategy: str = "quantile"
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(codes, edges) of every column binned (uint8, uint16 above 256 bins)."""
+def discretize(X: Any, *, n_bins: int = 16, strategy: str = "quantile") -> tuple[np.ndarray, Any]:
+    """(codes, edges) of every column binned (uint8, uint16 above 256 bins); a 1-D array is one
+    column (1-D codes, one array of edges)."""
     _check_binning(n_bins, strategy)
+    if not hasattr(X, "columns") and np.ndim(X) == 1:
+        codes, edges = discretize(np.asarray(X)[:, None], n_bins=n_bins, strategy=strategy)
+        return codes[:, 0], edges[0]
     names, columns, _ = _columns(X)
     pairs = [
         _bins(column, n_bins, strategy, name) for name, column in zip(names, columns, strict=True)

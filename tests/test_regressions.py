@@ -1,0 +1,250 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Inputs that found bugs (issue 11: probing, fuzzing, upstream tests) stay here, each with the
+behaviour it must have now."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+
+import mpmath
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+import fastent
+from fastent import discrete, reference, selection
+
+mpmath.mp.dps = 50
+
+
+# ---- 0: float columns with few distinct values lost levels when binned ---------------------------
+
+
+def test_float_column_with_two_values_scores_like_its_ints():
+    y = np.array([0] * 70 + [1] * 30)
+    as_float = np.array([0.0] * 70 + [1.0] * 30)[:, None]
+    got = selection.mutual_info_scores(as_float, y)
+    assert got[0] == pytest.approx(0.6108643020548935, rel=1e-12)  # was 0.0
+    assert_allclose(got, selection.mutual_info_scores(as_float.astype(int), y), rtol=1e-14)
+
+
+def test_discretize_keeps_every_value_that_fits():
+    codes, edges = selection.discretize([1.0, 2.0, 3.0])  # was [0, 1, 1]
+    assert codes.tolist() == [0, 1, 2]
+    assert edges.tolist() == [1.0, 1.5, 2.5, 3.0]
+    for strategy in ("quantile", "uniform"):
+        x = np.repeat([0.0, 0.01, 0.02, 7.0], [97, 1, 1, 1])
+        assert selection.discretize(x, strategy=strategy)[0].max() == 3
+
+
+def test_digits_as_floats_rank_like_digits_as_ints():
+    """scikit-learn's digits are floats: 12 pixels scored exactly 0 (only the 3 constant ones
+    should), and `fastent rank digits.csv` disagreed with `fastent rank --example`."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = datasets.load_digits(return_X_y=True)
+    scores = selection.mutual_info_scores(X, y)
+    constant = X.min(axis=0) == X.max(axis=0)
+    assert_array_equal(scores == 0, constant)
+    as_ints = X.astype(int)
+    assert_allclose(scores, selection.mutual_info_scores(as_ints, y), atol=0.01)
+    for method in ("mi", "mrmr"):  # JMI's joint terms see the one merge per 17-value pixel
+        assert_array_equal(
+            selection.select_features(X, y, 10, method=method).indices,
+            selection.select_features(as_ints, y, 10, method=method).indices,
+        )
+
+
+def test_diabetes_sex_column_scores_like_its_ints():
+    datasets = pytest.importorskip("sklearn.datasets")
+    data = datasets.load_diabetes(scaled=False)
+    sex = data.data[:, [1]]  # 1.0 / 2.0 as floats; it scored 0
+    target = (data.target > np.median(data.target)).astype(int)
+    got = selection.mutual_info_scores(sex, target)
+    assert got[0] > 0
+    assert_allclose(got, selection.mutual_info_scores(sex.astype(int), target), rtol=1e-14)
+
+
+@pytest.mark.parametrize("strategy", ["quantile", "uniform"])
+def test_binning_near_the_largest_floats(strategy):
+    """Edges between -1e308 and 1e308 overflowed to inf/NaN, and the MI came out 0."""
+    rng = np.random.default_rng(0)
+    x = np.where(rng.random(400) < 0.5, -1.7e308, 1.7e308) * rng.random(400)
+    y = (x > 0).astype(int)
+    codes, edges = selection.discretize(x, strategy=strategy)
+    assert np.isfinite(edges).all()
+    assert selection.mutual_info_scores(x[:, None], y, strategy=strategy)[0] == pytest.approx(
+        discrete.mutual_info(codes, y), rel=1e-14
+    )
+    two = np.array([-1e308, 1e308] * 50)  # the issue's case: MI log 2, it was 0
+    assert selection.mutual_info_scores(two[:, None], np.arange(100) % 2)[0] == pytest.approx(
+        math.log(2), rel=1e-14
+    )
+    wide = 2 * np.linspace(-0.85e308, 0.85e308, 1001)  # more values than bins, across the floats
+    codes, edges = selection.discretize(wide, n_bins=4, strategy=strategy)
+    assert np.isfinite(edges).all()
+    assert np.bincount(codes).tolist() == [250, 250, 250, 251]
+
+
+# ---- 1: n_jobs reached OpenMP unbounded (tests/test_kernels.py covers the functions) -------------
+
+
+@pytest.mark.parametrize("n_jobs", ["1000000", "3000000000"])
+def test_cli_huge_n_jobs_runs(n_jobs):
+    run = subprocess.run(
+        [sys.executable, "-m", "fastent", "rank", "--example", "--n-jobs", n_jobs, "-k", "3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "pixel_2_5" in run.stdout
+
+
+# ---- 2: the compensated sums turned inf into NaN -------------------------------------------------
+
+
+def test_binary_cross_entropy_reductions_keep_inf():
+    for reduction in ("sum", "mean"):
+        assert fastent.binary_cross_entropy([1.0], [0.0], reduction=reduction) == np.inf
+        assert fastent.binary_cross_entropy([1.0, 0.0], [0.0, 0.5], reduction=reduction) == np.inf
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_cross_entropy_reductions_keep_inf(dtype):
+    z = np.zeros(3000, dtype)
+    x = np.zeros(3000, dtype)
+    x[1234] = np.inf  # loss inf
+    for reduction in ("sum", "mean"):
+        assert fastent.sigmoid_cross_entropy_with_logits(z, x, reduction=reduction) == np.inf
+    big = np.full(
+        3000, 1e308 if dtype == np.float64 else 3e38, dtype
+    )  # finite losses, sum overflows
+    for reduction in ("sum", "mean"):
+        got = fastent.sigmoid_cross_entropy_with_logits(
+            np.zeros_like(big), big, reduction=reduction
+        )
+        assert got == np.inf or (reduction == "mean" and np.isfinite(got))
+
+
+# ---- 3: the sigmoid loss cancelled on the (label 0, negative logit) side -------------------------
+
+
+def _exact_sigmoid_ce(z: float, x: float, p: float) -> tuple[float, float]:
+    z_, x_, p_ = mpmath.mpf(z), mpmath.mpf(x), mpmath.mpf(p)
+    sp = lambda t: mpmath.log1p(mpmath.exp(t))  # noqa: E731
+    sig = lambda t: 1 / (1 + mpmath.exp(-t))  # noqa: E731
+    loss = p_ * z_ * sp(-x_) + (1 - z_) * sp(x_)
+    grad = (1 - z_) * sig(x_) - p_ * z_ * sig(-x_)
+    return float(loss), float(grad)
+
+
+@pytest.mark.parametrize("pos_weight", [None, 2.5, 0.3])
+@pytest.mark.parametrize("z", [0.0, 1.0, 0.3])
+def test_sigmoid_cross_entropy_is_exact_on_both_sides(simd_level, z, pos_weight):
+    x = np.concatenate([np.linspace(-60, 60, 241), [-37.0, 37.0, -700.0, 700.0, -800.0, 800.0]])
+    labels = np.full_like(x, z)
+    loss, grad = fastent.sigmoid_cross_entropy_with_logits(
+        labels, x, pos_weight=pos_weight, return_grad=True
+    )
+    p = 1.0 if pos_weight is None else pos_weight
+    for i, xi in enumerate(x):
+        el, eg = _exact_sigmoid_ce(z, xi, p)
+        assert loss[i] == pytest.approx(el, rel=1e-12, abs=1e-300), (z, xi)
+        assert grad[i] == pytest.approx(eg, rel=1e-12, abs=1e-300), (z, xi)
+    assert fastent.sigmoid_cross_entropy_with_logits(0.0, -37.0) == pytest.approx(
+        8.533047625744066e-17, rel=1e-14
+    )
+
+
+# ---- 6: misuse gets one clear error --------------------------------------------------------------
+
+
+def test_overflowing_numbers_are_value_errors():
+    with pytest.raises(ValueError, match="too large for a float"):
+        fastent.entropy([10**400, 1])
+    with pytest.raises(ValueError, match="too large for a float"):
+        reference.entropy([10**400, 1])
+    assert fastent.entropy([1, 1], base=10**400) == pytest.approx(
+        math.log(2) / (400 * math.log(10))
+    )
+    with pytest.raises(ValueError, match="base must be positive"):
+        fastent.entropy([1, 1], base=1e400)
+
+
+def test_zero_classes_with_every_row_ignored():
+    loss = fastent.sparse_softmax_cross_entropy_with_logits(
+        [-100] * 5, np.zeros((5, 0)), ignore_index=-100
+    )
+    assert_array_equal(loss, np.zeros(5))
+    with pytest.raises(ValueError, match="out of range for 0 classes"):
+        fastent.sparse_softmax_cross_entropy_with_logits([0] * 5, np.zeros((5, 0)))
+
+
+def test_ignore_index_must_be_an_integer():
+    with pytest.raises(TypeError, match="ignore_index must be an integer or None, got str"):
+        fastent.sparse_softmax_cross_entropy_with_logits([1, 0], np.zeros((2, 3)), ignore_index="1")
+
+
+def test_swapped_arguments_get_a_hint():
+    with pytest.raises(ValueError, match=r"fastent takes \(labels, logits\)"):
+        fastent.sparse_softmax_cross_entropy_with_logits(np.zeros((4, 3)), np.array([0, 1, 2, 1]))
+
+
+@pytest.mark.parametrize(
+    ("labels", "ignore_index"),
+    [
+        (np.array([0, 2**64 - 1], dtype=np.uint64), -1),  # a wrapping cast made it -1: ignored
+        (np.array([0.0, 1e30]), -(2**63)),  # a huge float cast to int64 made it -2**63
+    ],
+)
+def test_labels_beyond_int64_are_out_of_range_not_ignored(labels, ignore_index):
+    logits = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"labels\[1\] = .* is out of range for 3 classes"):
+        fastent.sparse_softmax_cross_entropy_with_logits(labels, logits, ignore_index=ignore_index)
+    with pytest.raises(ValueError, match="out of range"):
+        reference.sparse_softmax_cross_entropy_with_logits(
+            labels, logits, ignore_index=ignore_index
+        )
+
+
+def _fastent(*args: str, stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fastent", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_cli_rejects_devices():
+    run = _fastent("rank", "/dev/zero", "--target", "x")
+    assert run.returncode == 1
+    assert run.stderr.startswith("fastent: error: /dev/zero: not a regular file; give a CSV")
+    assert run.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_cli_full_output_device_is_one_line():
+    with open("/dev/full", "w") as full:
+        run = _fastent("rank", "--example", stdout=full.fileno())
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1
+    assert run.stderr.startswith("fastent: error: cannot write the result")
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes fd 1 with a POSIX shell")
+def test_cli_closed_stdout_is_one_line():
+    code = f"{sys.executable} -m fastent rank --example >&-"
+    run = subprocess.run(
+        ["sh", "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 1
+    assert run.stderr == "fastent: error: standard output is closed: nowhere to write the result\n"
