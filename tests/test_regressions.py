@@ -248,3 +248,71 @@ def test_cli_closed_stdout_is_one_line():
     )
     assert run.returncode == 1
     assert run.stderr == "fastent: error: standard output is closed: nowhere to write the result\n"
+
+
+# ---- 4: low-entropy rows cancelled in the fused one-pass form ------------------------------------
+
+
+def _exact(name: str, p: list[float], q: list[float] | None = None) -> float:
+    with mpmath.workdps(400):  # enough digits that 1 + 1e-300 is not 1
+        a = [mpmath.mpf(float(v)) for v in p]
+        sa = sum(a)
+        a = [v / sa for v in a]
+        if q is not None:
+            b = [mpmath.mpf(float(v)) for v in q]
+            sb = sum(b)
+            b = [v / sb for v in b]
+        if name == "entropy":
+            return float(-sum(v * mpmath.log(v) for v in a if v > 0))
+        if name == "cross_entropy":
+            return float(-sum(v * mpmath.log(w) for v, w in zip(a, b, strict=True) if v > 0))
+        return float(sum(v * mpmath.log(v / w) for v, w in zip(a, b, strict=True) if v > 0))
+
+
+LOW = [
+    [2.0**53, 1.0],  # entropy was 0.0 (exact 4.19e-15)
+    [1e15, 3.0, 7.0],  # relative error was 7.7e-3
+    [1 - 1e-10, 1e-10],
+    [1.0, 1e-300],
+    [5e300, 1e300, 1.0],
+    [1e8] + [1.0] * 1000,
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("p", LOW, ids=str)
+def test_entropy_of_low_entropy_rows(simd_level, p, dtype):
+    info = np.finfo(dtype)
+    if max(p) > float(info.max) or min(p) < float(info.tiny):
+        pytest.skip(f"not representable in {np.dtype(dtype).name}")
+    x = np.asarray(p, dtype=dtype)
+    got = fastent.entropy(x)
+    assert got == pytest.approx(_exact("entropy", x.tolist()), rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize(
+    ("p", "q"),
+    [
+        ([1e15, 3.0, 7.0], [1e15, 1.0, 1.0]),
+        ([2.0**53, 1.0], [2.0**53, 2.0]),
+        ([1.0, 1e-12], [1.0, 2e-12]),
+        ([1e300, 1.0, 2.0], [1e300, 3.0, 1.0]),
+        ([1.0, 1e-6, 2e-6], [1.0, 2e-6, 1e-6]),
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("name", ["cross_entropy", "kl_divergence"])
+def test_pair_measures_of_low_entropy_rows(simd_level, name, p, q):
+    got = getattr(fastent, name)(p, q)
+    assert got == pytest.approx(_exact(name, p, q), rel=1e-12, abs=0)
+
+
+def test_low_entropy_rows_in_a_batch_keep_the_fast_rows_exact():
+    rng = np.random.default_rng(4)
+    rows = rng.random((50, 300))
+    rows[::7] = 0.0
+    rows[::7, 0] = 1.0
+    rows[::7, 1:3] = 1e-9  # rows 0, 7, 14, ...: nearly one-hot
+    got = fastent.entropy(rows, n_jobs=2)
+    for i in (0, 1, 7, 8):
+        assert got[i] == pytest.approx(_exact("entropy", rows[i].tolist()), rel=1e-12)

@@ -17,39 +17,61 @@
 #define FE_SAFE_MAX 1e200
 #define FE_SAFE_SUM(s) ((s) >= FE_SAFE_MIN && (s) <= FE_SAFE_MAX)
 #define FE_NSUMS 6
+/* Whether a fused one-pass value v = log S - T / S (or T / S + log(S' / S)) keeps 1e-12 relative
+ * accuracy, with a = |log S| + |T / S|: the pass's rounding is below ~2^-40 a + 2^-43 (block sums
+ * of up to 128 terms a lane, the rounding of S inside log S), and the terms' own cancellation
+ * inside T is below 3a (positive terms p log x need x > 1, and x <= S bounds them by S log S);
+ * else the row takes the careful path. */
+#define FE_ACCURATE(v, a) ((v) >= (a) * 0x1p-6 + 0x1p-10)
 
 #ifdef FE_SCALAR_PASS
 /* ---- scalar paths, once per dtype ------------------------------------------------------- */
 
-/* Scale of a row: its maximum mx and sum(p / mx).  Returns 0 for an invalid or all-zero row. */
-static int FE_DT(row_scale)(const FE_T *p, Py_ssize_t n, double *mx, double *sum)
+/* Scale of a row: its maximum mx, and R = sum(p / mx) - 1 summed without the element at the
+ * maximum (so a small R keeps its digits).  Returns 0 for an invalid or all-zero row. */
+static int FE_DT(row_scale)(const FE_T *p, Py_ssize_t n, double *mx, double *rest)
 {
     double m = 0.0;
+    Py_ssize_t at = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         const double x = (double)p[i];
         if (!(x >= 0.0 && x <= DBL_MAX)) return 0;
-        m = x > m ? x : m;
+        if (x > m) m = x, at = i;
     }
     if (m == 0.0) return 0;
     fe_acc s = {0.0, 0.0};
-    for (Py_ssize_t i = 0; i < n; i++) fe_acc_add(&s, (double)p[i] / m);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (i != at) fe_acc_add(&s, (double)p[i] / m);
     *mx = m;
-    *sum = fe_acc_value(&s);
+    *rest = fe_acc_value(&s);
     return 1;
 }
 
+/* H(p) = log1p(R) + sum_i r_i log(1 / r_i) / (1 + R), r = p / max p, R = sum r - 1: two
+ * non-negative terms, so no cancellation, also where one element dominates the row (the
+ * fused one-pass form log S - sum p log p / S cancels there: entropy([2**53, 1]) = 4.2e-15). */
 static double FE_DT(entropy_careful)(const FE_T *p, Py_ssize_t n)
 {
-    double mx, sum;
-    if (!FE_DT(row_scale)(p, n, &mx, &sum)) return NAN;
+    double mx, rest;
+    if (!FE_DT(row_scale)(p, n, &mx, &rest)) return NAN;
     fe_acc h = {0.0, 0.0};
     for (Py_ssize_t i = 0; i < n; i++) {
-        const double a = ((double)p[i] / mx) / sum;
-        if (a > 0.0) fe_acc_add(&h, -a * log(a));
+        const double r = (double)p[i] / mx;
+        if (r > 0.0 && r < 1.0) fe_acc_add(&h, -r * log(r));
     }
-    return fe_acc_value(&h);
+    return log1p(rest) + fe_acc_value(&h) / (1.0 + rest);
 }
 
+/* g(t) = t log t - (t - 1) >= 0, the term of KL's Bregman form; accurate near t = 1, where it is
+ * (t - 1)^2 / 2: the series sum_{k >= 2} (-d)^k / (k (k - 1)), d = t - 1, for |d| <= 1/4. */
+static double FE_DT(kl_term)(double t)
+{
+    const double d = t - 1.0;
+    if (!(fabs(d) <= 0.25)) return t * log(t) - d;
+    double g = 0.0;
+    for (int k = 26; k >= 2; k--) g = g * d + ((k & 1) ? -1.0 : 1.0) / ((double)k * (k - 1));
+    return g * d * d;
+}
 /* The first i where p[i] (or q[i], q may be NULL) is negative, NaN or infinite; 0 when there is
  * none (the row is invalid as a whole: it sums to zero). */
 static Py_ssize_t FE_DT(first_invalid)(const FE_T *p, const FE_T *q, Py_ssize_t n)
@@ -61,10 +83,18 @@ static Py_ssize_t FE_DT(first_invalid)(const FE_T *p, const FE_T *q, Py_ssize_t 
     return 0;
 }
 
+/* The two-argument measures of rows that the fused pass cannot take (a special element, sums out
+ * of range, or a value that cancels): each scaled by its maximum first (r = p / max p, R = sum r -
+ * 1, as row_scale), then
+ *   cross-entropy  H(p, q) = log1p(Rq) + sum_i a_i log(1 / s_i),  a = r / (1 + Rp), s = q / max q
+ *   KL             D(p || q) = sum_i b_i g(a_i / b_i),  g as FE_DT(kl_term) (Bregman form)
+ *   JS             1/2 sum_i (a_i log(2 a_i / (a_i + b_i)) + b_i log(2 b_i / (a_i + b_i)))
+ * The cross-entropy and KL forms add non-negative terms only: no cancellation. */
 static double FE_DT(pair_careful)(fe_pair_kind kind, const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
-    double mp, sp, mq, sq;
-    if (!FE_DT(row_scale)(p, n, &mp, &sp) || !FE_DT(row_scale)(q, n, &mq, &sq)) return NAN;
+    double mp, rp, mq, rq;
+    if (!FE_DT(row_scale)(p, n, &mp, &rp) || !FE_DT(row_scale)(q, n, &mq, &rq)) return NAN;
+    const double sp = 1.0 + rp, sq = 1.0 + rq;
     fe_acc acc = {0.0, 0.0};
     for (Py_ssize_t i = 0; i < n; i++) {
         const double a = ((double)p[i] / mp) / sp, b = ((double)q[i] / mq) / sq;
@@ -73,19 +103,23 @@ static double FE_DT(pair_careful)(fe_pair_kind kind, const FE_T *p, const FE_T *
             if (a > 0.0) t += a * log(2.0 * a / (a + b));
             if (b > 0.0) t += b * log(2.0 * b / (a + b));
             t *= 0.5;
-        } else if (a > 0.0) {
-            if (b == 0.0) return INFINITY;
-            if (kind == FE_CROSS_ENTROPY) {
-                t = -a * log(b);
-            } else {
-                const double r = a / b;
-                t = a * ((r >= DBL_MIN && r <= DBL_MAX) ? log(r) : log(a) - log(b));
-            }
+        } else if (kind == FE_CROSS_ENTROPY) {
+            const double s = (double)q[i] / mq;
+            if (a > 0.0 && s == 0.0) return INFINITY;
+            if (a > 0.0 && s < 1.0) t = -a * log(s);
+        } else if (b == 0.0) {
+            if (a > 0.0) return INFINITY;
+        } else if (a == 0.0) {
+            t = b; /* 0 log 0 - 0 + b */
+        } else {
+            const double r = a / b;
+            t = (r >= DBL_MIN && r <= DBL_MAX) ? b * FE_DT(kl_term)(r)
+                                               : a * (log(a) - log(b)) - a + b;
         }
         fe_acc_add(&acc, t);
     }
-    return kind == FE_KL_DIVERGENCE ? fe_acc_value(&acc)
-                                    : fmax(fe_acc_value(&acc), 0.0); /* H(p, q), JS >= 0 */
+    if (kind == FE_CROSS_ENTROPY) return log1p(rq) + fe_acc_value(&acc);
+    return fmax(fe_acc_value(&acc), 0.0); /* KL and JS >= 0 */
 }
 
 /* Element-wise maps: return the index of the first element outside [0, 1] (or NaN), else -1. */
@@ -193,7 +227,9 @@ static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threa
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(entropy_block), p, p, n, 0.0, 0.0, n_threads,
                              sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0])) return FE_DT(entropy_careful)(p, n);
-    return fmax(log(sums[0]) - sums[1] / sums[0], 0.0); /* H >= 0: clip the fused form's rounding */
+    const double ls = log(sums[0]), h = ls - sums[1] / sums[0];
+    if (!FE_ACCURATE(h, fabs(ls) + fabs(sums[1] / sums[0]))) return FE_DT(entropy_careful)(p, n);
+    return h;
 }
 
 /* H(p, q) = log Sq - (1/Sp) sum p log q.  sums: Sp, Sq, sum p log q, #special (bad or q = 0 < p).
@@ -222,7 +258,10 @@ static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_s
                              n_threads, sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
-    return fmax(log(sums[1]) - sums[2] / sums[0], 0.0); /* H(p, q) >= H(p) >= 0 */
+    const double lq = log(sums[1]), h = lq - sums[2] / sums[0];
+    if (!FE_ACCURATE(h, fabs(lq) + fabs(sums[2] / sums[0])))
+        return FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
+    return h;
 }
 
 /* D(p || q) = (1/Sp) sum p log(p / q) + log(Sq / Sp).  The ratio form keeps the accuracy when
@@ -254,7 +293,10 @@ static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, i
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 0.0, 0.0, n_threads, sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
-    return sums[2] / sums[0] + log(sums[1] / sums[0]);
+    const double lr = log(sums[1] / sums[0]), d = sums[2] / sums[0] + lr;
+    if (!FE_ACCURATE(d, fabs(lr) + fabs(sums[2] / sums[0])))
+        return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
+    return d;
 }
 
 /* JS(p, q) = 1/2 (Tp + Tq), Tp = sum a log(2a / (a + c)), Tq = sum c log(2c / (a + c)), with
@@ -304,4 +346,5 @@ static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, i
 #undef FE_SAFE_MIN
 #undef FE_SAFE_MAX
 #undef FE_SAFE_SUM
+#undef FE_ACCURATE
 #undef FE_NSUMS
