@@ -16,6 +16,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import fastent
 from fastent import discrete, reference, selection
+from fastent.reference import discrete as reference_discrete
 
 mpmath.mp.dps = 50
 
@@ -316,3 +317,44 @@ def test_low_entropy_rows_in_a_batch_keep_the_fast_rows_exact():
     got = fastent.entropy(rows, n_jobs=2)
     for i in (0, 1, 7, 8):
         assert got[i] == pytest.approx(_exact("entropy", rows[i].tolist()), rel=1e-12)
+
+
+# ---- 5: frozenset labels, terms far below the max of logsumexp -----------------------------------
+
+
+def _objects(*values: object) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def test_set_labels_are_counted_by_equality():
+    """np.unique sorts sets by inclusion, a partial order: it kept equal sets apart."""
+    x = _objects(frozenset({1}), frozenset({2}), frozenset({1}))
+    expected = -(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3))
+    for module in (discrete, reference_discrete):
+        assert module.entropy(x) == pytest.approx(expected, rel=1e-14)  # was log 3
+        counts, levels = module.contingency(x, [0, 1, 0])
+        assert counts.tolist() == [[2, 0], [0, 1]]
+        assert levels[0].tolist() == [frozenset({1}), frozenset({2})]
+    tuples = _objects((1, "a"), (0, "b"), (1, "a"))  # totally ordered objects keep their order
+    assert discrete.contingency(tuples)[1][0].tolist() == [(0, "b"), (1, "a")]
+
+
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [
+        ([0.0, -708.4, -708.4], 4.4342381633285304e-308),  # was 0.0
+        ([0.0, -745.0], 5e-324),
+        ([0.0, -800.0], 0.0),
+        ([3.0, 3.0 - 710.0], 3.0),
+    ],
+)
+def test_logsumexp_keeps_terms_far_below_the_max(simd_level, x, expected):
+    assert fastent.logsumexp(x) == expected
+    assert fastent.logsumexp(np.array([x, x]))[1] == expected
+
+
+def test_float32_logsumexp_keeps_terms_far_below_the_max(simd_level):
+    got = fastent.logsumexp(np.array([0.0, -100.0, -100.0], dtype=np.float32))
+    assert got == np.float32(math.log1p(2 * math.exp(-100.0)))  # a float32 subnormal, was 0

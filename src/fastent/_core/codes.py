@@ -9,6 +9,7 @@ Categoricals) is factorised once into sorted levels and codes.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import warnings
 from dataclasses import dataclass
@@ -128,14 +129,28 @@ def _type_then_value(value: Any) -> tuple[str, Any]:
     return type(value).__name__, value
 
 
+def _increasing(seq: list[Any]) -> bool:
+    return all(a < b for a, b in itertools.pairwise(seq))
+
+
+def _sorted_levels(distinct: list[Any]) -> list[Any]:
+    """Distinct labels in sorted order: by value when ``<`` orders them totally; by type name,
+    then value, when types do not compare (ints and strings); by type name, then repr, when
+    ``<`` is only partial (sets order by inclusion)."""
+    for key in (None, _type_then_value):
+        try:
+            ordered = sorted(distinct, key=key)
+        except TypeError:
+            continue
+        if _increasing(ordered if key is None else [key(v) for v in ordered]):
+            return ordered
+    return sorted(distinct, key=lambda v: (type(v).__name__, repr(v)))
+
+
 def _sort_order(values: np.ndarray) -> np.ndarray:
-    """Indices that sort ``values``; values of types that do not compare with each other (ints
-    and strings in one object array) are ordered by type name, then value."""
-    try:
-        return np.argsort(values, kind="stable")
-    except TypeError:
-        keys = [_type_then_value(value) for value in values.tolist()]
-        return np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp)
+    """Indices that sort distinct values (pandas categories) as ``_sorted_levels`` orders them."""
+    where = {v: i for i, v in enumerate(values.tolist())}
+    return np.asarray([where[v] for v in _sorted_levels(list(where))], dtype=np.intp)
 
 
 def _warn_if_continuous(levels: np.ndarray, n: int, name: str) -> None:
@@ -155,17 +170,25 @@ def _warn_if_continuous(levels: np.ndarray, n: int, name: str) -> None:
 def factorize(arr: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct values, codes) of a label array from ``label_array``.
 
-    Values of mixed types that do not compare (ints and strings in one object array) are ordered
-    by type name, then value.
+    Object labels are told apart by equality and hashing (``np.unique`` sorts them, and a partial
+    order such as the inclusion of sets merges or splits equal values), then ordered as
+    ``_sorted_levels`` says; unhashable ones (lists) are compared by ``np.unique``.
     """
-    try:
-        levels, codes = np.unique(arr, return_inverse=True)
-    except TypeError:
-        distinct = sorted(set(arr.tolist()), key=_type_then_value)
-        levels = np.empty(len(distinct), dtype=object)
-        levels[:] = distinct
-        lookup = {value: code for code, value in enumerate(distinct)}
-        codes = np.fromiter((lookup[value] for value in arr.tolist()), np.intp, arr.size)
+    if arr.dtype.kind == "O":
+        values = arr.tolist()
+        try:
+            lookup = dict.fromkeys(values)
+        except TypeError:  # unhashable labels
+            lookup = None
+        if lookup is not None:
+            distinct = _sorted_levels(list(lookup))
+            code = {value: i for i, value in enumerate(distinct)}
+            levels = np.empty(len(distinct), dtype=object)
+            levels[:] = distinct
+            codes = np.fromiter((code[value] for value in values), np.intp, arr.size)
+            _warn_if_continuous(levels, arr.size, name)
+            return levels, codes
+    levels, codes = np.unique(arr, return_inverse=True)
     _warn_if_continuous(levels, arr.size, name)
     return levels, codes.reshape(-1)
 

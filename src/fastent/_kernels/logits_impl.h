@@ -36,6 +36,17 @@ static double FE_DT(row_max)(const FE_T *x, Py_ssize_t n)
     return nan ? NAN : mx;
 }
 
+/* sum over the elements below the max of exp(x - max), with libm (no term dropped). */
+static double FE_DT(lse_rest_exact)(const FE_T *x, Py_ssize_t n, double mx)
+{
+    fe_acc rest = {0.0, 0.0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double t = (double)x[i] - mx;
+        if (t < 0.0) fe_acc_add(&rest, exp(t));
+    }
+    return fe_acc_value(&rest);
+}
+
 /* SciPy's logsumexp: NaN if any NaN, +inf if any +inf, -inf for an empty or all -inf row. */
 static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
 {
@@ -124,8 +135,12 @@ static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m,
         ties += (double)c;
     }
 #endif
+    double r = fe_acc_value(&rest);
+    /* the loops drop terms far below the max (exp under 3e-308, float32 1.7e-38); they count only
+     * when nothing else does (a lone max, every other term tiny): then add them all with libm */
+    if (ties == 0.0 && r < (FE_IS_F64 ? 0x1p-900 : 0x1p-60)) r = FE_DT(lse_rest_exact)(x, n, mx);
     *m = mx;
-    *L = log1p(fe_acc_value(&rest) + ties);
+    *L = log1p(r + ties);
     return 1;
 }
 

@@ -8,8 +8,10 @@ up as a disagreement with these.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -155,17 +157,37 @@ def labels(x: Any, name: str) -> np.ndarray:
 
 
 def factorize(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct values, the code of each sample); values that do not compare with each
-    other are sorted by type name, then value."""
-    try:
+    """(sorted distinct values, the code of each sample).  Objects are told apart by ``==`` (a
+    dict), then sorted: by value if that is a total order, else by (type name, value), else by
+    (type name, repr) - sets, ordered by inclusion only, take the last."""
+    if a.dtype != object:
         levels, codes = np.unique(a, return_inverse=True)
         return levels, codes.reshape(-1)
-    except TypeError:
-        distinct = sorted(set(a.tolist()), key=lambda v: (type(v).__name__, v))
-        levels = np.empty(len(distinct), dtype=object)
-        levels[:] = distinct
-        code = {v: i for i, v in enumerate(distinct)}
-        return levels, np.array([code[v] for v in a.tolist()], dtype=np.intp)
+    try:
+        seen = list(dict.fromkeys(a.tolist()))
+    except TypeError:  # unhashable objects: np.unique compares them
+        levels, codes = np.unique(a, return_inverse=True)
+        return levels, codes.reshape(-1)
+
+    def total(xs: list[Any]) -> bool:
+        return all(x < y for x, y in itertools.pairwise(xs))
+
+    keys: list[Callable[[Any], Any]] = [
+        lambda v: v,
+        lambda v: (type(v).__name__, v),
+        lambda v: (type(v).__name__, repr(v)),
+    ]
+    for key in keys:
+        try:
+            ordered = sorted(seen, key=key)
+            if total([key(v) for v in ordered]):
+                break
+        except TypeError:
+            continue
+    levels = np.empty(len(ordered), dtype=object)
+    levels[:] = ordered
+    code = {v: i for i, v in enumerate(ordered)}
+    return levels, np.array([code[v] for v in a.tolist()], dtype=np.intp)
 
 
 def same_length(arrays: list[np.ndarray], names: list[str]) -> None:
