@@ -488,3 +488,24 @@ def test_lists_and_integer_counts():
     assert fastent.entropy(np.array([2**62, 2**62], dtype=np.uint64)) == pytest.approx(
         math.log(2), rel=1e-15
     )
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", [(0, 2), (2, 0), (1, 2), (0, 1, 2), (-1,)], ids=str)
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_axis_tuples(name, axis, keepdims):
+    """Several axes at once, as SciPy's reductions take them (issue 11)."""
+    p = make((3, 4, 5), seed=40)
+    q = make((4, 5), seed=41, zeros=0.0)
+    got = assert_same(name, p, q, axis=axis, keepdims=keepdims)
+    moved = np.moveaxis(p, [a % 3 for a in axis], list(range(-len(axis), 0)))
+    flat = moved.reshape(*moved.shape[: 3 - len(axis)], -1)
+    qq = np.moveaxis(np.broadcast_to(q, p.shape), [a % 3 for a in axis], list(range(-len(axis), 0)))
+    expected = call(fastent, name, flat, qq.reshape(flat.shape), axis=-1)
+    assert_allclose(np.asarray(got).reshape(np.shape(expected)), expected, rtol=1e-13)
+    bad = p.copy()
+    bad[1, 2, 3] = -1.0
+    with pytest.raises(ValueError, match=r"p\[1, 2, 3\] is negative"):
+        call(fastent, name, bad, q, axis=axis)
+    with pytest.raises(ValueError, match=r"empty along axis \(1, 2\)"):
+        call(fastent, name, np.ones((2, 0, 3)), np.ones((2, 0, 3)), axis=(1, 2))

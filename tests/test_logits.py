@@ -256,3 +256,76 @@ def test_input_not_modified_and_read_only(name):
     with np.errstate(all="ignore"):
         call(fastent, name, x)
     assert_array_equal(x, before)
+
+
+# ---- SciPy parity: weights, signs, axis tuples (issue 11) ----------------------------------------
+
+AXES = [None, 0, 1, 2, -1, (0, 2), (2, 0), (1, 2), (0, 1, 2)]
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", AXES, ids=str)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_logsumexp_weights_signs_and_axes_match_scipy(axis, keepdims, dtype):
+    rng = np.random.default_rng(31)
+    x = (5 * rng.standard_normal((3, 4, 5))).astype(dtype)
+    b = rng.standard_normal((4, 5)).astype(dtype)  # broadcast, signed
+    b[1, 2] = 0.0
+    rtol = rtol_for(dtype) * 10
+    kw = {"axis": axis, "keepdims": keepdims}
+    assert_allclose(fastent.logsumexp(x, **kw), special.logsumexp(x, **kw), rtol=rtol)
+    got, sign = fastent.logsumexp(x, b=b, return_sign=True, **kw)
+    want, want_sign = special.logsumexp(x, b=b, return_sign=True, **kw)
+    assert_allclose(got, want, rtol=rtol)
+    assert_array_equal(sign, want_sign)
+    assert np.asarray(got).dtype == np.asarray(want).dtype
+    with np.errstate(invalid="ignore"):
+        assert_allclose(fastent.logsumexp(x, b=b, **kw), special.logsumexp(x, b=b, **kw), rtol=rtol)
+    ref, ref_sign = reference.logsumexp(x, b=b, return_sign=True, **kw)
+    assert_allclose(got, ref, rtol=rtol)
+    assert_array_equal(sign, ref_sign)
+    for name in ("softmax", "log_softmax"):
+        if not keepdims:
+            ax = {"axis": axis}
+            got = getattr(fastent, name)(x, **ax)
+            assert_allclose(got, getattr(special, name)(x, **ax), rtol=rtol, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("x", "b"),
+    [
+        ([1.0, 2.0], [1.0, -1.0]),
+        ([1.0, 1.0], [1.0, -1.0]),  # an exactly cancelling sum: log 0, sign 0
+        ([0.0, 1000.0], [1.0, 0.0]),
+        ([np.inf, 1.0], [1.0, 1.0]),
+        ([np.inf, np.inf], [1.0, -1.0]),
+        ([np.nan, 1.0], [0.0, 1.0]),  # a zero weight leaves out even a NaN
+        ([np.nan, 1.0], [1.0, 1.0]),
+        ([-np.inf, -np.inf], [1.0, 2.0]),
+        ([710.0, 709.0], [2.0, -3.0]),
+        ([], []),
+    ],
+)
+def test_logsumexp_weighted_special_values_match_scipy(x, b):
+    got = fastent.logsumexp(x, b=b, return_sign=True, axis=None)
+    with np.errstate(all="ignore"):
+        want = special.logsumexp(x, b=b, return_sign=True)
+    assert_allclose(got, want, rtol=1e-14, equal_nan=True)
+
+
+def test_logsumexp_zero_weights_leave_out_any_value():
+    """SciPy's stated rule (an element with weight 0 adds nothing, even inf or NaN); its own
+    fallback breaks it for an all-zero-weight slice: fastent gives log 0 there."""
+    assert fastent.logsumexp([0.0, np.inf], b=[0.0, 0.0], axis=None) == -np.inf
+    assert fastent.logsumexp([np.nan, 2.0], b=[0.0, 1.0], axis=None) == 2.0
+
+
+def test_bad_weights_and_axes():
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        fastent.logsumexp(np.ones(3), b=np.ones(4))
+    with pytest.raises(TypeError, match="b has unsupported dtype"):
+        fastent.logsumexp(np.ones(3), b=["a", "b", "c"])
+    with pytest.raises(ValueError, match="repeats an axis"):
+        fastent.logsumexp(np.ones((2, 2)), axis=(0, -2))
+    with pytest.raises(ValueError, match="out of bounds"):
+        fastent.softmax(np.ones((2, 2)), axis=(0, 2))

@@ -75,26 +75,42 @@ def _reduce(
     return out.reshape(layout.out_shape)
 
 
+def _own_axes(layout: Rows, a: np.ndarray) -> tuple[tuple[int, ...], np.ndarray]:
+    """The reduced axes in ``a``'s own dimensions, and ``a`` (given leading unit dimensions when
+    it is broadcast along a reduced axis it lacks)."""
+    lead = len(layout.shape) - a.ndim
+    own = tuple(d - lead for d in layout.axes)
+    if any(d < 0 for d in own):
+        return layout.axes, a.reshape((1,) * lead + a.shape)
+    return own, a
+
+
+def _axis_text(layout: Rows, own: tuple[int, ...]) -> str:
+    """The axis of a message as the user gave it: None, an int, or a tuple."""
+    if layout.axis is None:
+        return "None"
+    return str(own[0]) if isinstance(layout.axis, int) else str(own)
+
+
 def _empty(layout: Rows, named: list[tuple[str, np.ndarray]]) -> str:
-    """The message for inputs with no element along the axis."""
-    for name, a in named:
-        own = None if layout.axis is None else layout.axis - (len(layout.shape) - a.ndim)
-        if a.size == 0 and (own is None or (own >= 0 and a.shape[own] == 0)):
-            return f"{name} is empty along axis {own}; a distribution needs an element"
-    return f"p is empty along axis {layout.axis}; a distribution needs an element"
+    """The message for inputs with no element along the reduced axes."""
+    found = [
+        (name, own)
+        for name, own, a in ((name, *_own_axes(layout, a)) for name, a in named)
+        if a.size == 0 and any(a.shape[d] == 0 for d in own)
+    ]
+    name, own = found[0] if found else (named[0][0], _own_axes(layout, named[0][1])[0])
+    return f"{name} is empty along axis {_axis_text(layout, own)}; a distribution needs an element"
 
 
 def _zero_sum(layout: Rows, named: list[tuple[str, np.ndarray]], position: tuple[int, ...]) -> str:
     """The message for the slice through ``position`` that sums to zero (p's first, then q's)."""
-    ndim = len(layout.shape)
     for name, a in named:
-        own_axis = None if layout.axis is None else layout.axis - (ndim - a.ndim)
-        if own_axis is not None and own_axis < 0:  # a is broadcast along the axis
-            a, own_axis = a.reshape((1,) * (ndim - a.ndim) + a.shape), layout.axis
+        own, a = _own_axes(layout, a)
         index = own_index(position, a.shape)
-        whole = tuple(slice(None) if own_axis in (None, d) else i for d, i in enumerate(index))
+        whole = tuple(slice(None) if d in own else i for d, i in enumerate(index))
         if not a[whole].sum() > 0:
-            shown = tuple(":" if own_axis in (None, d) else i for d, i in enumerate(index))
+            shown = tuple(":" if d in own else i for d, i in enumerate(index))
             return f"{index_str(name, shown)} sums to zero; expected a positive total"
     raise AssertionError(f"no slice through {position} sums to zero")
 

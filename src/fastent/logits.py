@@ -13,6 +13,7 @@ below the max are added through ``log1p``.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,32 +42,44 @@ Result = np.floating | npt.NDArray[np.floating]
 def logsumexp(
     x: npt.ArrayLike,
     *,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
+    b: npt.ArrayLike | None = None,
+    return_sign: bool = False,
     n_jobs: int | None = None,
-) -> Result:
+) -> Result | tuple[Result, Result]:
     r"""Log of the sum of exponentials along ``axis``, without overflow or underflow.
 
     Parameters
     ----------
     x : array_like
         Logits (real numbers; +-inf and NaN allowed).
-    axis : int or None, default -1
-        Axis to reduce; None reduces over all elements.
+    axis : int, tuple of ints or None, default -1
+        Axis or axes to reduce; None reduces over all elements (SciPy's default).
     keepdims : bool, default False
-        Keep the reduced axis with length 1.
+        Keep the reduced axes with length 1.
+    b : array_like, optional
+        Weights of the exponentials, broadcast against ``x``, as SciPy's ``b``: the result is
+        :math:`\log |\sum_i b_i e^{x_i}|`; weights may be negative (subtraction), and an element
+        with weight 0 is left out whatever its ``x``.
+    return_sign : bool, default False
+        Also return the sign of the sum (+1, 0 or -1; NaN for a NaN).  Without it, a negative sum
+        gives NaN.
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
 
     Returns
     -------
     numpy scalar or ndarray
-        :math:`\log \sum_i e^{x_i}`, float32 for float32 input, else float64; NaN where a slice
-        has a NaN, +inf where it has a +inf, -inf for an empty or all -inf slice.
+        :math:`\log \sum_i e^{x_i}`, float32 for float32 input, else float64 (the promoted type
+        of ``x`` and ``b``); NaN where a slice has a NaN, +inf where it has a +inf, -inf for an
+        empty or all -inf slice.
+    sign : numpy scalar or ndarray, optional
+        With ``return_sign``: the sign of the sum (SciPy's values, also -1 for an empty slice).
 
     See Also
     --------
-    scipy.special.logsumexp : the same function (without ``b`` and ``return_sign``).
+    scipy.special.logsumexp : the same function, with the same ``b`` and ``return_sign``.
 
     Notes
     -----
@@ -74,6 +87,7 @@ def logsumexp(
               + (k - 1)\Bigr), \qquad m = \max_i x_i
 
     with :math:`k` the number of maxima, so remainders far below the maximum keep their digits.
+    With weights, SciPy's algorithm in double precision (a scalar kernel).
 
     Examples
     --------
@@ -82,8 +96,13 @@ def logsumexp(
     1000.6931471805599
     >>> float(fastent.logsumexp([0.0, -50.0]))
     1.9287498479639178e-22
+    >>> value, sign = fastent.logsumexp([1.0, 2.0], b=[1.0, -1.0], return_sign=True)
+    >>> round(float(value), 6), float(sign)
+    (1.541325, -1.0)
     """
     a = as_float_array(x, "x")
+    if b is not None:
+        return _weighted_logsumexp(a, as_float_array(b, "b"), axis, keepdims, return_sign, n_jobs)
     if a.ndim == 0 and axis is None:  # one logit: a single-element sum, as SciPy
         a = a.reshape(1)
     layout = as_rows([("x", a)], axis, keepdims)
@@ -93,7 +112,38 @@ def logsumexp(
     else:
         threads = effective_n_threads(n_jobs, out.size * layout.m)
         _k.logsumexp_rows(layout.rows[0][0], out, threads)
-    return scalar_or_array(out.reshape(layout.out_shape))
+    result = scalar_or_array(out.reshape(layout.out_shape))
+    if not return_sign:
+        return result
+    # SciPy's signs without weights: 1, 0 for a sum of 0 (all -inf), NaN for NaN; -1 when empty
+    sign = np.where(out == -np.inf, 0.0, np.where(np.isnan(out), np.nan, 1.0)).astype(a.dtype)
+    if layout.m == 0:
+        sign.fill(-1.0)
+    return result, scalar_or_array(sign.reshape(layout.out_shape))
+
+
+def _weighted_logsumexp(
+    a: np.ndarray, w: np.ndarray, axis: Any, keepdims: bool, return_sign: bool, n_jobs: int | None
+) -> Result | tuple[Result, Result]:
+    """``logsumexp(x, b=w)``: SciPy's weighted, signed sum (``_k.logsumexp_weighted_rows``)."""
+    if a.ndim == 0 and w.ndim == 0 and axis is None:
+        a = a.reshape(1)
+    layout = as_rows([("x", a), ("b", w)], axis, keepdims)
+    (x_rows, _), (w_rows, w_step) = layout.rows
+    out = np.empty(layout.n_rows, dtype=x_rows.dtype)
+    sign = np.empty_like(out)
+    if layout.m == 0:
+        out.fill(-np.inf)
+        sign.fill(-1.0)  # SciPy: the sign of -inf
+    elif out.size:
+        threads = effective_n_threads(n_jobs, out.size * layout.m)
+        _k.logsumexp_weighted_rows(x_rows, w_rows, w_step, out, sign, threads)
+    if not return_sign:
+        out[sign < 0] = np.nan  # the log of a negative sum
+        return scalar_or_array(out.reshape(layout.out_shape))
+    return scalar_or_array(out.reshape(layout.out_shape)), scalar_or_array(
+        sign.reshape(layout.out_shape)
+    )
 
 
 def _softmax(x: npt.ArrayLike, axis: int | None, log_out: bool, n_jobs: int | None) -> Result:
@@ -556,8 +606,7 @@ def softmax_cross_entropy_with_logits(
         status = _k.ce_rows(x_rows, None, t_rows, None, 0.0, 0.0, loss, grad, scale, threads)
         if status >= 0:
             position = layout.position(status)
-            ax = layout.axis
-            batch = () if ax is None else position[:ax] + position[ax + 1 :]
+            batch = tuple(i for d, i in enumerate(position) if d not in layout.axes)
             raise_invalid(
                 position,
                 [("labels", z, _TARGET), ("logits", x, NOT_NAN)],

@@ -49,15 +49,24 @@ def as_float_array(x: npt.ArrayLike, name: str) -> np.ndarray:
     return np.asarray(arr, dtype=target)
 
 
-def normalize_axis(axis: int | None, ndim: int) -> int | None:
-    """Validate ``axis`` for ``ndim`` dimensions; negative values count from the end."""
+def normalize_axis(axis: Any, ndim: int) -> int | tuple[int, ...] | None:
+    """Validate ``axis`` (an int, a tuple of ints or None) for ``ndim`` dimensions; negative
+    values count from the end."""
     if axis is None:
         return None
+    if isinstance(axis, tuple):
+        axes = tuple(normalize_axis(a, ndim) for a in axis)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"axis {axis} repeats an axis")
+        return axes  # type: ignore[return-value]
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"axis must be an integer or None, got {type(axis).__name__}")
-    if not -ndim <= axis < ndim:
+        raise TypeError(
+            f"axis must be an integer, a tuple of integers or None, got {type(axis).__name__}"
+        )
+    index = int(axis)
+    if not -ndim <= index < ndim:
         raise ValueError(f"axis {axis} is out of bounds for array of dimension {ndim}")
-    return int(axis) % ndim
+    return index % ndim
 
 
 def scalar_or_array(out: npt.NDArray[_Scalar]) -> _Scalar | npt.NDArray[_Scalar]:
@@ -67,11 +76,13 @@ def scalar_or_array(out: npt.NDArray[_Scalar]) -> _Scalar | npt.NDArray[_Scalar]
 
 @dataclass(frozen=True)
 class Rows:
-    """Inputs laid out as C-contiguous rows along the reduction axis, for the row kernels."""
+    """Inputs laid out as C-contiguous rows over the reduced axes, for the row kernels: one row per
+    index of the other axes, the reduced axes flattened (in C order) along the row."""
 
     rows: list[tuple[np.ndarray, int]]  # per input: (rows of length m, row step: 1, 0 = broadcast)
     shape: tuple[int, ...]  # the broadcast shape of the inputs
-    axis: int | None  # the normalised axis; None: all elements form one row
+    axis: int | tuple[int, ...] | None  # the normalised axis argument (for messages)
+    axes: tuple[int, ...]  # the reduced axes, increasing (every axis for axis=None)
     m: int  # the row length
     out_shape: tuple[int, ...]  # the shape of a reduction's result (keepdims applied)
 
@@ -79,41 +90,48 @@ class Rows:
     def n_rows(self) -> int:
         return int(np.prod(self.out_shape))
 
-    def _moved(self) -> tuple[int, ...]:
-        assert self.axis is not None
-        return self.shape[: self.axis] + self.shape[self.axis + 1 :] + (self.m,)
+    def _order(self) -> tuple[int, ...]:
+        """The axes in row layout order: the kept axes, then the reduced ones."""
+        return tuple(d for d in range(len(self.shape)) if d not in self.axes) + self.axes
 
     def unrows(self, out: np.ndarray) -> np.ndarray:
         """Rows of a transform's output (n_rows, m) back in the inputs' shape and axis order."""
-        if self.axis is None:
-            return out.reshape(self.shape)
-        return np.moveaxis(out.reshape(self._moved()), -1, self.axis)
+        order = self._order()
+        moved = out.reshape(tuple(self.shape[d] for d in order))
+        return np.transpose(moved, np.argsort(order))
 
     def position(self, flat: int) -> tuple[int, ...]:
         """The index in the broadcast shape of element ``flat`` of the (n_rows, m) layout."""
-        if self.axis is None:
-            return tuple(int(i) for i in np.unravel_index(flat, self.shape))
-        *outer, j = (int(i) for i in np.unravel_index(flat, self._moved()))
-        return (*outer[: self.axis], j, *outer[self.axis :])
+        order = self._order()
+        moved = np.unravel_index(flat, tuple(self.shape[d] for d in order))
+        index = [0] * len(self.shape)
+        for d, i in zip(order, moved, strict=True):
+            index[d] = int(i)
+        return tuple(index)
 
 
-def _one_row_step(a: np.ndarray, shape: tuple[int, ...], axis: int) -> tuple[np.ndarray, int]:
-    """``a`` (broadcastable to ``shape``) as C-contiguous rows along ``axis``, and the row step.
+def _one_row_step(
+    a: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]
+) -> tuple[np.ndarray, int]:
+    """``a`` (broadcastable to ``shape``) as C-contiguous rows over ``axes``, and the row step.
 
     A single row broadcast against a batch is passed once with step 0 instead of being repeated;
     otherwise at most one copy is made, and none when the layout already fits.
     """
     a = a.reshape((1,) * (len(shape) - a.ndim) + a.shape)
-    m = shape[axis]
-    if a.size == m and a.shape[axis] == m:
-        return np.ascontiguousarray(np.moveaxis(a, axis, -1)).reshape(1, m), 0
-    rows = np.moveaxis(np.broadcast_to(a, shape), axis, -1)
-    return np.ascontiguousarray(rows).reshape(-1, m), 1
+    kept = tuple(d for d in range(len(shape)) if d not in axes)
+    m = int(np.prod([shape[d] for d in axes]))
+    if all(a.shape[d] == 1 for d in kept) and all(a.shape[d] == shape[d] for d in axes):
+        return np.ascontiguousarray(np.transpose(a, kept + axes)).reshape(1, m), 0
+    rows = np.transpose(np.broadcast_to(a, shape), kept + axes)
+    n_rows = int(np.prod([shape[d] for d in kept]))
+    return np.ascontiguousarray(rows).reshape(n_rows, m), 1
 
 
-def as_rows(named: list[tuple[str, np.ndarray]], axis: int | None, keepdims: bool) -> Rows:
-    """Broadcast the named arrays and lay them out as rows along ``axis`` (None: one row of all
-    elements).  Raises ``ValueError`` for shapes that do not broadcast, a scalar, a bad axis."""
+def as_rows(named: list[tuple[str, np.ndarray]], axis: Any, keepdims: bool) -> Rows:
+    """Broadcast the named arrays and lay them out as rows over ``axis`` (an int, a tuple of ints,
+    or None: one row of all elements).  Raises ``ValueError`` for shapes that do not broadcast, a
+    scalar, a bad axis."""
     arrays = [a for _, a in named]
     dtype = np.result_type(*arrays)
     try:
@@ -124,14 +142,11 @@ def as_rows(named: list[tuple[str, np.ndarray]], axis: int | None, keepdims: boo
     if not shape:
         raise ValueError(f"{named[0][0]} must be at least 1-D, got a scalar")
     ax = normalize_axis(axis, len(shape))
-    if ax is None:
-        out_shape = (1,) * len(shape) if keepdims else ()
-        flat = (int(np.prod(shape)),)
-        rows = [
-            _one_row_step(np.broadcast_to(a, shape).ravel().astype(dtype, copy=False), flat, 0)
-            for a in arrays
-        ]
-        return Rows(rows, shape, None, flat[0], out_shape)
-    out_shape = shape[:ax] + ((1,) if keepdims else ()) + shape[ax + 1 :]
-    rows = [_one_row_step(np.asarray(a, dtype=dtype), shape, ax) for a in arrays]
-    return Rows(rows, shape, ax, shape[ax], out_shape)
+    axes = tuple(range(len(shape))) if ax is None else (ax,) if isinstance(ax, int) else ax
+    axes = tuple(sorted(axes))
+    if keepdims:
+        out_shape = tuple(1 if d in axes else n for d, n in enumerate(shape))
+    else:
+        out_shape = tuple(n for d, n in enumerate(shape) if d not in axes)
+    rows = [_one_row_step(np.asarray(a, dtype=dtype), shape, axes) for a in arrays]
+    return Rows(rows, shape, ax, axes, int(np.prod([shape[d] for d in axes])), out_shape)

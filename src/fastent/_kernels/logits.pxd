@@ -27,5 +27,7 @@ cdef extern from "logits.h" nogil:
     const fe_logit_kernels fe_logit_table[]
     double bce_f64(const double *, const double *, Py_ssize_t, double, double *, Py_ssize_t *)
     double bce_f32(const float *, const float *, Py_ssize_t, double, float *, Py_ssize_t *)
+    double lse_weighted_f64(const double *x, const double *w, Py_ssize_t n, double *sign)
+    double lse_weighted_f32(const float *x, const float *w, Py_ssize_t n, double *sign)
     Py_ssize_t ce_first_invalid_f64(const double *x, const double *t, Py_ssize_t C)
     Py_ssize_t ce_first_invalid_f32(const float *x, const float *t, Py_ssize_t C)

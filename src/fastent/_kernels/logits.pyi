@@ -6,6 +6,14 @@ def set_simd_level(level: int) -> None: ...
 def logsumexp_rows(
     x: npt.NDArray[np.floating], out: npt.NDArray[np.floating], n_threads: int
 ) -> None: ...
+def logsumexp_weighted_rows(
+    x: npt.NDArray[np.floating],
+    w: npt.NDArray[np.floating],
+    w_step: int,
+    out: npt.NDArray[np.floating],
+    sign: npt.NDArray[np.floating],
+    n_threads: int,
+) -> None: ...
 def softmax_rows(
     x: npt.NDArray[np.floating], out: npt.NDArray[np.floating], log_out: bool, n_threads: int
 ) -> None: ...

@@ -189,7 +189,7 @@ def self_information(p: npt.ArrayLike, *, base: float | None = None) -> np.float
 # ---- logits (SciPy's semantics: NaN propagates, +-inf as scipy.special) ----------------------
 
 
-def _logits(x: npt.ArrayLike, axis: int | None) -> tuple[np.ndarray, np.dtype[Any], int | None]:
+def _logits(x: npt.ArrayLike, axis: Any) -> tuple[np.ndarray, np.dtype[Any], Any]:
     """(x in float64, x's float dtype, normalised axis); a scalar with axis None is one logit."""
     a = c.floats(x, "x")
     if a.ndim == 0 and axis is None:
@@ -200,10 +200,19 @@ def _logits(x: npt.ArrayLike, axis: int | None) -> tuple[np.ndarray, np.dtype[An
 
 
 def logsumexp(
-    x: npt.ArrayLike, *, axis: int | None = -1, keepdims: bool = False, n_jobs: int | None = None
-) -> np.floating | np.ndarray:
-    """m + log1p(sum of exp(x - m) over the non-maxima + ties - 1), m = max(x)."""
+    x: npt.ArrayLike,
+    *,
+    axis: int | tuple[int, ...] | None = -1,
+    keepdims: bool = False,
+    b: npt.ArrayLike | None = None,
+    return_sign: bool = False,
+    n_jobs: int | None = None,
+) -> Any:
+    """m + log1p(sum of exp(x - m) over the non-maxima + ties - 1), m = max(x); with weights b,
+    log |sum b exp(x)| (an element with b = 0 left out) and its sign."""
     c.n_jobs(n_jobs)
+    if b is not None:
+        return _weighted_logsumexp(x, b, axis, keepdims, return_sign)
     a, dtype, ax = _logits(x, axis)
     m = np.max(a, axis=ax, keepdims=True, initial=-np.inf)
     finite = np.isfinite(m)
@@ -217,7 +226,41 @@ def logsumexp(
         out = np.where(finite, shift + np.log1p(rest + ties), m)  # NaN, +inf, -inf: m itself
     if not keepdims:
         out = out.reshape(()) if ax is None else np.squeeze(out, axis=ax)
-    return _as_result(out, dtype)
+    if not return_sign:
+        return _as_result(out, dtype)
+    sign = np.where(out == -np.inf, 0.0, np.where(np.isnan(out), np.nan, 1.0))
+    if a.size == 0:
+        sign = np.full_like(sign, -1.0)  # SciPy's sign of an empty sum
+    return _as_result(out, dtype), _as_result(sign, dtype)
+
+
+def _weighted_logsumexp(
+    x: npt.ArrayLike, b: npt.ArrayLike, axis: Any, keepdims: bool, return_sign: bool
+) -> Any:
+    a, w = c.floats(x, "x"), c.floats(b, "b")
+    dtype = np.result_type(a, w)
+    shape = np.broadcast_shapes(a.shape, w.shape) or (1,)
+    a64 = np.broadcast_to(a, shape).astype(np.float64)
+    w64 = np.broadcast_to(w, shape).astype(np.float64)
+    ax = c.axis(axis, len(shape))
+    left_out = w64 == 0
+    a64 = np.where(left_out, -np.inf, a64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        m = np.max(a64, axis=ax, keepdims=True, initial=-np.inf)
+        shift = np.where(np.isfinite(m), m, 0.0)
+        terms = np.where(left_out, 0.0, w64 * np.exp(a64 - shift))
+        total = terms.sum(axis=ax, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out_ = shift + np.log(np.abs(total))
+    sign = np.sign(total)
+    if a64.size == 0:
+        out_, sign = np.full_like(out_, -np.inf), np.full_like(sign, -1.0)
+    if not keepdims:
+        out_ = out_.reshape(()) if ax is None else np.squeeze(out_, axis=ax)
+        sign = sign.reshape(()) if ax is None else np.squeeze(sign, axis=ax)
+    if not return_sign:
+        return _as_result(np.where(sign < 0, np.nan, out_), dtype)
+    return _as_result(out_, dtype), _as_result(sign, dtype)
 
 
 def _as_result(out: np.ndarray, dtype: np.dtype[Any]) -> np.floating | np.ndarray:

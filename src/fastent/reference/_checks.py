@@ -46,9 +46,15 @@ def n_jobs(value: Any) -> None:
         raise ValueError("n_jobs = 0 is invalid")
 
 
-def axis(value: Any, ndim: int) -> int | None:
+def axis(value: Any, ndim: int) -> Any:
+    """An axis, a tuple of axes or None, checked and made non-negative."""
     if value is None:
         return None
+    if isinstance(value, tuple):
+        axes = tuple(axis(v, ndim) for v in value)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"axis {value} repeats an axis")
+        return axes
     try:
         a = operator.index(value)
     except TypeError:
@@ -93,12 +99,13 @@ def probabilities(x: np.ndarray, name: str, ax: int | None) -> None:
         raise ValueError(f"{where(name, index)} is {kind} ({v!r}); expected probabilities >= 0")
     if x.ndim == 0:
         raise ValueError(f"{name} must be at least 1-D, got a scalar")
-    if x.size == 0 and (ax is None or x.shape[ax] == 0):
+    reduced = range(x.ndim) if ax is None else ax if isinstance(ax, tuple) else (ax,)
+    if x.size == 0 and any(x.shape[d] == 0 for d in reduced):
         raise ValueError(f"{name} is empty along axis {ax}; a distribution needs an element")
     zero = x.sum(axis=ax, keepdims=True) == 0
     if zero.any():
         index = _first(zero)
-        shown = tuple(":" if ax is None or d == ax else i for d, i in enumerate(index))
+        shown = tuple(":" if d in reduced else i for d, i in enumerate(index))
         raise ValueError(f"{where(name, shown)} sums to zero; expected a positive total")
 
 
