@@ -2,6 +2,7 @@
 """fastent.distributions against fastent.reference, SciPy, exact (mpmath) values, and bad inputs."""
 
 import math
+import warnings
 
 import mpmath
 import numpy as np
@@ -509,3 +510,57 @@ def test_axis_tuples(name, axis, keepdims):
         call(fastent, name, bad, q, axis=axis)
     with pytest.raises(ValueError, match=r"empty along axis \(1, 2\)"):
         call(fastent, name, np.ones((2, 0, 3)), np.ones((2, 0, 3)), axis=(1, 2))
+
+
+# ---- nan_policy (issue 11) -----------------------------------------------------------------------
+
+BAD_ROWS = np.array(
+    [
+        [0.2, 0.8, 0.0, 0.1],
+        [np.nan, 0.5, 0.5, 0.1],
+        [0.3, -0.1, 0.8, 0.1],
+        [0.0, 0.0, 0.0, 0.0],
+        [np.inf, 1.0, 1.0, 0.1],
+        [np.nan] * 4,
+        [0.1, np.nan, np.nan, 0.4],
+    ]
+)
+
+
+@pytest.mark.parametrize("policy", ["propagate", "omit"])
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_nan_policy_matches_reference_and_scipy(name, policy):
+    stats = pytest.importorskip("scipy.stats")
+    q = np.array([0.5, 0.25, 0.125, 0.125])
+    with np.errstate(all="ignore"):
+        got = call(fastent, name, BAD_ROWS, q, nan_policy=policy)
+        assert_allclose(got, call(reference, name, BAD_ROWS, q, nan_policy=policy), rtol=1e-13)
+        if name in ("entropy", "kl_divergence"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                qk = None if name == "entropy" else np.broadcast_to(q, BAD_ROWS.shape)
+                want = stats.entropy(BAD_ROWS, qk, axis=1, nan_policy=policy)
+            assert_allclose(got, want, rtol=1e-13)
+    # the valid rows are the measure, the invalid ones do not fail the batch
+    assert_allclose(got[0], call(fastent, name, BAD_ROWS[0], q), rtol=1e-14)
+    for policy_raises in ("raise",):
+        with pytest.raises(ValueError, match="is NaN"):
+            call(fastent, name, BAD_ROWS[:2], q, nan_policy=policy_raises)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_nan_policy_omit_leaves_out_paired_positions(name):
+    p = np.array([0.2, np.nan, 0.3, 0.5])
+    q = np.array([0.4, 0.1, np.nan, 0.5])
+    got = call(fastent, name, p, q, nan_policy="omit")
+    keep = [0, 3] if name != "entropy" else [0, 2, 3]
+    assert got == pytest.approx(call(fastent, name, p[keep], q[keep]), rel=1e-14)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_bad_nan_policy(name):
+    for bad in ("ignore", None, "Raise"):
+        with pytest.raises(ValueError, match="nan_policy must be 'raise', 'propagate' or 'omit'"):
+            call(fastent, name, [0.5, 0.5], [0.5, 0.5], nan_policy=bad)
+        with pytest.raises(ValueError, match="nan_policy must be"):
+            call(reference, name, [0.5, 0.5], [0.5, 0.5], nan_policy=bad)

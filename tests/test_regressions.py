@@ -358,3 +358,32 @@ def test_logsumexp_keeps_terms_far_below_the_max(simd_level, x, expected):
 def test_float32_logsumexp_keeps_terms_far_below_the_max(simd_level):
     got = fastent.logsumexp(np.array([0.0, -100.0, -100.0], dtype=np.float32))
     assert got == np.float32(math.log1p(2 * math.exp(-100.0)))  # a float32 subnormal, was 0
+
+
+# ---- 10: scikit-learn's degenerate conventions ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["normalized_mutual_info", "adjusted_mutual_info"])
+def test_empty_labellings_are_identical(name):
+    metrics = pytest.importorskip("sklearn.metrics")
+    want = getattr(metrics, f"{name}_score")([], [])
+    for module in (discrete, reference_discrete):
+        for empty in ([], np.array([], dtype=int), np.array([], dtype=object)):
+            assert getattr(module, name)(empty, empty) == want == 1.0
+        with pytest.raises(ValueError, match="x is empty"):
+            getattr(module, name)([], [1])
+    with pytest.raises(ValueError, match="x is empty"):
+        discrete.mutual_info([], [])  # as scikit-learn's mutual_info_score: an error
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+@pytest.mark.parametrize("kind", [np.float64, np.float32, object])
+def test_infinite_labels_are_errors(bad, kind):
+    x = np.array([1.0, bad, 2.0, 1.0], dtype=kind)
+    for module in (discrete, reference_discrete):
+        for name in ("entropy", "mutual_info", "normalized_mutual_info", "contingency"):
+            args = (x,) if name == "entropy" else (x, [0, 1, 0, 1])
+            with pytest.raises(ValueError, match=r"x\[1\] is infinite"):
+                getattr(module, name)(*args)
+    with pytest.raises(ValueError, match=r"column 0 at row \[1\] is infinite"):
+        selection.mutual_info_scores(x.reshape(-1, 1).astype(object), [0, 1, 0, 1], discrete=True)

@@ -30,7 +30,7 @@ import numpy as np
 
 from ._core import measures
 from ._core.checks import log_base
-from ._core.codes import ContinuousLabelsWarning
+from ._core.codes import ContinuousLabelsWarning, is_empty
 from ._core.counting import count_labels
 from ._core.measures import estimator_code, in_units
 
@@ -330,7 +330,8 @@ def normalized_mutual_info(
     -------
     numpy.float64
         Equal to ``sklearn.metrics.normalized_mutual_info_score(x, y, average_method=average)``,
-        with its conventions: 1 when both labellings are constant, 0 when the MI is 0.
+        with its conventions: 1 when both labellings are constant or both empty, 0 when the MI
+        is 0.
 
     Examples
     --------
@@ -339,6 +340,8 @@ def normalized_mutual_info(
     1.0
     """
     measures.check_average(average)
+    if is_empty(x) and is_empty(y):  # two empty labellings are identical (scikit-learn)
+        return np.float64(1.0)
     cells = count_labels((x, y), ("x", "y"), n_jobs)
     return np.float64(measures.normalized_mutual_info(cells, average))
 
@@ -366,7 +369,8 @@ def adjusted_mutual_info(
     -------
     numpy.float64
         Equal to ``sklearn.metrics.adjusted_mutual_info_score(x, y, average_method=average)``,
-        with its conventions (1 when both labellings are constant, 0 when only one is).
+        with its conventions (1 when both labellings are constant or both empty, 0 when only one
+        is constant).
 
     Examples
     --------
@@ -375,6 +379,8 @@ def adjusted_mutual_info(
     1.0
     """
     measures.check_average(average)
+    if is_empty(x) and is_empty(y):  # two empty labellings are identical (scikit-learn)
+        return np.float64(1.0)
     cells = count_labels((x, y), ("x", "y"), n_jobs)
     return np.float64(measures.adjusted_mutual_info(cells, average))
 

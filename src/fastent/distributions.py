@@ -9,6 +9,8 @@ kernel pass that validates them and computes the measure.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -26,6 +28,7 @@ from ._core.threads import effective_n_threads
 from ._kernels import distributions as _k
 
 __all__ = [
+    "NAN_POLICIES",
     "binary_entropy",
     "cross_entropy",
     "entropy",
@@ -38,17 +41,24 @@ __all__ = [
 Result = np.float64 | npt.NDArray[np.float64]
 
 
+#: What the probability measures do with invalid slices (SciPy's nan_policy, "raise" first).
+NAN_POLICIES = ("raise", "propagate", "omit")
+
+
 def _reduce(
     kind: str | None,
     p: npt.ArrayLike,
     q: npt.ArrayLike | None,
     base: float | None,
-    axis: int | None,
+    axis: Any,
     keepdims: bool,
     n_jobs: int | None,
+    nan_policy: str = "raise",
 ) -> np.ndarray:
     """Row measure ``kind`` (None: entropy; else a ``PAIR_KINDS`` name) in units of ``base``,
     shaped like the broadcast input without ``axis`` (0-d for one distribution)."""
+    if nan_policy not in NAN_POLICIES:
+        raise ValueError(f"nan_policy must be 'raise', 'propagate' or 'omit', got {nan_policy!r}")
     scale = log_base(base)
     named = [("p", as_float_array(p, "p"))]
     if q is not None:
@@ -56,23 +66,69 @@ def _reduce(
     layout = as_rows(named, axis, keepdims)
     if layout.m == 0:
         raise ValueError(_empty(layout, named))
+    rows = [r for r, _ in layout.rows]
+    steps = [step for _, step in layout.rows]
+    nothing_left = None
+    if nan_policy == "omit":  # drop the NaN positions (of p or q: paired) from every row
+        full = [np.broadcast_to(r, (layout.n_rows, layout.m)) for r in rows]
+        nan = np.logical_or.reduce([np.isnan(r) for r in full])
+        rows = [np.where(nan, 0.0, r).astype(r.dtype) for r in full]
+        steps = [1] * len(rows)
+        nothing_left = nan.all(axis=1)  # SciPy: a measure of no elements is an empty sum, 0
     out = np.empty(layout.n_rows)
     threads = effective_n_threads(n_jobs, out.size * layout.m)
     if kind is None:
-        status = _k.entropy_rows(layout.rows[0][0], out, threads)
+        status = _k.entropy_rows(rows[0], out, threads)
     else:
-        (pr, ps), (qr, qs) = layout.rows
-        status = _k.pair_rows(_k.PAIR_KINDS[kind], pr, qr, ps, qs, out, threads)
-    if status >= 0:
+        code = _k.PAIR_KINDS[kind]
+        status = _k.pair_rows(code, rows[0], rows[1], steps[0], steps[1], out, threads)
+    if status >= 0 and nan_policy == "raise":
         position = layout.position(status)
         raise_invalid(
             position,
             [(name, a, PROBABILITY) for name, a in named],
             lambda: _zero_sum(layout, named, position),
         )
+    if status >= 0:  # propagate: the invalid rows get SciPy's values
+        bad = np.flatnonzero(np.isnan(out))
+        picked = [r[bad * step] for r, step in zip(rows, steps, strict=True)]
+        out[bad] = _scipy_values(kind, *picked)
+    if nothing_left is not None:
+        out[nothing_left] = 0.0
     if scale != 1.0:
         out /= scale
     return out.reshape(layout.out_shape)
+
+
+def _scipy_values(kind: str | None, p: np.ndarray, q: np.ndarray | None = None) -> np.ndarray:
+    """SciPy's formulas over rows that fastent rejects (nan_policy="propagate"): each row divided
+    by its sum, then ``entr`` (entropy), ``rel_entr`` (KL), their sum (cross-entropy), or
+    ``jensenshannon``'s sum of ``rel_entr`` against the mean, with their NaN/inf for negative,
+    infinite, NaN and zero-sum rows."""
+
+    def entr(x: np.ndarray) -> np.ndarray:
+        return np.where(x > 0, -x * np.log(np.where(x > 0, x, 1.0)), np.where(x == 0, 0.0, -np.inf))
+
+    def rel_entr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        both = (x > 0) & (y > 0)
+        ratio = np.log(np.where(both, x, 1.0) / np.where(both, y, 1.0))
+        value = np.where(both, x * ratio, np.where((x == 0) & (y >= 0), 0.0, np.inf))
+        return np.where(np.isnan(x) | np.isnan(y), np.nan, value)
+
+    with np.errstate(all="ignore"):
+        a = p.astype(np.float64)
+        a = a / a.sum(axis=1, keepdims=True)
+        if kind is None:
+            return np.asarray(np.where(np.isnan(a), np.nan, entr(a)).sum(axis=1))
+        assert q is not None
+        b = q.astype(np.float64)
+        b = b / b.sum(axis=1, keepdims=True)
+        if kind == "kl_divergence":
+            return np.asarray(rel_entr(a, b).sum(axis=1))
+        if kind == "cross_entropy":
+            return np.asarray((entr(a) + rel_entr(a, b)).sum(axis=1))
+        m = (a + b) / 2
+        return np.asarray((rel_entr(a, m) + rel_entr(b, m)).sum(axis=1) / 2)
 
 
 def _own_axes(layout: Rows, a: np.ndarray) -> tuple[tuple[int, ...], np.ndarray]:
@@ -119,9 +175,10 @@ def entropy(
     p: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> Result:
     r"""Shannon entropy of the distributions along ``axis``.
 
@@ -131,12 +188,19 @@ def entropy(
         Non-negative weights; each slice along ``axis`` is normalised to sum to 1.
     base : float, optional
         Logarithm base of the result: None for nats (natural log), 2 for bits.
-    axis : int or None, default -1
-        Axis holding the outcomes; None treats the whole array as one distribution.
+    axis : int, tuple of ints or None, default -1
+        Axis (or axes) holding the outcomes; None treats the whole array as one distribution.
+        SciPy's ``entropy`` and ``jensenshannon`` default to axis 0.
     keepdims : bool, default False
         Keep the reduced axis with length 1.
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        An invalid distribution (a NaN, negative or infinite element, a zero sum): ``"raise"`` a
+        ``ValueError`` naming the first; ``"propagate"``: its slice gets SciPy's value (NaN for a
+        NaN or a zero sum, the ``entr``/``rel_entr`` values otherwise) and the other slices their
+        measure; ``"omit"``: NaN elements are left out (of p and q together), then as
+        ``"propagate"`` (SciPy's ``nan_policy``; SciPy's default is ``"propagate"``).
 
     Returns
     -------
@@ -168,7 +232,7 @@ def entropy(
     >>> fastent.entropy([[1, 1, 1, 1], [3, 1, 0, 0]], base=2).round(6)
     array([2.      , 0.811278])
     """
-    return scalar_or_array(_reduce(None, p, None, base, axis, keepdims, n_jobs))
+    return scalar_or_array(_reduce(None, p, None, base, axis, keepdims, n_jobs, nan_policy))
 
 
 def cross_entropy(
@@ -176,9 +240,10 @@ def cross_entropy(
     q: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> Result:
     r"""Cross-entropy :math:`H(p, q) = -\sum_i \hat p_i \log \hat q_i` along ``axis``.
 
@@ -187,7 +252,7 @@ def cross_entropy(
     p, q : array_like
         Non-negative weights, broadcast against each other; each slice along ``axis`` is
         normalised to sum to 1.
-    base, axis, keepdims, n_jobs
+    base, axis, keepdims, n_jobs, nan_policy
         As in :func:`entropy`.
 
     Returns
@@ -207,7 +272,7 @@ def cross_entropy(
     >>> float(fastent.cross_entropy([1, 0], [0.5, 0.5], base=2))
     1.0
     """
-    return scalar_or_array(_reduce("cross_entropy", p, q, base, axis, keepdims, n_jobs))
+    return scalar_or_array(_reduce("cross_entropy", p, q, base, axis, keepdims, n_jobs, nan_policy))
 
 
 def kl_divergence(
@@ -215,9 +280,10 @@ def kl_divergence(
     q: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> Result:
     r"""Kullback-Leibler divergence :math:`D(p \| q) = \sum_i \hat p_i \log(\hat p_i / \hat q_i)`.
 
@@ -226,7 +292,7 @@ def kl_divergence(
     p, q : array_like
         Non-negative weights, broadcast against each other; each slice along ``axis`` is
         normalised to sum to 1.
-    base, axis, keepdims, n_jobs
+    base, axis, keepdims, n_jobs, nan_policy
         As in :func:`entropy`.
 
     Returns
@@ -250,7 +316,7 @@ def kl_divergence(
     >>> round(float(fastent.kl_divergence([0.75, 0.25], [0.5, 0.5], base=2)), 6)
     0.188722
     """
-    return scalar_or_array(_reduce("kl_divergence", p, q, base, axis, keepdims, n_jobs))
+    return scalar_or_array(_reduce("kl_divergence", p, q, base, axis, keepdims, n_jobs, nan_policy))
 
 
 def js_divergence(
@@ -258,9 +324,10 @@ def js_divergence(
     q: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> Result:
     r"""Jensen-Shannon divergence :math:`\tfrac12 D(\hat p \| m) + \tfrac12 D(\hat q \| m)`,
     :math:`m = (\hat p + \hat q) / 2`.
@@ -270,7 +337,7 @@ def js_divergence(
     p, q : array_like
         Non-negative weights, broadcast against each other; each slice along ``axis`` is
         normalised to sum to 1.
-    base, axis, keepdims, n_jobs
+    base, axis, keepdims, n_jobs, nan_policy
         As in :func:`entropy`.
 
     Returns
@@ -293,7 +360,7 @@ def js_divergence(
     >>> float(fastent.js_divergence([1, 0], [0, 1], base=2))
     1.0
     """
-    return scalar_or_array(_reduce("js_divergence", p, q, base, axis, keepdims, n_jobs))
+    return scalar_or_array(_reduce("js_divergence", p, q, base, axis, keepdims, n_jobs, nan_policy))
 
 
 def js_distance(
@@ -301,9 +368,10 @@ def js_distance(
     q: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> Result:
     r"""Jensen-Shannon distance, :math:`\sqrt{\mathrm{JS}(p, q)}` (a metric).
 
@@ -314,7 +382,7 @@ def js_distance(
     p, q : array_like
         Non-negative weights, broadcast against each other; each slice along ``axis`` is
         normalised to sum to 1.
-    base, axis, keepdims, n_jobs
+    base, axis, keepdims, n_jobs, nan_policy
         As in :func:`entropy`.
 
     Returns
@@ -334,7 +402,7 @@ def js_distance(
     1.0
     """
     check_distance_base(base)
-    out = _reduce("js_divergence", p, q, base, axis, keepdims, n_jobs)
+    out = _reduce("js_divergence", p, q, base, axis, keepdims, n_jobs, nan_policy)
     return scalar_or_array(np.sqrt(out, out=out))
 
 

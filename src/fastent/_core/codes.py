@@ -32,6 +32,7 @@ __all__ = [
     "factorize",
     "guess_step",
     "is_direct",
+    "is_empty",
     "label_array",
     "user_stacklevel",
 ]
@@ -80,12 +81,23 @@ def _is_missing(value: Any) -> bool:
     return type(value).__name__ in ("NAType", "NaTType")
 
 
+def _is_infinite(value: Any) -> bool:
+    return isinstance(value, (float, np.floating)) and bool(np.isinf(value))
+
+
+def is_empty(x: Any) -> bool:
+    """Whether ``x`` is an empty 1-D sequence of labels (scikit-learn's empty labelling)."""
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != 0:
+        return False
+    return getattr(x, "ndim", 1) == 1
+
+
 def label_array(x: Any, name: str) -> np.ndarray:
     """``x`` as a 1-D, non-empty array of labels without missing values.
 
     Accepts integers, bools, floats, strings, objects, datetimes, pandas/polars series (pandas
     Categoricals become their values).  NaN, None and NaT are a ``ValueError`` naming the first
-    position; complex and structured dtypes a ``TypeError``.
+    position, and so is +-inf (as scikit-learn); complex and structured dtypes a ``TypeError``.
     """
     if isinstance(x, (str, bytes)):
         raise ValueError(f"{name} must be a 1-D array of labels, got a single {type(x).__name__}")
@@ -98,11 +110,19 @@ def label_array(x: Any, name: str) -> np.ndarray:
     if kind in "cV":
         raise TypeError(f"{name} has unsupported dtype {arr.dtype} for labels")
     if kind == "f":
+        infinite = np.isinf(arr)
+        if infinite.any():  # scikit-learn's check_array: "Input contains infinity"
+            i = int(np.flatnonzero(infinite)[0])
+            raise ValueError(f"{name}[{i}] is infinite ({arr[i]!r}); labels must be finite")
         missing = np.isnan(arr)
     elif kind in "mM":
         missing = np.isnat(arr)
     elif kind == "O":
         missing = np.frompyfunc(_is_missing, 1, 1)(arr).astype(bool)
+        infinite = np.frompyfunc(_is_infinite, 1, 1)(arr).astype(bool)
+        if infinite.any():
+            i = int(np.flatnonzero(infinite)[0])
+            raise ValueError(f"{name}[{i}] is infinite ({arr[i]!r}); labels must be finite")
     else:
         return arr
     if missing.any():

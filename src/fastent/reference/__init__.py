@@ -51,9 +51,12 @@ def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _normalized(
-    p: npt.ArrayLike, q: npt.ArrayLike | None, axis: int | None
-) -> tuple[np.ndarray, np.ndarray | None, int | None]:
-    """Checked float64 copies of p (and q), broadcast together, each summing to 1 along axis."""
+    p: npt.ArrayLike, q: npt.ArrayLike | None, axis: Any, nan_policy: str = "raise"
+) -> tuple[np.ndarray, np.ndarray | None, Any]:
+    """Float64 copies of p (and q), broadcast together, each summing to 1 along axis: checked
+    (nan_policy="raise"), or not, with NaN positions zeroed in both first ("omit")."""
+    if nan_policy not in ("raise", "propagate", "omit"):
+        raise ValueError(f"nan_policy must be 'raise', 'propagate' or 'omit', got {nan_policy!r}")
     named = {"p": c.floats(p, "p")}
     if q is not None:
         named["q"] = c.floats(q, "q")
@@ -65,13 +68,40 @@ def _normalized(
     if not shape:
         raise ValueError("p must be at least 1-D, got a scalar")
     ax = c.axis(axis, len(shape))
-    out = []
+    full = []
     for name, a in named.items():
         a = a.reshape((1,) * (len(shape) - a.ndim) + a.shape)
-        c.probabilities(a, name, ax)
-        a = np.broadcast_to(a, shape).astype(np.float64)
-        out.append(a / a.sum(axis=ax, keepdims=True))
+        if nan_policy == "raise":
+            c.probabilities(a, name, ax)
+        full.append(np.broadcast_to(a, shape).astype(np.float64))
+    if nan_policy == "omit":
+        nan = np.isnan(full[0]) | np.isnan(full[-1])
+        full = [np.where(nan, 0.0, a) for a in full]
+        # a slice of NaN only is left empty: its measure is an empty sum, 0 (SciPy); the same
+        # one-hot row in p and q gives 0 for every measure
+        reduced = tuple(range(len(shape))) if ax is None else ax if isinstance(ax, tuple) else (ax,)
+        one_hot = np.zeros(shape)
+        first = tuple(0 if d in reduced else slice(None) for d in range(len(shape)))
+        one_hot[first] = 1.0
+        empty = nan.all(axis=reduced, keepdims=True)
+        full = [np.where(empty, one_hot, a) for a in full]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = [a / a.sum(axis=ax, keepdims=True) for a in full]
     return out[0], (out[1] if q is not None else None), ax
+
+
+def _entr(x: np.ndarray) -> np.ndarray:
+    """SciPy's entr: -x log x, 0 at 0, -inf below 0, NaN for NaN."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x > 0, -x * np.log(x), np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x)))
+
+
+def _rel_entr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """SciPy's rel_entr: x log(x / y) for x, y > 0; 0 for x = 0 <= y; NaN for NaN; else inf."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where((x > 0) & (y > 0), x * np.log(x / y), np.inf)
+        value = np.where((x == 0) & (y >= 0), 0.0, value)
+        return np.where(np.isnan(x) | np.isnan(y), np.nan, value)
 
 
 def _finish(total: np.ndarray, base: float | None) -> np.float64 | np.ndarray:
@@ -83,13 +113,16 @@ def entropy(
     p: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> np.float64 | np.ndarray:
     """H(p) = -sum p log p of the normalised distributions along ``axis``."""
     c.n_jobs(n_jobs)
-    pn, _, ax = _normalized(p, None, axis)
+    pn, _, ax = _normalized(p, None, axis, nan_policy)
+    if nan_policy != "raise":  # SciPy's formula, also for invalid slices
+        return _finish(_entr(pn).sum(axis=ax, keepdims=keepdims), base)
     return _finish(np.maximum(-_xlogy(pn, pn).sum(axis=ax, keepdims=keepdims), 0.0), base)
 
 
@@ -98,14 +131,17 @@ def cross_entropy(
     q: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> np.float64 | np.ndarray:
     """H(p, q) = -sum p log q (inf where q = 0 < p)."""
     c.n_jobs(n_jobs)
-    pn, qn, ax = _normalized(p, q, axis)
+    pn, qn, ax = _normalized(p, q, axis, nan_policy)
     assert qn is not None
+    if nan_policy != "raise":
+        return _finish((_entr(pn) + _rel_entr(pn, qn)).sum(axis=ax, keepdims=keepdims), base)
     return _finish(-_xlogy(pn, qn).sum(axis=ax, keepdims=keepdims), base)
 
 
@@ -114,14 +150,17 @@ def kl_divergence(
     q: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> np.float64 | np.ndarray:
     """D(p || q) = sum p log(p / q) (inf where q = 0 < p)."""
     c.n_jobs(n_jobs)
-    pn, qn, ax = _normalized(p, q, axis)
+    pn, qn, ax = _normalized(p, q, axis, nan_policy)
     assert qn is not None
+    if nan_policy != "raise":
+        return _finish(_rel_entr(pn, qn).sum(axis=ax, keepdims=keepdims), base)
     with np.errstate(divide="ignore"):
         ratio = pn / qn
     return _finish(_xlogy(pn, ratio).sum(axis=ax, keepdims=keepdims), base)
@@ -132,15 +171,19 @@ def js_divergence(
     q: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> np.float64 | np.ndarray:
     """JS(p, q) = D(p || m) / 2 + D(q || m) / 2 with m = (p + q) / 2, clipped at 0."""
     c.n_jobs(n_jobs)
-    pn, qn, ax = _normalized(p, q, axis)
+    pn, qn, ax = _normalized(p, q, axis, nan_policy)
     assert qn is not None
     m = (pn + qn) / 2
+    if nan_policy != "raise":
+        terms = (_rel_entr(pn, m) + _rel_entr(qn, m)).sum(axis=ax, keepdims=keepdims)
+        return _finish(terms / 2, base)
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = _xlogy(pn, pn / m) + _xlogy(qn, qn / m)
     js = np.maximum(terms.sum(axis=ax, keepdims=keepdims) / 2, 0.0)
@@ -152,15 +195,19 @@ def js_distance(
     q: npt.ArrayLike,
     *,
     base: float | None = None,
-    axis: int | None = -1,
+    axis: int | tuple[int, ...] | None = -1,
     keepdims: bool = False,
     n_jobs: int | None = None,
+    nan_policy: str = "raise",
 ) -> np.float64 | np.ndarray:
     """sqrt(JS(p, q)), SciPy's ``jensenshannon``."""
     if c.nats(base) < 0:
         raise ValueError(f"base must be greater than 1 for a distance, got {base!r}")
-    js = js_divergence(p, q, base=base, axis=axis, keepdims=keepdims, n_jobs=n_jobs)
-    return np.sqrt(js)
+    js = js_divergence(
+        p, q, base=base, axis=axis, keepdims=keepdims, n_jobs=n_jobs, nan_policy=nan_policy
+    )
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(js)
 
 
 def _elementwise_input(p: npt.ArrayLike) -> np.ndarray:

@@ -149,6 +149,9 @@ def labels(x: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} is empty")
     if a.dtype.kind in "cV":
         raise TypeError(f"{name} has unsupported dtype {a.dtype} for labels")
+    for i, v in enumerate(a.tolist() if a.dtype.kind in "fO" else ()):
+        if isinstance(v, float) and v in (math.inf, -math.inf):
+            raise ValueError(f"{name}[{i}] is infinite ({a[i]!r}); labels must be finite")
     if a.dtype.kind in "fmMO":
         missing = (
             np.isnan(a)
@@ -195,6 +198,14 @@ def factorize(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     levels[:] = ordered
     code = {v: i for i, v in enumerate(ordered)}
     return levels, np.array([code[v] for v in a.tolist()], dtype=np.intp)
+
+
+def empty_labels(x: Any) -> bool:
+    """An empty 1-D labelling (scikit-learn scores two of them as identical)."""
+    try:
+        return not isinstance(x, (str, bytes)) and len(x) == 0 and getattr(x, "ndim", 1) == 1
+    except TypeError:  # no len(): a scalar
+        return False
 
 
 def same_length(arrays: list[np.ndarray], names: list[str]) -> None:

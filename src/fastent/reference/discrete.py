@@ -214,8 +214,10 @@ def expected_mutual_info(a: np.ndarray, b: np.ndarray, n: int) -> float:
 def normalized_mutual_info(
     x: Any, y: Any, *, average: str = "arithmetic", n_jobs: int | None = None
 ) -> np.float64:
-    """I(X; Y) / mean(H(X), H(Y)); 1 for two constant labellings."""
+    """I(X; Y) / mean(H(X), H(Y)); 1 for two constant (or two empty) labellings."""
     c.average(average)
+    if c.empty_labels(x) and c.empty_labels(y):
+        return np.float64(1.0)
     table, _ = contingency(x, y)
     if table.shape == (1, 1):
         return np.float64(1.0)
@@ -228,8 +230,10 @@ def normalized_mutual_info(
 def adjusted_mutual_info(
     x: Any, y: Any, *, average: str = "arithmetic", n_jobs: int | None = None
 ) -> np.float64:
-    """(I - E[I]) / (mean(H(X), H(Y)) - E[I])."""
+    """(I - E[I]) / (mean(H(X), H(Y)) - E[I]); 1 for two empty labellings."""
     c.average(average)
+    if c.empty_labels(x) and c.empty_labels(y):
+        return np.float64(1.0)
     table, _ = contingency(x, y)
     if table.shape == (1, 1):
         return np.float64(1.0)
