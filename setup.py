@@ -4,6 +4,8 @@
 All package metadata lives in pyproject.toml.  Environment switches:
 
 * ``FASTENT_DEBUG=1``: Cython bounds/wraparound checks back on, ``-O0 -g``.
+* ``FASTENT_SANITIZE=1``: AddressSanitizer and UndefinedBehaviorSanitizer (``-O1 -g``); run with
+  the ASan runtime preloaded (CONTRIBUTING.md, "Sanitizers").
 * ``FASTENT_NO_OPENMP=1``: build without OpenMP (serial kernels; ``omp simd`` kept when the
   compiler has ``-fopenmp-simd``).
 * ``CIBUILDWHEEL=1``: a missing OpenMP is an error, not a warning (wheels must be parallel).
@@ -24,6 +26,8 @@ from setuptools.command.build_ext import build_ext
 KERNELS = Path("src", "fastent", "_kernels")
 KERNEL_MODULES = ("runtime", "distributions", "logits", "counting")
 DEBUG = os.environ.get("FASTENT_DEBUG", "0") == "1"
+SANITIZE = os.environ.get("FASTENT_SANITIZE", "0") == "1"
+SANITIZERS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
 
 
 def _flag_sets(compiler_type):
@@ -71,12 +75,20 @@ class BuildExt(build_ext):
         if ctype == "msvc":
             cflags, ldflags = ["/O2"] if not DEBUG else ["/Od"], []
         else:
-            optimise = ["-O3", "-fno-math-errno", "-fno-trapping-math"]
-            cflags = (optimise if not DEBUG else ["-O0", "-g"]) + ["-Wno-unused-function"]
+            math = ["-fno-math-errno", "-fno-trapping-math"]
+            if SANITIZE:
+                level = ["-O1", "-g", "-fno-omit-frame-pointer", *SANITIZERS, *math]
+            elif DEBUG:
+                level = ["-O0", "-g"]
+            else:
+                level = ["-O3", *math]
+            cflags = [*level, "-Wno-unused-function"]
             # strip the shipped .so on Linux (symbols only bloat the wheel); kept in debug builds
             # and for tools/check_isa.py (FASTENT_KEEP_SYMBOLS=1)
-            keep = DEBUG or os.environ.get("FASTENT_KEEP_SYMBOLS", "0") == "1"
+            keep = DEBUG or SANITIZE or os.environ.get("FASTENT_KEEP_SYMBOLS", "0") == "1"
             ldflags = ["-s"] if sys.platform.startswith("linux") and not keep else []
+            if SANITIZE:
+                ldflags += SANITIZERS
         omp = None
         if os.environ.get("FASTENT_NO_OPENMP", "0") != "1":
             omp = next(
