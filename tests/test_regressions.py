@@ -387,3 +387,167 @@ def test_infinite_labels_are_errors(bad, kind):
                 getattr(module, name)(*args)
     with pytest.raises(ValueError, match=r"column 0 at row \[1\] is infinite"):
         selection.mutual_info_scores(x.reshape(-1, 1).astype(object), [0, 1, 0, 1], discrete=True)
+
+
+# ---- 12: found by fuzzing (tests/fuzz) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "p", "q"),
+    [  # a probability below the float range once normalised: finite, not inf
+        ("kl_divergence", [1.0, 1.0], [1.0, 2.2250738585072014e-308]),
+        (
+            "kl_divergence",
+            [32767, 32767, 255, 7],
+            [8.9e-188, 1.7976931348623157e308, 3.4e38, 2.2e-308],
+        ),
+        ("cross_entropy", [1.0] * 5, [100.0, 1e-300, 7.0, 1e38, 1e-45]),
+        ("cross_entropy", [1.0, 1.0], [1e300, 1e-300]),
+    ],
+    ids=str,
+)
+def test_probabilities_that_underflow_still_count(simd_level, name, p, q):
+    got = getattr(fastent, name)(p, q)
+    assert math.isfinite(got)
+    assert got == pytest.approx(_exact(name, p, q), rel=1e-12, abs=0)
+    assert getattr(reference, name)(p, q) == pytest.approx(_exact(name, p, q), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["kl_divergence", "cross_entropy"])
+def test_mass_on_a_zero_of_q_is_infinite_however_small(simd_level, name):
+    p, q = [1e-300, 1e300], [0.0, 1.0]  # p[0] / sum(p) underflows to 0, yet it is > 0
+    assert getattr(fastent, name)(p, q) == np.inf
+    assert getattr(reference, name)(p, q) == np.inf
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "kl_divergence", "js_divergence", "js_distance"])
+def test_missing_q_is_a_type_error(name):
+    for q in (None, [1.0, None]):
+        with pytest.raises(TypeError, match="None"):
+            getattr(fastent, name)([0.5, 0.5], q)
+
+
+@pytest.mark.parametrize("nan_policy", ["raise", "propagate", "omit"])
+@pytest.mark.parametrize("name", ["entropy", "kl_divergence"])
+def test_no_distribution_is_an_error_under_every_policy(name, nan_policy):
+    args = ([],) if name == "entropy" else ([], [])
+    for implementation in (fastent, reference):
+        with pytest.raises(ValueError, match="empty"):
+            getattr(implementation, name)(*args, nan_policy=nan_policy)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "sigmoid", "log_sigmoid"])
+def test_empty_transforms_check_n_jobs_and_keep_the_shape(name):
+    for shape in [(0,), (2, 0), (0, 3)]:
+        assert getattr(fastent, name)(np.zeros(shape)).shape == shape
+    with pytest.raises(ValueError, match="n_jobs"):
+        getattr(fastent, name)(np.zeros(0), n_jobs=0)
+    with pytest.raises(TypeError, match="n_jobs"):
+        getattr(fastent, name)(np.zeros(0), n_jobs="2")
+
+
+def test_weighted_logsumexp_of_a_broadcast_x_reads_every_row():
+    scipy_special = pytest.importorskip("scipy.special")
+    b = np.array([1e-8, 100.0, 0.5, 0.0, 0.25, 1.4e-45], dtype=np.float32).reshape(1, 6, 1)
+    got = fastent.logsumexp(3, b=b, axis=0, keepdims=True)  # rows 1-5 were uninitialised memory
+    assert_allclose(
+        got, scipy_special.logsumexp(3.0, b=b.astype(np.float64), axis=0, keepdims=True)
+    )
+
+
+def test_weighted_logsumexp_infinite_terms_decide():
+    # SciPy: inf * exp(0 - 1e15) = inf * 0 = NaN; the sum has an infinite term, so it is +inf
+    assert fastent.logsumexp([1e15, 0.0], b=[1.0, np.inf]) == np.inf
+    value, sign = fastent.logsumexp([2.0**63, 2.0**63], b=[-np.inf, 800.0], return_sign=True)
+    assert (value, sign) == (np.inf, -1.0)  # was NaN
+    assert np.isnan(fastent.logsumexp([0.0, 1.0], b=[np.inf, -np.inf]))
+    assert np.isnan(fastent.logsumexp([-np.inf, 1.0], b=[np.inf, 1.0]))  # inf * exp(-inf)
+
+
+def test_weighted_logsumexp_of_a_scalar_needs_axis_none():
+    assert fastent.logsumexp(2.0, b=3.0, axis=None) == pytest.approx(2.0 + math.log(3.0))
+    with pytest.raises(ValueError, match="at least 1-D"):
+        fastent.logsumexp(2.0, b=3.0)
+
+
+def test_unsigned_labels_with_ignore_index():
+    # np.where(keep, uint32 labels, -1) wrapped -1 to 2**32 - 1: the kernel read far out of bounds
+    x = np.log(np.array([[1.0, 2.0, 3.0, 4.0]] * 3))
+    for dtype in ("u1", "u4", ">u4", "u8"):
+        y = np.array([0, 1, 2], dtype=dtype)
+        got, grad = fastent.sparse_softmax_cross_entropy_with_logits(
+            y, x, ignore_index=0, return_grad=True
+        )
+        want = -np.log([1.0, 2.0, 3.0]) + np.log(10.0)
+        assert_allclose(got, [0.0, want[1], want[2]], rtol=1e-14)
+        assert_array_equal(grad[0], 0.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"weights": [1.0, -1.0, 1.0]}, r"weights\[1\]"),
+        ({"weights": [1.0, np.inf, 1.0]}, r"weights\[1\]"),
+        ({"weights": [1.0, 1e300, 1.0], "dtype": np.float32}, r"weights\[1\].*float32"),
+    ],
+)
+def test_class_weights_are_checked_in_the_logits_dtype(kwargs, match):
+    dtype = kwargs.pop("dtype", np.float64)
+    x = np.zeros((2, 3), dtype=dtype)
+    with pytest.raises(ValueError, match=match):
+        fastent.sparse_softmax_cross_entropy_with_logits([0, 1], x, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("pos_weight", "match"),
+    [
+        (-1.0, "pos_weight"),
+        ([1.0, 2.0, 3.0, 4.0], r"shape \(1,\) or \(2,\)"),
+        (np.nan, "pos_weight"),
+    ],
+)
+def test_pos_weight_is_a_weight_per_class(pos_weight, match):
+    with pytest.raises(ValueError, match=match):
+        fastent.sigmoid_cross_entropy_with_logits(
+            np.ones((3, 2)), np.zeros((3, 2)), pos_weight=pos_weight
+        )
+
+
+def test_infinite_soft_targets_are_errors():
+    with pytest.raises(ValueError, match="finite total"):
+        fastent.softmax_cross_entropy_with_logits([[np.inf, 3.0]], [[1.0, 2.0]])
+
+
+def test_soft_target_loss_keeps_tiny_probabilities():
+    # -1e300 * log(softmax([255, 1])[0]) = 1e300 * log1p(e^-254): the reference once rounded it to 0
+    exact = float(mpmath.mpf(1e300) * mpmath.log1p(mpmath.exp(-254)))
+    for implementation in (fastent, reference):
+        got = implementation.softmax_cross_entropy_with_logits([1e300, 0.0], [255.0, 1.0])
+        assert got == pytest.approx(exact, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["normalized_mutual_info", "adjusted_mutual_info"])
+def test_empty_labellings_still_check_n_jobs(name):
+    with pytest.raises(ValueError, match="n_jobs"):
+        getattr(discrete, name)([], [], n_jobs=0)
+
+
+def test_reference_mutual_info_of_a_constant_labelling_is_zero():
+    x = [True] * 24
+    y = _objects(*([True] * 13 + [frozenset({1})] + [True] * 8 + [1, "a"]))
+    assert reference_discrete.mutual_info(x, y) == 0.0  # was 2.2e-16 (marginals summed to 1 - eps)
+    assert reference_discrete.normalized_mutual_info(x, y, average="geometric") == 0.0
+    assert discrete.normalized_mutual_info(x, y, average="geometric") == 0.0
+
+
+@pytest.mark.parametrize("implementation", [fastent, reference])
+def test_sparse_cross_entropy_of_no_rows_and_no_classes(implementation):
+    loss, grad = implementation.sparse_softmax_cross_entropy_with_logits(
+        np.zeros(0), np.zeros((0, 0)), reduction="sum", return_grad=True
+    )
+    assert loss == 0.0
+    assert grad.shape == (0, 0)
+    loss = implementation.sparse_softmax_cross_entropy_with_logits(
+        np.zeros(3), np.zeros((3, 0)), ignore_index=0
+    )
+    assert_array_equal(loss, [0.0, 0.0, 0.0])

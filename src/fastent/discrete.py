@@ -33,6 +33,8 @@ from ._core.checks import log_base
 from ._core.codes import ContinuousLabelsWarning, is_empty
 from ._core.counting import count_labels
 from ._core.measures import estimator_code, in_units
+from ._core.memory import allocate
+from ._core.threads import effective_n_threads
 
 __all__ = [
     "ContinuousLabelsWarning",
@@ -105,7 +107,7 @@ def contingency(*variables: Any, n_jobs: int | None = None) -> tuple[np.ndarray,
             f"the contingency table would have {math.prod(shape)} cells (shape {shape}); "
             "the information measures count such label spaces sparsely"
         )
-    table = np.zeros(shape, dtype=np.int64)
+    table = allocate(shape, np.int64, f"a contingency table of shape {shape}", zero=True)
     table[tuple(np.searchsorted(u, i) for u, i in zip(used, cells.index, strict=True))] = (
         cells.counts
     )
@@ -312,6 +314,12 @@ def conditional_mutual_info(
     return in_units(measures.conditional_mutual_info(cells, est), base)
 
 
+def _both_empty(x: Any, y: Any, n_jobs: int | None) -> bool:
+    """Whether x and y are two empty labellings (``n_jobs`` checked all the same)."""
+    effective_n_threads(n_jobs)
+    return is_empty(x) and is_empty(y)
+
+
 def normalized_mutual_info(
     x: Any, y: Any, *, average: str = "arithmetic", n_jobs: int | None = None
 ) -> np.float64:
@@ -340,7 +348,7 @@ def normalized_mutual_info(
     1.0
     """
     measures.check_average(average)
-    if is_empty(x) and is_empty(y):  # two empty labellings are identical (scikit-learn)
+    if _both_empty(x, y, n_jobs):  # two empty labellings are identical (scikit-learn)
         return np.float64(1.0)
     cells = count_labels((x, y), ("x", "y"), n_jobs)
     return np.float64(measures.normalized_mutual_info(cells, average))
@@ -379,7 +387,7 @@ def adjusted_mutual_info(
     1.0
     """
     measures.check_average(average)
-    if is_empty(x) and is_empty(y):  # two empty labellings are identical (scikit-learn)
+    if _both_empty(x, y, n_jobs):  # two empty labellings are identical (scikit-learn)
         return np.float64(1.0)
     cells = count_labels((x, y), ("x", "y"), n_jobs)
     return np.float64(measures.adjusted_mutual_info(cells, average))

@@ -24,6 +24,7 @@ from ._core.checks import (
     raise_invalid,
 )
 from ._core.layout import Rows, as_float_array, as_rows, scalar_or_array
+from ._core.memory import allocate, check_fits
 from ._core.threads import effective_n_threads
 from ._kernels import distributions as _k
 
@@ -61,7 +62,7 @@ def _reduce(
         raise ValueError(f"nan_policy must be 'raise', 'propagate' or 'omit', got {nan_policy!r}")
     scale = log_base(base)
     named = [("p", as_float_array(p, "p"))]
-    if q is not None:
+    if kind is not None:
         named.append(("q", as_float_array(q, "q")))
     layout = as_rows(named, axis, keepdims)
     if layout.m == 0:
@@ -69,13 +70,14 @@ def _reduce(
     rows = [r for r, _ in layout.rows]
     steps = [step for _, step in layout.rows]
     nothing_left = None
+    out = allocate((layout.n_rows,), np.float64, "the result")
     if nan_policy == "omit":  # drop the NaN positions (of p or q: paired) from every row
+        check_fits(2 * layout.n_rows * layout.m * rows[0].itemsize, "nan_policy='omit' (a copy)")
         full = [np.broadcast_to(r, (layout.n_rows, layout.m)) for r in rows]
         nan = np.logical_or.reduce([np.isnan(r) for r in full])
         rows = [np.where(nan, 0.0, r).astype(r.dtype) for r in full]
         steps = [1] * len(rows)
         nothing_left = nan.all(axis=1)  # SciPy: a measure of no elements is an empty sum, 0
-    out = np.empty(layout.n_rows)
     threads = effective_n_threads(n_jobs, out.size * layout.m)
     if kind is None:
         status = _k.entropy_rows(rows[0], out, threads)

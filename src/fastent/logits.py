@@ -21,6 +21,7 @@ import numpy.typing as npt
 from ._core import checks
 from ._core.checks import NOT_NAN, Valid, raise_invalid
 from ._core.layout import as_float_array, as_rows, scalar_or_array
+from ._core.memory import allocate
 from ._core.threads import effective_n_threads
 from ._kernels import logits as _k
 
@@ -107,10 +108,10 @@ def logsumexp(
         a = a.reshape(1)
     layout = as_rows([("x", a)], axis, keepdims)
     out = np.empty(layout.n_rows, dtype=a.dtype)
+    threads = effective_n_threads(n_jobs, out.size * layout.m)
     if layout.m == 0:  # the sum of no exponentials is 0
         out.fill(-np.inf)
     else:
-        threads = effective_n_threads(n_jobs, out.size * layout.m)
         _k.logsumexp_rows(layout.rows[0][0], out, threads)
     result = scalar_or_array(out.reshape(layout.out_shape))
     if not return_sign:
@@ -129,15 +130,15 @@ def _weighted_logsumexp(
     if a.ndim == 0 and w.ndim == 0 and axis is None:
         a = a.reshape(1)
     layout = as_rows([("x", a), ("b", w)], axis, keepdims)
-    (x_rows, _), (w_rows, w_step) = layout.rows
-    out = np.empty(layout.n_rows, dtype=x_rows.dtype)
-    sign = np.empty_like(out)
+    (x_rows, x_step), (w_rows, w_step) = layout.rows
+    out = allocate((layout.n_rows,), x_rows.dtype, "the result")
+    sign = allocate((layout.n_rows,), x_rows.dtype, "the signs")
+    threads = effective_n_threads(n_jobs, out.size * layout.m)
     if layout.m == 0:
         out.fill(-np.inf)
         sign.fill(-1.0)  # SciPy: the sign of -inf
     elif out.size:
-        threads = effective_n_threads(n_jobs, out.size * layout.m)
-        _k.logsumexp_weighted_rows(x_rows, w_rows, w_step, out, sign, threads)
+        _k.logsumexp_weighted_rows(x_rows, x_step, w_rows, w_step, out, sign, threads)
     if not return_sign:
         out[sign < 0] = np.nan  # the log of a negative sum
         return scalar_or_array(out.reshape(layout.out_shape))
@@ -153,8 +154,8 @@ def _softmax(x: npt.ArrayLike, axis: int | None, log_out: bool, n_jobs: int | No
         return _softmax(a, 0, log_out, n_jobs)[0]  # type: ignore[index, no-any-return]
     layout = as_rows([("x", a)], axis, False)
     out = np.empty((layout.n_rows, layout.m), dtype=a.dtype)
+    threads = effective_n_threads(n_jobs, out.size)
     if out.size:
-        threads = effective_n_threads(n_jobs, out.size)
         _k.softmax_rows(layout.rows[0][0], out, log_out, threads)
     return layout.unrows(out)
 
@@ -221,8 +222,9 @@ def _sigmoid(x: npt.ArrayLike, log_out: bool, n_jobs: int | None) -> Result:
     a = as_float_array(x, "x")
     flat = np.ascontiguousarray(a).reshape(-1)
     out = np.empty_like(flat)
+    threads = effective_n_threads(n_jobs, flat.size)
     if flat.size:
-        _k.sigmoid_map(flat, out, log_out, effective_n_threads(n_jobs, flat.size))
+        _k.sigmoid_map(flat, out, log_out, threads)
     return scalar_or_array(out.reshape(a.shape))
 
 
@@ -315,7 +317,7 @@ def sigmoid_cross_entropy_with_logits(
         Per-element losses, their mean or their sum.
     pos_weight : array_like, optional
         Weight of the positive term per class (last axis), as in PyTorch's
-        ``binary_cross_entropy_with_logits``.
+        ``binary_cross_entropy_with_logits``: a scalar or one per class, finite and >= 0.
     return_grad : bool, default False
         Also return d loss / d logits of the returned (reduced) loss, from the same pass.
     n_jobs : int, optional
@@ -351,30 +353,18 @@ def sigmoid_cross_entropy_with_logits(
     z, x = checks.labels_like(labels, logits, "logits")
     C = x.shape[-1] if x.ndim else 1
     rows = x.size // C if C else 0
-    w = None
-    if pos_weight is not None:
-        pw = as_float_array(pos_weight, "pos_weight")
-        if pw.ndim > 1 or pw.size not in (1, C):
-            raise ValueError(
-                f"pos_weight must be a scalar or have {C} elements, got shape {pw.shape}"
-            )
-        if not np.isfinite(pw).all():
-            raise ValueError("pos_weight must be finite")
-        w = np.ascontiguousarray(np.broadcast_to(pw.astype(x.dtype).reshape(-1), (C,)))
+    w = checks.loss_weights(pos_weight, "pos_weight", (1, C), x.dtype)
+    if w is not None:
+        w = np.ascontiguousarray(np.broadcast_to(w, (C,)))
     checks.check_mean_denominator(red, x.size)
     loss = np.empty((rows, C), x.dtype) if red == "none" else None
     grad = np.empty((rows, C), x.dtype) if return_grad else None
     scale = 1.0 / x.size if red == "mean" else 1.0
     total = 0.0
+    threads = effective_n_threads(n_jobs, x.size)
     if x.size:
         total, bad = _k.sigmoid_ce(
-            z.reshape(rows, C),
-            x.reshape(rows, C),
-            w,
-            loss,
-            grad,
-            scale,
-            effective_n_threads(n_jobs, x.size),
+            z.reshape(rows, C), x.reshape(rows, C), w, loss, grad, scale, threads
         )
         if bad >= 0:
             raise_invalid(
@@ -485,7 +475,7 @@ def sparse_softmax_cross_entropy_with_logits(
         Per-row losses, their weighted mean (divided by the sum of ``weights[label]`` over the
         rows that are not ignored, as PyTorch) or their sum.
     weights : array_like of shape (n_classes,), optional
-        Weight per class.
+        Weight per class, finite and >= 0 (in the logits' float dtype).
     ignore_index : int, optional
         Rows with this label contribute 0 and leave the mean's denominator.
     label_smoothing : float in [0, 1], default 0
@@ -522,20 +512,19 @@ def sparse_softmax_cross_entropy_with_logits(
     batch_shape = x.shape[:-1]
     y, keep = checks.class_labels(labels, batch_shape, C, ignore_index)
     rows = np.ascontiguousarray(x).reshape(math.prod(batch_shape), C)
-    wa = checks.class_weights(weights, C)
-    w = None if wa is None else np.ascontiguousarray(wa, dtype=x.dtype)
-    weight_sum = float(C) if wa is None else float(wa.sum())
-    denominator = float(keep.sum()) if wa is None else float(wa[y[keep]].sum())
+    w = checks.loss_weights(weights, "weights", (C,), x.dtype)
+    weight_sum = float(C) if w is None else float(w.sum(dtype=np.float64))
+    denominator = float(keep.sum()) if w is None else float(w[y[keep]].sum(dtype=np.float64))
     checks.check_mean_denominator(red, denominator)
     if C == 0 and keep.any():
         raise ValueError("logits have no classes")
     loss = np.empty(rows.shape[0], x.dtype)
     grad = np.empty(rows.shape, x.dtype) if return_grad else None
     scale = 1.0 / denominator if red == "mean" else 1.0
+    threads = effective_n_threads(n_jobs, rows.size)
     if rows.shape[0] and C == 0:  # every row ignored (checked above): nothing to add
         loss.fill(0.0)
     elif rows.shape[0]:
-        threads = effective_n_threads(n_jobs, rows.size)
         status = _k.ce_rows(rows, y, None, w, weight_sum, eps, loss, grad, scale, threads)
         if status >= 0:
             raise_invalid(_position(status, x.shape), [("logits", x, NOT_NAN)])
@@ -601,8 +590,8 @@ def softmax_cross_entropy_with_logits(
     loss = np.empty(n, x.dtype)
     grad = np.empty((n, layout.m), x.dtype) if return_grad else None
     scale = 1.0 / n if red == "mean" else 1.0
+    threads = effective_n_threads(n_jobs, n * layout.m)
     if n and layout.m:
-        threads = effective_n_threads(n_jobs, n * layout.m)
         status = _k.ce_rows(x_rows, None, t_rows, None, 0.0, 0.0, loss, grad, scale, threads)
         if status >= 0:
             position = layout.position(status)

@@ -8,6 +8,7 @@ imports a public module (the import-linter contract in pyproject.toml says so).
 * ``checks``    argument checks and their error messages; kernel status -> ValueError
 * ``layout``    coercion of numeric input, rows along an axis for the row kernels
 * ``threads``   n_jobs -> thread count (serial below a work size and in forked children)
+* ``memory``    what a request needs against the memory available, before allocating
 * ``frames``    2-D input (arrays and DataFrames) -> named columns
 * ``codes``     label arrays -> integer codes (factorising, the integer-range guess)
 * ``counting``  codes -> the nonzero cells of a joint table (dense or sparse)

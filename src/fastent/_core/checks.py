@@ -33,10 +33,10 @@ __all__ = [
     "check_mean_denominator",
     "check_reduction",
     "class_labels",
-    "class_weights",
     "index_str",
     "labels_like",
     "log_base",
+    "loss_weights",
     "own_index",
     "raise_invalid",
 ]
@@ -203,7 +203,9 @@ def class_labels(
             f"{index_str('labels', tuple(int(i) for i in where))} = {shown} is out of "
             f"range for {n_classes} classes"
         )
-    return np.where(keep, flat, -1).astype(np.int64), keep
+    codes = np.full(flat.shape, -1, dtype=np.int64)  # np.where(keep, flat, -1) wraps unsigned -1
+    codes[keep] = flat[keep]  # in [0, n_classes): checked above
+    return codes, keep
 
 
 def check_label_smoothing(label_smoothing: float) -> float:
@@ -212,15 +214,26 @@ def check_label_smoothing(label_smoothing: float) -> float:
     return float(label_smoothing)
 
 
-def class_weights(weights: npt.ArrayLike | None, n_classes: int) -> np.ndarray | None:
-    """Finite per-class weights of shape (n_classes,), or None."""
+def loss_weights(
+    weights: npt.ArrayLike | None, name: str, sizes: tuple[int, ...], dtype: np.dtype[Any]
+) -> np.ndarray | None:
+    """Per-class weights (``weights``, ``pos_weight``) as a 1-D array in the logits' ``dtype``,
+    of one of the allowed ``sizes`` (a scalar counts as size 1), finite and >= 0; or None."""
     if weights is None:
         return None
-    w = as_float_array(weights, "weights")
-    if w.shape != (n_classes,):
-        raise ValueError(f"weights must have shape ({n_classes},), got {w.shape}")
-    if not np.isfinite(w).all():
-        raise ValueError("weights must be finite")
+    given = as_float_array(weights, name)
+    if given.ndim > 1 or given.size not in sizes:
+        wanted = " or ".join(f"({n},)" for n in sizes)
+        raise ValueError(f"{name} must have shape {wanted}, got {given.shape}")
+    with np.errstate(over="ignore"):
+        w = np.ascontiguousarray(given.reshape(-1), dtype=dtype)
+    valid = np.isfinite(w) & (w >= 0)
+    if not valid.all():
+        i = int(np.argmin(valid))
+        raise ValueError(
+            f"{name}[{i}] is {float(given.reshape(-1)[i])!r}; expected a weight >= 0, finite in "
+            f"{w.dtype}"
+        )
     return w
 
 

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from .memory import check_fits
+
 __all__ = ["Rows", "as_float_array", "as_rows", "normalize_axis", "scalar_or_array", "to_array"]
 
 _Scalar = TypeVar("_Scalar", bound=np.generic)
@@ -23,7 +25,7 @@ def to_array(x: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} could not be converted to an array: {exc}") from None
 
 
-def as_float_array(x: npt.ArrayLike, name: str) -> np.ndarray:
+def as_float_array(x: Any, name: str) -> np.ndarray:
     """``x`` as a float32/float64 ndarray in native byte order (no copy when it already is one).
 
     float16 -> float32; bool, signed and unsigned integers -> float64; float32/float64 kept.
@@ -38,6 +40,8 @@ def as_float_array(x: npt.ArrayLike, name: str) -> np.ndarray:
     elif kind in "biu" or (kind == "f" and arr.dtype.itemsize > 8):
         target = np.dtype(np.float64)
     elif kind == "O":
+        if any(v is None for v in arr.flat):  # NumPy would read None as NaN
+            raise TypeError(f"{name} has None where numbers are expected")
         try:
             return as_float_array(arr.astype(np.float64), name)
         except OverflowError:  # Python ints beyond the float range
@@ -125,6 +129,8 @@ def _one_row_step(
         return np.ascontiguousarray(np.transpose(a, kept + axes)).reshape(1, m), 0
     rows = np.transpose(np.broadcast_to(a, shape), kept + axes)
     n_rows = int(np.prod([shape[d] for d in kept]))
+    if not rows.flags.c_contiguous:
+        check_fits(n_rows * m * a.itemsize, f"broadcasting to shape {shape}")
     return np.ascontiguousarray(rows).reshape(n_rows, m), 1
 
 

@@ -62,16 +62,23 @@ static double FE_DT(entropy_careful)(const FE_T *p, Py_ssize_t n)
     return log1p(rest) + fe_acc_value(&h) / (1.0 + rest);
 }
 
-/* g(t) = t log t - (t - 1) >= 0, the term of KL's Bregman form; accurate near t = 1, where it is
- * (t - 1)^2 / 2: the series sum_{k >= 2} (-d)^k / (k (k - 1)), d = t - 1, for |d| <= 1/4. */
-static double FE_DT(kl_term)(double t)
+/* g(t) = t log t - (t - 1) >= 0 for |t - 1| <= 1/4, where g(t) ~ (t - 1)^2 / 2: the series
+ * sum_{k >= 2} (-d)^k / (k (k - 1)), d = t - 1. */
+static double FE_DT(kl_series)(double t)
 {
     const double d = t - 1.0;
-    if (!(fabs(d) <= 0.25)) return t * log(t) - d;
     double g = 0.0;
     for (int k = 26; k >= 2; k--) g = g * d + ((k & 1) ? -1.0 : 1.0) / ((double)k * (k - 1));
     return g * d * d;
 }
+
+/* log(x / y) for x, y > 0 (either may be subnormal, the ratio out of range). */
+static double FE_DT(log_ratio)(double x, double y)
+{
+    const double r = x / y;
+    return (r >= DBL_MIN && r <= DBL_MAX) ? log(r) : log(x) - log(y);
+}
+
 /* The first i where p[i] (or q[i], q may be NULL) is negative, NaN or infinite; 0 when there is
  * none (the row is invalid as a whole: it sums to zero). */
 static Py_ssize_t FE_DT(first_invalid)(const FE_T *p, const FE_T *q, Py_ssize_t n)
@@ -85,36 +92,40 @@ static Py_ssize_t FE_DT(first_invalid)(const FE_T *p, const FE_T *q, Py_ssize_t 
 
 /* The two-argument measures of rows that the fused pass cannot take (a special element, sums out
  * of range, or a value that cancels): each scaled by its maximum first (r = p / max p, R = sum r -
- * 1, as row_scale), then
- *   cross-entropy  H(p, q) = log1p(Rq) + sum_i a_i log(1 / s_i),  a = r / (1 + Rp), s = q / max q
- *   KL             D(p || q) = sum_i b_i g(a_i / b_i),  g as FE_DT(kl_term) (Bregman form)
+ * 1, as row_scale), so that a = p / Sp = r / (1 + R), b = q / Sq, then
+ *   cross-entropy  H(p, q) = log1p(Rq) + sum_i a_i log(max q / q_i)
+ *   KL             D(p || q) = sum_i b_i g(a_i / b_i),  g(t) = t log t - (t - 1) (Bregman form),
+ *                  b g(a / b) = a log(a / b) - a + b away from a = b
  *   JS             1/2 sum_i (a_i log(2 a_i / (a_i + b_i)) + b_i log(2 b_i / (a_i + b_i)))
- * The cross-entropy and KL forms add non-negative terms only: no cancellation. */
+ * The cross-entropy and KL forms add non-negative terms only: no cancellation.  Logarithms come
+ * from p and q themselves (log(a / b) = log(p / q) - log(Sp / Sq)), so a probability that
+ * underflows (q = 1e-300 beside 1e300) still counts; zeros are read from p and q too. */
 static double FE_DT(pair_careful)(fe_pair_kind kind, const FE_T *p, const FE_T *q, Py_ssize_t n)
 {
     double mp, rp, mq, rq;
     if (!FE_DT(row_scale)(p, n, &mp, &rp) || !FE_DT(row_scale)(q, n, &mq, &rq)) return NAN;
     const double sp = 1.0 + rp, sq = 1.0 + rq;
+    const double shift = FE_DT(log_ratio)(mp, mq) + (log1p(rp) - log1p(rq)); /* log(Sp / Sq) */
     fe_acc acc = {0.0, 0.0};
     for (Py_ssize_t i = 0; i < n; i++) {
-        const double a = ((double)p[i] / mp) / sp, b = ((double)q[i] / mq) / sq;
+        const double x = (double)p[i], y = (double)q[i];
+        const double a = (x / mp) / sp, b = (y / mq) / sq;
         double t = 0.0;
         if (kind == FE_JS_DIVERGENCE) {
             if (a > 0.0) t += a * log(2.0 * a / (a + b));
             if (b > 0.0) t += b * log(2.0 * b / (a + b));
             t *= 0.5;
+        } else if (y == 0.0) {
+            if (x > 0.0) return INFINITY;
         } else if (kind == FE_CROSS_ENTROPY) {
-            const double s = (double)q[i] / mq;
-            if (a > 0.0 && s == 0.0) return INFINITY;
-            if (a > 0.0 && s < 1.0) t = -a * log(s);
-        } else if (b == 0.0) {
-            if (a > 0.0) return INFINITY;
-        } else if (a == 0.0) {
+            if (x > 0.0 && y < mq) t = a * FE_DT(log_ratio)(mq, y);
+        } else if (x == 0.0) {
             t = b; /* 0 log 0 - 0 + b */
+        } else if (b >= DBL_MIN && fabs(a / b - 1.0) <= 0.25) {
+            t = b * FE_DT(kl_series)(a / b);
         } else {
-            const double r = a / b;
-            t = (r >= DBL_MIN && r <= DBL_MAX) ? b * FE_DT(kl_term)(r)
-                                               : a * (log(a) - log(b)) - a + b;
+            const int normal = a >= DBL_MIN && b >= DBL_MIN;
+            t = a * (normal ? FE_DT(log_ratio)(a, b) : FE_DT(log_ratio)(x, y) - shift) - a + b;
         }
         fe_acc_add(&acc, t);
     }

@@ -8,6 +8,7 @@ def logsumexp_rows(
 ) -> None: ...
 def logsumexp_weighted_rows(
     x: npt.NDArray[np.floating],
+    x_step: int,
     w: npt.NDArray[np.floating],
     w_step: int,
     out: npt.NDArray[np.floating],

@@ -47,18 +47,20 @@ def logsumexp_rows(const floating[:, ::1] x, floating[::1] out, int n_threads):
                 out[i] = <float>k.logsumexp_f32(&x[i, 0], m)
 
 
-def logsumexp_weighted_rows(const floating[:, ::1] x, const floating[:, ::1] w, Py_ssize_t w_step,
+def logsumexp_weighted_rows(const floating[:, ::1] x, Py_ssize_t x_step,
+                            const floating[:, ::1] w, Py_ssize_t w_step,
                             floating[::1] out, floating[::1] sign, int n_threads):
-    """out[i] = log |sum_j w[i * w_step, j] exp(x[i, j])|, sign[i] its sign (SciPy's ``b=``)."""
-    cdef Py_ssize_t i, n = x.shape[0], m = x.shape[1]
+    """out[i] = log |sum_j w[i * w_step, j] exp(x[i * x_step, j])|, sign[i] its sign (SciPy's
+    ``b=``); a step of 0 reads one row broadcast."""
+    cdef Py_ssize_t i, n = out.shape[0], m = x.shape[1]
     cdef double sg
     with nogil:
         for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads, schedule="static"):
             sg = 0.0  # assigned in the loop: private to each thread
             if floating is double:
-                out[i] = lse_weighted_f64(&x[i, 0], &w[i * w_step, 0], m, &sg)
+                out[i] = lse_weighted_f64(&x[i * x_step, 0], &w[i * w_step, 0], m, &sg)
             else:
-                out[i] = <float>lse_weighted_f32(&x[i, 0], &w[i * w_step, 0], m, &sg)
+                out[i] = <float>lse_weighted_f32(&x[i * x_step, 0], &w[i * w_step, 0], m, &sg)
             sign[i] = <floating>sg
 
 

@@ -65,58 +65,49 @@ static double FE_DT(logsumexp_careful)(const FE_T *x, Py_ssize_t n)
 }
 
 /* SciPy's logsumexp with weights (its b=): log |sum_i w_i exp(x_i)|, and *sign = +1, 0, -1 (NaN
- * with a NaN).  An element with w = 0 is left out, whatever x is.  The sum is shifted by the
- * largest x: log1p(s) + log |m| + max, m the weights at the max and s the rest over m (s < -1 is
- * reflected to -s - 2, the sign taken apart); where that is not finite (weights at the max that
- * cancel, an infinite max) the direct sum decides, as in SciPy.  Scalar libm, double. */
+ * with a NaN).  An element with w = 0 is left out, whatever x is.  Infinite terms (an infinite
+ * weight on x > -inf, or x = +inf) decide alone: +inf with their sign, NaN when the signs differ
+ * (inf * exp(-inf) is NaN too).  Else the sum is shifted by the largest x, mx: with m the weights
+ * at mx and r = sum w_i exp(x_i - mx) over the rest, log |m + r| = log |u| + log1p(v / u), u the
+ * larger of m, r in magnitude and v the other: remainders far below keep their digits, nothing
+ * overflows, and weights that cancel at the max leave the rest.  Scalar libm, double. */
 static double FE_DT(lse_weighted)(const FE_T *x, const FE_T *w, Py_ssize_t n, double *sign)
 {
     double mx = -INFINITY;
-    int nan = 0;
+    int nan = 0, plus_inf = 0, minus_inf = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         const double xi = (double)x[i], wi = (double)w[i];
         if (wi == 0.0) continue;
-        if (xi != xi || wi != wi)
+        if (xi != xi || wi != wi || (isinf(wi) && xi == -INFINITY))
             nan = 1;
+        else if ((isinf(wi) || xi == INFINITY) && wi > 0.0)
+            plus_inf = 1;
+        else if (isinf(wi) || xi == INFINITY)
+            minus_inf = 1;
         else if (xi > mx)
             mx = xi;
     }
-    if (nan) return *sign = NAN;
-    if (mx == -INFINITY) { /* nothing left, or every term exp(-inf) = 0: log 0 */
-        *sign = 0.0;
-        return -INFINITY;
+    if (nan || (plus_inf && minus_inf)) return *sign = NAN;
+    if (plus_inf || minus_inf) {
+        *sign = plus_inf ? 1.0 : -1.0;
+        return INFINITY;
     }
-    if (isfinite(mx)) {
-        fe_acc at_max = {0.0, 0.0}, rest = {0.0, 0.0};
-        for (Py_ssize_t i = 0; i < n; i++) {
-            const double wi = (double)w[i], t = (double)x[i] - mx;
-            if (wi == 0.0) continue;
-            if (t == 0.0)
-                fe_acc_add(&at_max, wi);
-            else
-                fe_acc_add(&rest, wi * exp(t));
-        }
-        const double m = fe_acc_value(&at_max), r = fe_acc_value(&rest);
-        if (m != 0.0) {
-            double s = r == 0.0 ? 0.0 : r / m;
-            const double sg = (s + 1.0 > 0.0   ? 1.0
-                               : s + 1.0 < 0.0 ? -1.0
-                                               : 0.0) *
-                              (m > 0.0 ? 1.0 : -1.0);
-            if (s < -1.0) s = -s - 2.0;
-            const double out = log1p(s) + log(fabs(m)) + mx;
-            if (isfinite(out)) {
-                *sign = sg;
-                return out;
-            }
-        }
+    *sign = 0.0;
+    if (mx == -INFINITY) return -INFINITY; /* nothing left, or every term exp(-inf) = 0 */
+    fe_acc at_max = {0.0, 0.0}, rest = {0.0, 0.0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double wi = (double)w[i], t = (double)x[i] - mx;
+        if (wi == 0.0) continue;
+        if (t == 0.0)
+            fe_acc_add(&at_max, wi);
+        else
+            fe_acc_add(&rest, wi * exp(t));
     }
-    fe_acc direct = {0.0, 0.0};
-    for (Py_ssize_t i = 0; i < n; i++)
-        if ((double)w[i] != 0.0) fe_acc_add(&direct, (double)w[i] * exp((double)x[i]));
-    const double d = fe_acc_value(&direct);
-    *sign = d > 0.0 ? 1.0 : d < 0.0 ? -1.0 : d == 0.0 ? 0.0 : NAN;
-    return log(fabs(d));
+    const double m = fe_acc_value(&at_max), r = fe_acc_value(&rest);
+    const double u = fabs(m) >= fabs(r) ? m : r, v = fabs(m) >= fabs(r) ? r : m;
+    if (u == 0.0 || v / u == -1.0) return -INFINITY; /* a sum of 0 */
+    *sign = u > 0.0 ? 1.0 : -1.0;
+    return log1p(v / u) + log(fabs(u)) + mx;
 }
 
 /* SciPy's softmax (log = 0) and log_softmax (log = 1) of a row with an inf or NaN. */

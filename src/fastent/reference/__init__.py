@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -50,16 +51,18 @@ def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.where(x == 0, 0.0, x * np.log(y))
 
 
+Normalized = tuple[np.ndarray, np.ndarray]  # probabilities and their logarithms
+
+
 def _normalized(
-    p: npt.ArrayLike, q: npt.ArrayLike | None, axis: Any, nan_policy: str = "raise"
-) -> tuple[np.ndarray, np.ndarray | None, Any]:
-    """Float64 copies of p (and q), broadcast together, each summing to 1 along axis: checked
-    (nan_policy="raise"), or not, with NaN positions zeroed in both first ("omit")."""
+    given: dict[str, npt.ArrayLike], axis: Any, nan_policy: str = "raise"
+) -> tuple[list[Normalized], Any]:
+    """Float64 copies of the given arrays (p, or p and q), broadcast together, each summing to 1
+    along axis: checked (nan_policy="raise"), or not, with NaN positions zeroed in all first
+    ("omit").  Distributions of no elements are refused whatever the policy."""
     if nan_policy not in ("raise", "propagate", "omit"):
         raise ValueError(f"nan_policy must be 'raise', 'propagate' or 'omit', got {nan_policy!r}")
-    named = {"p": c.floats(p, "p")}
-    if q is not None:
-        named["q"] = c.floats(q, "q")
+    named = {name: c.floats(a, name) for name, a in given.items()}
     try:
         shape = np.broadcast_shapes(*(a.shape for a in named.values()))
     except ValueError:
@@ -68,40 +71,57 @@ def _normalized(
     if not shape:
         raise ValueError("p must be at least 1-D, got a scalar")
     ax = c.axis(axis, len(shape))
+    reduced = tuple(range(len(shape))) if ax is None else ax if isinstance(ax, tuple) else (ax,)
+    if any(shape[d] == 0 for d in reduced):
+        raise ValueError(f"the distributions are empty along axis {axis}")
     full = []
-    for name, a in named.items():
-        a = a.reshape((1,) * (len(shape) - a.ndim) + a.shape)
+    for name, a in named.items():  # checked as broadcast: no rows, nothing to check
+        a = np.broadcast_to(a.reshape((1,) * (len(shape) - a.ndim) + a.shape), shape)
         if nan_policy == "raise":
             c.probabilities(a, name, ax)
-        full.append(np.broadcast_to(a, shape).astype(np.float64))
+        full.append(a.astype(np.float64))
     if nan_policy == "omit":
         nan = np.isnan(full[0]) | np.isnan(full[-1])
         full = [np.where(nan, 0.0, a) for a in full]
         # a slice of NaN only is left empty: its measure is an empty sum, 0 (SciPy); the same
         # one-hot row in p and q gives 0 for every measure
-        reduced = tuple(range(len(shape))) if ax is None else ax if isinstance(ax, tuple) else (ax,)
         one_hot = np.zeros(shape)
         first = tuple(0 if d in reduced else slice(None) for d in range(len(shape)))
         one_hot[first] = 1.0
         empty = nan.all(axis=reduced, keepdims=True)
         full = [np.where(empty, one_hot, a) for a in full]
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = [a / a.sum(axis=ax, keepdims=True) for a in full]
-    return out[0], (out[1] if q is not None else None), ax
+        # scaled by the largest element first, so that the sum cannot overflow; the logarithms
+        # of positive values from the unscaled values, so that tiny probabilities do not underflow
+        top = [np.max(np.abs(a), axis=ax, keepdims=True, initial=0.0) for a in full]
+        top = [np.where((t > 0) & np.isfinite(t), t, 1.0) for t in top]
+        total = [(a / t).sum(axis=ax, keepdims=True) for a, t in zip(full, top, strict=True)]
+        probabilities = [a / t / s for a, t, s in zip(full, top, total, strict=True)]
+        logs = [
+            np.where((a > 0) & (s > 0), np.log(a) - np.log(t) - np.log(s), np.log(p))
+            for a, t, s, p in zip(full, top, total, probabilities, strict=True)
+        ]
+    return list(zip(probabilities, logs, strict=True)), ax
 
 
-def _entr(x: np.ndarray) -> np.ndarray:
+def _entr(x: Normalized) -> np.ndarray:
     """SciPy's entr: -x log x, 0 at 0, -inf below 0, NaN for NaN."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(x > 0, -x * np.log(x), np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x)))
+    p, log_p = x
+    with np.errstate(invalid="ignore"):
+        return np.where(p > 0, -p * log_p, np.where(p == 0, 0.0, np.where(p < 0, -np.inf, p)))
 
 
-def _rel_entr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _rel_entr(x: Normalized, y: Normalized) -> np.ndarray:
     """SciPy's rel_entr: x log(x / y) for x, y > 0; 0 for x = 0 <= y; NaN for NaN; else inf."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where((x > 0) & (y > 0), x * np.log(x / y), np.inf)
-        value = np.where((x == 0) & (y >= 0), 0.0, value)
-        return np.where(np.isnan(x) | np.isnan(y), np.nan, value)
+    (p, log_p), (q, log_q) = x, y
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        positive_p, positive_q = log_p > -np.inf, log_q > -np.inf  # also when p, q underflow
+        ratio = p / q  # exact 0 logarithm where p = q; the logarithms where it underflows
+        normal = (np.abs(ratio) >= np.finfo(np.float64).tiny) & (np.abs(ratio) < np.inf)
+        log_ratio = np.where(normal & (p > 0) & (q > 0), np.log(np.abs(ratio)), log_p - log_q)
+        value = np.where(positive_p & positive_q, p * log_ratio, np.inf)
+        value = np.where(~positive_p & (p == 0) & (q >= 0), 0.0, value)
+        return np.where(np.isnan(p) | np.isnan(q), np.nan, value)
 
 
 def _finish(total: np.ndarray, base: float | None) -> np.float64 | np.ndarray:
@@ -120,10 +140,8 @@ def entropy(
 ) -> np.float64 | np.ndarray:
     """H(p) = -sum p log p of the normalised distributions along ``axis``."""
     c.n_jobs(n_jobs)
-    pn, _, ax = _normalized(p, None, axis, nan_policy)
-    if nan_policy != "raise":  # SciPy's formula, also for invalid slices
-        return _finish(_entr(pn).sum(axis=ax, keepdims=keepdims), base)
-    return _finish(np.maximum(-_xlogy(pn, pn).sum(axis=ax, keepdims=keepdims), 0.0), base)
+    (pn,), ax = _normalized({"p": p}, axis, nan_policy)
+    return _finish(_entr(pn).sum(axis=ax, keepdims=keepdims), base)
 
 
 def cross_entropy(
@@ -138,11 +156,8 @@ def cross_entropy(
 ) -> np.float64 | np.ndarray:
     """H(p, q) = -sum p log q (inf where q = 0 < p)."""
     c.n_jobs(n_jobs)
-    pn, qn, ax = _normalized(p, q, axis, nan_policy)
-    assert qn is not None
-    if nan_policy != "raise":
-        return _finish((_entr(pn) + _rel_entr(pn, qn)).sum(axis=ax, keepdims=keepdims), base)
-    return _finish(-_xlogy(pn, qn).sum(axis=ax, keepdims=keepdims), base)
+    (pn, qn), ax = _normalized({"p": p, "q": q}, axis, nan_policy)
+    return _finish((_entr(pn) + _rel_entr(pn, qn)).sum(axis=ax, keepdims=keepdims), base)
 
 
 def kl_divergence(
@@ -157,13 +172,8 @@ def kl_divergence(
 ) -> np.float64 | np.ndarray:
     """D(p || q) = sum p log(p / q) (inf where q = 0 < p)."""
     c.n_jobs(n_jobs)
-    pn, qn, ax = _normalized(p, q, axis, nan_policy)
-    assert qn is not None
-    if nan_policy != "raise":
-        return _finish(_rel_entr(pn, qn).sum(axis=ax, keepdims=keepdims), base)
-    with np.errstate(divide="ignore"):
-        ratio = pn / qn
-    return _finish(_xlogy(pn, ratio).sum(axis=ax, keepdims=keepdims), base)
+    (pn, qn), ax = _normalized({"p": p, "q": q}, axis, nan_policy)
+    return _finish(_rel_entr(pn, qn).sum(axis=ax, keepdims=keepdims), base)
 
 
 def js_divergence(
@@ -178,16 +188,13 @@ def js_divergence(
 ) -> np.float64 | np.ndarray:
     """JS(p, q) = D(p || m) / 2 + D(q || m) / 2 with m = (p + q) / 2, clipped at 0."""
     c.n_jobs(n_jobs)
-    pn, qn, ax = _normalized(p, q, axis, nan_policy)
-    assert qn is not None
-    m = (pn + qn) / 2
-    if nan_policy != "raise":
-        terms = (_rel_entr(pn, m) + _rel_entr(qn, m)).sum(axis=ax, keepdims=keepdims)
-        return _finish(terms / 2, base)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = _xlogy(pn, pn / m) + _xlogy(qn, qn / m)
-    js = np.maximum(terms.sum(axis=ax, keepdims=keepdims) / 2, 0.0)
-    return _finish(js, base)
+    (pn, qn), ax = _normalized({"p": p, "q": q}, axis, nan_policy)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (pn[0] + qn[0]) / 2
+        both = (pn[0] >= 0) & (qn[0] >= 0)  # else SciPy's value, from the mean itself
+        m = (mean, np.where(both, np.logaddexp(pn[1], qn[1]) - np.log(2.0), np.log(mean)))
+    js = (_rel_entr(pn, m) + _rel_entr(qn, m)).sum(axis=ax, keepdims=keepdims) / 2
+    return _finish(js if nan_policy != "raise" else np.maximum(js, 0.0), base)
 
 
 def js_distance(
@@ -284,22 +291,35 @@ def logsumexp(
 def _weighted_logsumexp(
     x: npt.ArrayLike, b: npt.ArrayLike, axis: Any, keepdims: bool, return_sign: bool
 ) -> Any:
+    """log |sum b exp(x)| and its sign, SciPy's way (shifted by the max), but for infinite terms
+    (b = +-inf at x > -inf, or x = +inf): they decide alone, as in exact arithmetic."""
     a, w = c.floats(x, "x"), c.floats(b, "b")
     dtype = np.result_type(a, w)
-    shape = np.broadcast_shapes(a.shape, w.shape) or (1,)
+    shape = np.broadcast_shapes(a.shape, w.shape)
+    if not shape and axis is None:  # one logit
+        shape = (1,)
+    if not shape:
+        raise ValueError("x must be at least 1-D, got a scalar")
     a64 = np.broadcast_to(a, shape).astype(np.float64)
     w64 = np.broadcast_to(w, shape).astype(np.float64)
     ax = c.axis(axis, len(shape))
-    left_out = w64 == 0
-    a64 = np.where(left_out, -np.inf, a64)
-    with np.errstate(invalid="ignore", over="ignore"):
-        m = np.max(a64, axis=ax, keepdims=True, initial=-np.inf)
+    live = w64 != 0  # a zero weight leaves its element out
+    nan_term = live & (np.isnan(a64) | np.isnan(w64) | (np.isinf(w64) & (a64 == -np.inf)))
+    inf_term = live & ~nan_term & (np.isinf(w64) | (a64 == np.inf))
+    finite_term = live & ~nan_term & ~inf_term
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        m = np.max(np.where(finite_term, a64, -np.inf), axis=ax, keepdims=True, initial=-np.inf)
         shift = np.where(np.isfinite(m), m, 0.0)
-        terms = np.where(left_out, 0.0, w64 * np.exp(a64 - shift))
+        terms = np.where(finite_term, w64 * np.exp(a64 - shift), 0.0)
         total = terms.sum(axis=ax, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
         out_ = shift + np.log(np.abs(total))
     sign = np.sign(total)
+    plus = (inf_term & (w64 > 0)).any(axis=ax, keepdims=True)
+    minus = (inf_term & (w64 < 0)).any(axis=ax, keepdims=True)
+    out_ = np.where(plus | minus, np.inf, out_)
+    sign = np.where(plus, 1.0, np.where(minus, -1.0, sign))
+    undefined = nan_term.any(axis=ax, keepdims=True) | (plus & minus)
+    out_, sign = np.where(undefined, np.nan, out_), np.where(undefined, np.nan, sign)
     if a64.size == 0:
         out_, sign = np.full_like(out_, -np.inf), np.full_like(sign, -1.0)
     if not keepdims:
@@ -323,7 +343,7 @@ def softmax(
     c.n_jobs(n_jobs)
     a, dtype, ax = _logits(x, axis)
     with np.errstate(invalid="ignore"):
-        e = np.exp(a - np.max(a, axis=ax, keepdims=True))
+        e = np.exp(a - np.max(a, axis=ax, keepdims=True, initial=-np.inf))
         out = e / e.sum(axis=ax, keepdims=True)
     return _as_result(out.reshape(np.shape(x)), dtype)
 
@@ -334,7 +354,7 @@ def log_softmax(
     """(x - s) - log(sum(exp(x - s))), s = max(x) where finite, else 0 (SciPy's formula)."""
     c.n_jobs(n_jobs)
     a, dtype, ax = _logits(x, axis)
-    m = np.max(a, axis=ax, keepdims=True)
+    m = np.max(a, axis=ax, keepdims=True, initial=-np.inf)
     shift = np.where(np.isfinite(m), m, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         t = a - shift
@@ -395,7 +415,8 @@ def sigmoid_cross_entropy_with_logits(
     z, x, dtype = _binary_inputs(labels, logits, "logits")
     if np.isnan(x).any():
         raise ValueError("logits contain NaN")
-    p = 1.0 if pos_weight is None else c.floats(pos_weight, "pos_weight").astype(np.float64)
+    pw = c.weights(pos_weight, "pos_weight", (1, x.shape[-1] if x.ndim else 1), dtype)
+    p = 1.0 if pw is None else pw[0] if pw.size == 1 else pw
     pz = p * z
     with np.errstate(invalid="ignore"):  # 0 * inf at infinite logits: the limit is 0
         positive = np.where(pz == 0, 0.0, pz * np.logaddexp(0.0, -x))
@@ -428,6 +449,27 @@ def binary_cross_entropy(
     return np.asarray(_reduce_loss(loss, reduction)).astype(dtype)[()]
 
 
+def _log_softmax_limits(x: np.ndarray, axis: int) -> np.ndarray:
+    """log_softmax for the losses, with the limits at +-inf: the K entries at +inf share the
+    mass (-log K each), the others get -inf; without +inf, the finite entries normalise among
+    themselves and -inf entries (or a row of -inf only) get -inf."""
+    plus = x == np.inf
+    k = plus.sum(axis=axis, keepdims=True)
+    finite = np.isfinite(x)
+    m = np.max(np.where(finite, x, -np.inf), axis=axis, keepdims=True, initial=-np.inf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shifted = np.where(finite, x - np.where(np.isfinite(m), m, 0.0), -np.inf)
+        at_max = shifted == 0  # the rest below the max added by log1p, so that it keeps its digits
+        rest = np.where(at_max, 0.0, np.exp(shifted)).sum(axis=axis, keepdims=True)
+        ties = at_max.sum(axis=axis, keepdims=True) - 1.0
+        among_finite = shifted - np.log1p(rest + ties)
+        return np.where(
+            k > 0,
+            np.where(plus, -np.log(np.maximum(k, 1)), -np.inf),
+            np.where(finite, among_finite, -np.inf),
+        )
+
+
 def sparse_softmax_cross_entropy_with_logits(
     labels: npt.ArrayLike,
     logits: npt.ArrayLike,
@@ -449,17 +491,24 @@ def sparse_softmax_cross_entropy_with_logits(
         raise ValueError("logits must be at least 1-D (classes on the last axis), got a scalar")
     C = a.shape[-1]
     y, keep = c.class_indices(labels, a.shape[:-1], C, ignore_index)
-    x = a.astype(np.float64).reshape(-1, C)
+    x = a.astype(np.float64).reshape(math.prod(a.shape[:-1]), C)
     if np.isnan(x).any():
         raise ValueError("logits contain NaN")
-    w = c.weights(weights, C)
-    ls = np.asarray(log_softmax(x, axis=-1))
+    given = c.weights(weights, "weights", (C,), a.dtype)
+    w = np.ones(C) if given is None else given
+    if C == 0:  # no classes: every row is ignored (a kept row is out of range above)
+        out = np.asarray(_reduce_loss(np.zeros(x.shape[0]), reduction, 0.0))
+        result = out.reshape(a.shape[:-1] if reduction == "none" else ()).astype(a.dtype)[()]
+        return (result, np.zeros(a.shape, a.dtype)) if return_grad else result
+    ls = _log_softmax_limits(x, -1)
     yk = np.where(keep, y, 0)
     rows = np.arange(x.shape[0])
     wy = np.where(keep, w[yk], 0.0)
+    coefficient = (1 - e) * wy  # 0 * inf = 0: a weight of 0 leaves a -inf log-probability out
     with np.errstate(invalid="ignore"):
-        smooth = -np.where(w == 0, 0.0, w * ls).sum(axis=-1)
-        loss = np.where(keep, (1 - e) * wy * -ls[rows, yk] + e / C * smooth, 0.0)
+        loss = np.where(coefficient == 0, 0.0, coefficient * -ls[rows, yk])
+        if e > 0:
+            loss = loss + np.where(keep, e / C * -np.where(w == 0, 0.0, w * ls).sum(axis=-1), 0.0)
     den = wy.sum()
     out = np.asarray(_reduce_loss(loss, reduction, den))
     result = out.reshape(a.shape[:-1] if reduction == "none" else ()).astype(a.dtype)[()]
@@ -491,8 +540,11 @@ def softmax_cross_entropy_with_logits(
         raise ValueError("labels must be >= 0 and logits not NaN")
     ax = c.axis(axis, x.ndim)
     assert ax is not None
-    ls = np.asarray(log_softmax(x.astype(np.float64), axis=ax))
     t64 = t.astype(np.float64)
+    with np.errstate(over="ignore"):
+        if not np.isfinite(t64.sum(axis=ax)).all():
+            raise ValueError("a labels row does not sum to a finite total")
+    ls = _log_softmax_limits(x.astype(np.float64), ax)
     loss = -np.where(t64 == 0, 0.0, t64 * ls).sum(axis=ax)
     out = np.asarray(_reduce_loss(loss, reduction)).astype(x.dtype)[()]
     if not return_grad:

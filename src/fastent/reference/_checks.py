@@ -71,6 +71,8 @@ def floats(x: Any, name: str) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} could not be converted to an array: {exc}") from None
     if a.dtype == object:
+        if any(v is None for v in a.ravel()):
+            raise TypeError(f"{name} has None where numbers are expected")
         try:
             a = a.astype(np.float64)
         except OverflowError:
@@ -291,7 +293,7 @@ def class_indices(
     keep = (
         np.ones(flat.size, bool)
         if ignore is None
-        else np.array([v != ignore for v in flat.tolist()])
+        else np.array([v != ignore for v in flat.tolist()], dtype=bool)
     )
     inside = np.array([0 <= v < n_classes for v in flat.tolist()], dtype=bool)
     if (keep & ~inside).any():
@@ -299,10 +301,15 @@ def class_indices(
     return np.where(keep, flat, 0).astype(np.int64), keep
 
 
-def weights(w: Any, n_classes: int) -> np.ndarray:
+def weights(w: Any, name: str, sizes: tuple[int, ...], dtype: Any) -> np.ndarray | None:
+    """Class weights: 1-D of an allowed size, finite and >= 0 once in the logits' dtype."""
     if w is None:
-        return np.ones(n_classes)
-    a = floats(w, "weights").astype(np.float64)
-    if a.shape != (n_classes,) or not np.isfinite(a).all():
-        raise ValueError(f"weights must have shape ({n_classes},) and be finite")
-    return a
+        return None
+    a = floats(w, name)
+    if a.ndim > 1 or a.size not in sizes:
+        raise ValueError(f"{name} must have one of the sizes {sizes}, got shape {a.shape}")
+    with np.errstate(over="ignore"):
+        in_dtype = a.reshape(-1).astype(dtype)
+    if not (np.isfinite(in_dtype).all() and (in_dtype >= 0).all()):
+        raise ValueError(f"{name} must be finite and >= 0 in {np.dtype(dtype)}")
+    return in_dtype.astype(np.float64)

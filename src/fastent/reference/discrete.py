@@ -36,8 +36,9 @@ __all__ = [
 ]
 
 
-def _codes(variables: tuple[Any, ...]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """(levels, codes) of each validated, factorised label array."""
+def _codes(variables: tuple[Any, ...], n_jobs: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """(levels, codes) of each validated, factorised label array (n_jobs checked first)."""
+    c.n_jobs(n_jobs)
     if not variables:
         raise ValueError("at least one variable is required")
     names = ["x", "y", "z"] if len(variables) <= 3 else [f"variables[{i}]" for i in range(8)]
@@ -51,7 +52,7 @@ def _codes(variables: tuple[Any, ...]) -> tuple[list[np.ndarray], list[np.ndarra
 
 def contingency(*variables: Any, n_jobs: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
     """Joint count table over the observed levels of each variable (sorted)."""
-    levels, codes = _codes(variables)
+    levels, codes = _codes(variables, n_jobs)
     shape = tuple(lv.size for lv in levels)
     counts = np.bincount(np.ravel_multi_index(codes, shape), minlength=math.prod(shape))
     return counts.reshape(shape).astype(np.int64), levels
@@ -100,7 +101,7 @@ def entropy(
 ) -> np.float64:
     """H(X) from samples."""
     scale = _check(estimator, base)
-    levels, codes = _codes((x,))
+    levels, codes = _codes((x,), n_jobs)
     return np.float64(_entropy_of(codes, levels, estimator) / scale)
 
 
@@ -109,7 +110,7 @@ def joint_entropy(
 ) -> np.float64:
     """H(X, Y, ...) from samples."""
     scale = _check(estimator, base)
-    levels, codes = _codes(variables)
+    levels, codes = _codes(variables, n_jobs)
     return np.float64(_entropy_of(codes, levels, estimator) / scale)
 
 
@@ -129,7 +130,7 @@ def conditional_entropy(
 ) -> np.float64:
     """H(X | Y) = H(X, Y) - H(Y)."""
     scale = _check(estimator, base)
-    levels, codes = _codes((x, y))
+    levels, codes = _codes((x, y), n_jobs)
     value = _h(levels, codes, [0, 1], estimator) - _h(levels, codes, [1], estimator)
     return np.float64(max(value, 0.0) if estimator == "plugin" else value) / scale
 
@@ -144,13 +145,16 @@ def mutual_info(
 ) -> np.float64:
     """I(X; Y): the table's sum p_xy log(p_xy / (p_x p_y)) (plug-in), else H(X) + H(Y) - H(X,Y)."""
     scale = _check(estimator, base)
-    levels, codes = _codes((x, y))
+    levels, codes = _codes((x, y), n_jobs)
     if estimator == "plugin":
         table, _ = contingency(x, y)
-        p = table / table.sum()
-        outer = p.sum(1, keepdims=True) * p.sum(0, keepdims=True)
-        nz = p > 0
-        return np.float64(max(float((p[nz] * np.log(p[nz] / outer[nz])).sum()), 0.0) / scale)
+        n = table.sum()
+        # the ratio p_xy / (p_x p_y) = n_xy n / (n_x n_y) from the counts: exactly 1 where the
+        # variables are independent in the sample (a constant x, say)
+        ratio = table * float(n) / (table.sum(1, keepdims=True) * table.sum(0, keepdims=True))
+        nz = table > 0
+        terms = table[nz] / n * np.log(ratio[nz])
+        return np.float64(max(float(terms.sum()), 0.0) / scale)
     value = (
         _h(levels, codes, [0], estimator)
         + _h(levels, codes, [1], estimator)
@@ -170,7 +174,7 @@ def conditional_mutual_info(
 ) -> np.float64:
     """I(X; Y | Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)."""
     scale = _check(estimator, base)
-    levels, codes = _codes((x, y, z))
+    levels, codes = _codes((x, y, z), n_jobs)
     value = (
         _h(levels, codes, [0, 2], estimator)
         + _h(levels, codes, [1, 2], estimator)
@@ -216,6 +220,7 @@ def normalized_mutual_info(
 ) -> np.float64:
     """I(X; Y) / mean(H(X), H(Y)); 1 for two constant (or two empty) labellings."""
     c.average(average)
+    c.n_jobs(n_jobs)
     if c.empty_labels(x) and c.empty_labels(y):
         return np.float64(1.0)
     table, _ = contingency(x, y)
@@ -232,6 +237,7 @@ def adjusted_mutual_info(
 ) -> np.float64:
     """(I - E[I]) / (mean(H(X), H(Y)) - E[I]); 1 for two empty labellings."""
     c.average(average)
+    c.n_jobs(n_jobs)
     if c.empty_labels(x) and c.empty_labels(y):
         return np.float64(1.0)
     table, _ = contingency(x, y)
@@ -255,7 +261,7 @@ def variation_of_information(
 ) -> np.float64:
     """H(X | Y) + H(Y | X) = 2 H(X, Y) - H(X) - H(Y)."""
     scale = c.nats(base)
-    levels, codes = _codes((x, y))
+    levels, codes = _codes((x, y), n_jobs)
     value = 2 * _h(levels, codes, [0, 1], "plugin") - _h(levels, codes, [0], "plugin")
     value -= _h(levels, codes, [1], "plugin")
     return np.float64(max(value, 0.0) / scale)

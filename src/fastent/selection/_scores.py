@@ -9,6 +9,7 @@ import numpy as np
 
 from .._core.checks import log_base
 from .._core.measures import estimator_code
+from .._core.memory import allocate
 from .._core.threads import effective_n_threads
 from ._columns import Columns, code_columns, code_target
 from ._sweeps import Bitsets, Sweeps
@@ -131,7 +132,7 @@ def mutual_info_matrix(
     p = len(cols.names)
     bitsets = Bitsets.build(cols, threads, input_bytes(X)) if p > 2 else None
     sweeps = Sweeps(cols, est, threads, bitsets)
-    out = np.empty((p, p))
+    out = allocate((p, p), np.float64, f"the {p} x {p} matrix")
     for i in range(p):  # column i against columns i+1..p-1: each pair counted once
         out[i, i + 1 :] = out[i + 1 :, i] = sweeps.mutual_info(
             range(i + 1, p), sweeps.column_target(i)

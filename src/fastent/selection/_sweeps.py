@@ -29,6 +29,11 @@ __all__ = ["Bitsets", "Sweeps", "Target"]
 #: Bitsets for repeated sweeps are built when they take at most this many bytes or the size of X.
 BITSET_BYTES = 1 << 26
 
+#: Samples x columns counted by one kernel call: a longer sweep is cut into calls of about this
+#: much work (~0.1 s each), so a KeyboardInterrupt is honoured between them, and the tables of one
+#: call stay small.
+SWEEP_WORK = 1 << 28
+
 
 @dataclass
 class Target:
@@ -124,19 +129,24 @@ class Sweeps:
         dense = [fits_dense(int(size) * n_target, self.cols.n) for size in self.cols.sizes(which)]
         return [i for i, d in enumerate(dense) if d], [i for i, d in enumerate(dense) if not d]
 
+    def _calls(self, positions: list[int]) -> list[list[int]]:
+        """``positions`` cut into the column sets of one kernel call each (``SWEEP_WORK``)."""
+        per_call = max(1, SWEEP_WORK // max(self.cols.n, 1))
+        return [positions[i : i + per_call] for i in range(0, len(positions), per_call)]
+
     def mutual_info(self, which: Sequence[int], target: Target) -> np.ndarray:
         """I(X_j; target) in nats for j in ``which``."""
         which = list(which)
         dense, wide = self._split(which, target.size)
         out = np.empty(len(which))
-        if dense:
-            cols_dense = [which[i] for i in dense]
-            tables, positions, step = self._tables(cols_dense, target)
-            out[dense] = measures.table_mutual_info(
+        for part in self._calls(dense):
+            cols_part = [which[i] for i in part]
+            tables, positions, step = self._tables(cols_part, target)
+            out[part] = measures.table_mutual_info(
                 tables,
                 positions,
                 step,
-                self.cols.sizes(cols_dense),
+                self.cols.sizes(cols_part),
                 target.size,
                 self.estimator,
                 self.n_threads,
@@ -156,27 +166,29 @@ class Sweeps:
         dense, wide = self._split(which, ks * ky)
         out = np.empty(len(which))
         if dense:
-            cols_dense = [which[i] for i in dense]
             pair_bits = None
             if given.bits is not None and y.bits is not None:
                 s_bits, y_bits = given.bits, y.bits
 
+                @functools.cache  # once for all the calls of the sweep
                 def pair_bits() -> np.ndarray:  # rows s = w and y = c, ANDed, in order w * ky + c
                     rows, target = s_bits(), y_bits()
                     return np.asarray((rows[:, None, :] & target[None, :, :]).reshape(ks * ky, -1))
 
             pair = Target(given.codes * np.int32(ky) + y.codes, ks * ky, pair_bits)
-            tables, positions, step = self._tables(cols_dense, pair)
-            out[dense] = measures.table_conditional_mutual_info(
-                tables,
-                positions,
-                step,
-                self.cols.sizes(cols_dense),
-                ks,
-                ky,
-                self.estimator,
-                self.n_threads,
-            )
+            for part in self._calls(dense):
+                cols_part = [which[i] for i in part]
+                tables, positions, step = self._tables(cols_part, pair)
+                out[part] = measures.table_conditional_mutual_info(
+                    tables,
+                    positions,
+                    step,
+                    self.cols.sizes(cols_part),
+                    ks,
+                    ky,
+                    self.estimator,
+                    self.n_threads,
+                )
         if wide:
             target = Codes(y.codes, 0, ky, None, np.dtype(np.int32))
             z = Codes(given.codes, 0, ks, None, np.dtype(np.int32))

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""One fuzz target per public family: fuzz bytes -> a call of a public function, checked by
+``harness.check`` against ``fastent.reference``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import fastent
+from fastent import discrete, reference, selection
+from fastent.reference import discrete as reference_discrete
+from fastent.reference import selection as reference_selection
+
+from .harness import check
+from .inputs import Draw
+
+
+def _probabilities(draw: Draw) -> None:
+    name = draw.pick(
+        ["entropy", "cross_entropy", "kl_divergence", "js_divergence", "js_distance",
+         "binary_entropy", "self_information"]
+    )  # fmt: skip
+    shape = draw.shape()
+    p = draw.anything(shape)
+    if name in ("binary_entropy", "self_information"):
+        check(name, getattr(fastent, name), getattr(reference, name), (p,), {"base": draw.base()})
+        return
+    kwargs: dict[str, Any] = {
+        "base": draw.base(),
+        "axis": draw.axis(len(shape)),
+        "keepdims": draw.bool(),
+        "n_jobs": draw.n_jobs(),
+    }
+    if draw.int(0, 3) == 0:
+        kwargs["nan_policy"] = draw.pick(["propagate", "omit", "raise", "ignore"])
+    if name == "entropy":
+        args: tuple[Any, ...] = (p,)
+    else:  # q: the same shape, one row broadcast, or anything
+        q_shape = draw.pick([shape, shape[-1:], shape[1:], draw.shape()])
+        args = (p, draw.anything(q_shape))
+    check(name, getattr(fastent, name), getattr(reference, name), args, kwargs)
+
+
+def _logits(draw: Draw) -> None:
+    name = draw.pick(
+        ["logsumexp", "softmax", "log_softmax", "sigmoid", "log_sigmoid",
+         "sparse_softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
+         "sigmoid_cross_entropy_with_logits", "binary_cross_entropy"]
+    )  # fmt: skip
+    shape = draw.shape()
+    x = draw.anything(shape)
+    kwargs: dict[str, Any] = {}
+    if name in ("logsumexp", "softmax", "log_softmax"):
+        kwargs["axis"] = draw.axis(len(shape))
+        if name == "logsumexp":
+            kwargs["keepdims"] = draw.bool()
+            if draw.int(0, 2) == 0:
+                kwargs["b"] = draw.numbers(draw.pick([shape, shape[-1:], draw.shape()]))
+                kwargs["return_sign"] = draw.bool()
+        args: tuple[Any, ...] = (x,)
+    elif name in ("sigmoid", "log_sigmoid"):
+        args = (x,)
+    else:
+        kwargs["reduction"] = draw.pick(["none", "mean", "sum", "none", "avg"])
+        classes = shape[-1] if shape else 0
+        if name == "sparse_softmax_cross_entropy_with_logits":
+            n = int(np.prod(shape[:-1])) if shape else 1
+            labels = draw.labels(n)
+            if isinstance(labels, np.ndarray) and labels.dtype.kind in "iub" and draw.bool():
+                labels = np.asarray(labels, dtype=np.int64) % max(classes, 1)
+            if isinstance(labels, np.ndarray) and shape:
+                labels = labels.reshape(shape[:-1]) if labels.size == n else labels
+            args = (labels, x)
+            if draw.int(0, 2) == 0:
+                kwargs["weights"] = draw.numbers((classes,) if draw.int(0, 5) else draw.shape(1))
+            if draw.int(0, 2) == 0:
+                kwargs["ignore_index"] = draw.pick([-100, 0, 1, -1, "1", 2**64 - 1])
+            if draw.int(0, 2) == 0:
+                kwargs["label_smoothing"] = draw.pick([0.0, 0.1, 1.0, 1.5, -0.1])
+        elif name == "softmax_cross_entropy_with_logits":
+            args = (draw.numbers(shape, positive=True), x)
+            kwargs["axis"] = draw.pick([-1, 0, 1])
+        else:  # labels in [0, 1] mostly
+            z = draw.numbers(shape, positive=True)
+            with np.errstate(invalid="ignore"):
+                z = np.where(draw.bool(), np.minimum(z, 1.0), z) if z.ndim else z
+            args = (z, x)
+            if name == "sigmoid_cross_entropy_with_logits" and draw.int(0, 2) == 0:
+                kwargs["pos_weight"] = draw.numbers(draw.pick([(), (classes,), draw.shape(1)]))
+            if name == "binary_cross_entropy" and draw.int(0, 2) == 0:
+                kwargs["eps"] = draw.pick([None, 1e-7, 0.0, 0.6])
+        if name != "binary_cross_entropy":
+            kwargs["return_grad"] = draw.bool()
+    if name != "binary_cross_entropy":
+        kwargs["n_jobs"] = draw.n_jobs()
+    check(name, getattr(fastent, name), getattr(reference, name), args, kwargs)
+
+
+DISCRETE = [
+    "entropy", "joint_entropy", "conditional_entropy", "mutual_info", "conditional_mutual_info",
+    "normalized_mutual_info", "adjusted_mutual_info", "variation_of_information", "contingency",
+]  # fmt: skip
+ARITY = {"entropy": 1, "joint_entropy": 3, "conditional_mutual_info": 3, "contingency": 2}
+
+
+def _discrete(draw: Draw) -> None:
+    name = draw.pick(DISCRETE)
+    n = draw.int(0, 60) if draw.int(0, 9) else draw.int(0, 3000)
+    variables = tuple(
+        draw.labels(n if draw.int(0, 15) else draw.int(0, 60)) for _ in range(ARITY.get(name, 2))
+    )
+    kwargs: dict[str, Any] = {"n_jobs": draw.n_jobs()}
+    if name in ("normalized_mutual_info", "adjusted_mutual_info"):
+        kwargs["average"] = draw.pick(["arithmetic", "geometric", "min", "max", "mean"])
+    elif name != "contingency":
+        kwargs["base"] = draw.base()
+        if name != "variation_of_information":
+            kwargs["estimator"] = draw.pick(
+                ["plugin", "miller_madow", "shrinkage", "chao_shen", "ml"]
+            )
+    check(name, getattr(discrete, name), getattr(reference_discrete, name), variables, kwargs)
+
+
+def _selection(draw: Draw) -> None:
+    name = draw.pick(["mutual_info_scores", "mutual_info_matrix", "select_features", "discretize"])
+    rows, cols = draw.int(0, 80), draw.int(0, 6)
+    if draw.int(0, 3):  # integer codes (read in place), else floats (binned) or mixed
+        X: Any = (
+            np.stack([np.asarray(draw.labels(rows), dtype=object) for _ in range(cols)], 1)
+            if (draw.int(0, 5) == 0 and rows and cols)
+            else draw.layout(
+                np.asarray(
+                    draw.values(rows * cols, [0, 1, 2, 3, -1, 7, 2**40], random=False),
+                    dtype=np.int64,
+                )
+                .astype(draw.pick(["i8", "i1", "u2", ">i4", "?"]))
+                .reshape(rows, cols)
+            )
+        )
+    else:
+        X = draw.numbers((rows, cols))
+    y = draw.labels(rows if draw.int(0, 15) else draw.int(0, 80))
+    kwargs: dict[str, Any] = {"n_jobs": draw.n_jobs()}
+    if name == "discretize":
+        kwargs = {
+            "n_bins": draw.pick([2, 3, 16, 1, 300]),
+            "strategy": draw.pick(["quantile", "uniform", "kmeans"]),
+        }
+        check(name, selection.discretize, reference_selection.discretize, (X,), kwargs)
+        return
+    kwargs["estimator"] = draw.pick(["plugin", "miller_madow", "shrinkage", "chao_shen"])
+    kwargs["n_bins"] = draw.pick([16, 2, 4])
+    kwargs["base"] = draw.base()
+    if draw.int(0, 3) == 0:
+        kwargs["discrete"] = draw.pick([True, False, "auto", [0], [True] * cols, "x"])
+    args: tuple[Any, ...] = (X,) if name == "mutual_info_matrix" else (X, y)
+    if name == "select_features":
+        args = (X, y, draw.pick([1, 2, cols, cols + 1, 0]))
+        kwargs["method"] = draw.pick(["mi", "mrmr", "jmi", "cmim"])
+    check(name, getattr(selection, name), getattr(reference_selection, name), args, kwargs)
+
+
+#: The fuzz target of each family: a function of a ``Draw``.
+FAMILIES: dict[str, Callable[[Draw], None]] = {
+    "distributions": _probabilities,
+    "logits": _logits,
+    "discrete": _discrete,
+    "selection": _selection,
+}
