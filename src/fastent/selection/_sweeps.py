@@ -30,9 +30,9 @@ __all__ = ["Bitsets", "Sweeps", "Target"]
 BITSET_BYTES = 1 << 26
 
 #: Samples x columns counted by one kernel call: a longer sweep is cut into calls of about this
-#: much work (~0.1 s each), so a KeyboardInterrupt is honoured between them, and the tables of one
+#: much work (~0.3 s each), so a KeyboardInterrupt is honoured between them, and the tables of one
 #: call stay small.
-SWEEP_WORK = 1 << 28
+SWEEP_WORK = 1 << 29
 
 
 @dataclass
