@@ -129,28 +129,38 @@ class Sweeps:
         dense = [fits_dense(int(size) * n_target, self.cols.n) for size in self.cols.sizes(which)]
         return [i for i, d in enumerate(dense) if d], [i for i, d in enumerate(dense) if not d]
 
-    def _calls(self, positions: list[int]) -> list[list[int]]:
-        """``positions`` cut into the column sets of one kernel call each (``SWEEP_WORK``)."""
+    def _swept(
+        self,
+        which: list[int],
+        positions: list[int],
+        target: Target,
+        information: Callable[[np.ndarray, np.ndarray, int, np.ndarray], np.ndarray],
+        out: np.ndarray,
+    ) -> None:
+        """``out[i] = information(tables, positions, step, sizes)`` of the columns ``which[i]``,
+        i in ``positions``, against ``target``: counted in kernel calls of about ``SWEEP_WORK``
+        samples x columns each, returning to Python (and its signal handlers) in between."""
         per_call = max(1, SWEEP_WORK // max(self.cols.n, 1))
-        return [positions[i : i + per_call] for i in range(0, len(positions), per_call)]
+        for start in range(0, len(positions), per_call):
+            part = positions[start : start + per_call]
+            columns = [which[i] for i in part]
+            tables, first, step = self._tables(columns, target)
+            out[part] = information(tables, first, step, self.cols.sizes(columns))
 
     def mutual_info(self, which: Sequence[int], target: Target) -> np.ndarray:
         """I(X_j; target) in nats for j in ``which``."""
         which = list(which)
         dense, wide = self._split(which, target.size)
         out = np.empty(len(which))
-        for part in self._calls(dense):
-            cols_part = [which[i] for i in part]
-            tables, positions, step = self._tables(cols_part, target)
-            out[part] = measures.table_mutual_info(
-                tables,
-                positions,
-                step,
-                self.cols.sizes(cols_part),
-                target.size,
-                self.estimator,
-                self.n_threads,
-            )
+        self._swept(
+            which,
+            dense,
+            target,
+            lambda tables, first, step, sizes: measures.table_mutual_info(
+                tables, first, step, sizes, target.size, self.estimator, self.n_threads
+            ),
+            out,
+        )
         t = Codes(target.codes, 0, target.size, None, np.dtype(np.int32))
         for i in wide:
             cells = count([self.cols.codes(which[i], self.n_threads), t], self.n_threads)
@@ -176,19 +186,15 @@ class Sweeps:
                     return np.asarray((rows[:, None, :] & target[None, :, :]).reshape(ks * ky, -1))
 
             pair = Target(given.codes * np.int32(ky) + y.codes, ks * ky, pair_bits)
-            for part in self._calls(dense):
-                cols_part = [which[i] for i in part]
-                tables, positions, step = self._tables(cols_part, pair)
-                out[part] = measures.table_conditional_mutual_info(
-                    tables,
-                    positions,
-                    step,
-                    self.cols.sizes(cols_part),
-                    ks,
-                    ky,
-                    self.estimator,
-                    self.n_threads,
-                )
+            self._swept(
+                which,
+                dense,
+                pair,
+                lambda tables, first, step, sizes: measures.table_conditional_mutual_info(
+                    tables, first, step, sizes, ks, ky, self.estimator, self.n_threads
+                ),
+                out,
+            )
         if wide:
             target = Codes(y.codes, 0, ky, None, np.dtype(np.int32))
             z = Codes(given.codes, 0, ks, None, np.dtype(np.int32))
