@@ -53,9 +53,12 @@ def _tolerance(value: np.ndarray) -> tuple[float, float]:
     return 1e-9, 1e-12
 
 
-def _close(got: Any, want: Any, where: str, normwise: bool = False) -> str | None:
+def _close(
+    got: Any, want: Any, where: str, normwise: bool = False, floor: float = 0.0
+) -> str | None:
     """Why ``got`` differs from ``want``, or None.  ``normwise``: the tolerance scales with the
-    array's largest finite element (gradients: an element is a small difference of large terms)."""
+    array's largest finite element, and at least with ``floor`` (gradients: an element is a
+    small difference of large terms, as large as the labels' row sums)."""
     if isinstance(want, tuple) and hasattr(want, "_fields"):  # the reference's Selection
         return _close_selection(got, want, where)
     if isinstance(want, (tuple, list)):
@@ -81,7 +84,7 @@ def _close(got: Any, want: Any, where: str, normwise: bool = False) -> str | Non
         scale = np.maximum(np.abs(w64), np.abs(g64))
         finite = np.isfinite(w64) & np.isfinite(g64)
         if normwise and finite.any():
-            scale = np.full_like(scale, scale[finite].max())
+            scale = np.full_like(scale, max(scale[finite].max(), floor))
         with np.errstate(invalid="ignore", over="ignore"):
             close = np.abs(g64 - w64) <= atol + rtol * np.where(finite, scale, 0.0)
         bad = ~np.where(finite, close, same_special)
@@ -92,6 +95,18 @@ def _close(got: Any, want: Any, where: str, normwise: bool = False) -> str | Non
     if not np.array_equal(g, w):
         return f"{where}: {g!r} vs the reference's {w!r}"
     return None
+
+
+def _label_scale(labels: Any, axis: Any) -> float:
+    """The largest row sum of |labels| (0 when it cannot be formed): the size of the terms whose
+    difference a soft-label gradient is (softmax * sum(labels) - labels)."""
+    try:
+        z = np.abs(np.asarray(labels, dtype=np.float64))
+        sums = np.sum(z, axis=axis) if z.ndim else z
+        finite = sums[np.isfinite(sums)]
+    except (TypeError, ValueError, np.exceptions.AxisError):
+        return 0.0
+    return float(finite.max()) if finite.size else 0.0
 
 
 def _close_selection(got: Any, want: Any, where: str) -> str | None:
@@ -137,7 +152,10 @@ def check(
     if name == "js_distance":  # sqrt turns JS's absolute rounding (1.5 eps) into 1e-8: squares
         got, want = np.square(got), np.square(want)
     if kwargs.get("return_grad") and isinstance(want, tuple) and isinstance(got, tuple):
-        why = _close(got[0], want[0], f"{name}[0]") or _close(got[1], want[1], f"{name}[1]", True)
+        floor = _label_scale(args[0], kwargs.get("axis", -1))
+        why = _close(got[0], want[0], f"{name}[0]") or _close(
+            got[1], want[1], f"{name}[1]", True, floor
+        )
     else:
         why = _close(got, want, name)
     if why is not None:
