@@ -197,8 +197,10 @@ def versus_numpy(bound: float, expression: str) -> tuple[Target, Target]:
 
 
 def _read(inputs: tuple[Array, ...]) -> None:
+    """One read of each array input (frames are not arrays: they are not read here)."""
     for a in inputs:
-        np.add.reduce(a, axis=-1)
+        if isinstance(a, np.ndarray):
+            np.add.reduce(a, axis=-1)
 
 
 # ---- the registry -----------------------------------------------------------------------------
@@ -469,7 +471,8 @@ def _target_lines(workload: Workload, rows: Sequence[Row]) -> list[str]:
 
 def section(workload: Workload, rows: Sequence[Row]) -> str:
     """A workload's report section: what is measured, the table, the targets met or not."""
-    main = max(workload.inputs, key=lambda a: a.size)  # the logits / distributions / labels
+    arrays = [a for a in workload.inputs if isinstance(a, np.ndarray)]
+    main = max(arrays, key=lambda a: a.size)  # the logits / distributions / labels
     elements = workload.elements or main.size
     module = workload.func.__module__.removeprefix("fastent.")
     module = "" if module in ("distributions", "logits") else f"{module}."

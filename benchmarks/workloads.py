@@ -194,3 +194,16 @@ def clear() -> None:
     """Drop every cached array (the next call generates it again, identically)."""
     for cached in (_distributions, _logits, loss_labels, w6, w9, many_labels, w7, w8):
         cached.cache_clear()
+
+
+@functools.cache
+def w11(
+    n: int = 1_000_000, levels: int = 1_000
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.int64]]:
+    """W11: one string column of ``levels`` distinct values (object array) related to y (5
+    classes)."""
+    rng = np.random.default_rng(LABEL_SEED + 11)
+    names = np.array([f"level_{i:05d}" for i in range(levels)], dtype=object)
+    index = rng.integers(0, levels, n)
+    y = (index % 7 + rng.integers(0, 2, n)) % 5
+    return names[index], y

@@ -247,7 +247,7 @@ for key in sorted(data):
         if name.startswith("matrix"):
             out[name] = selection.mutual_info_matrix(X)
         else:
-            out[name] = selection.mutual_info_scores(X, y)
+            out[name] = selection.mutual_info_scores(X, y, discrete_target=True)
     except Exception as exc:
         print(name, type(exc).__name__, str(exc)[:200])
 np.savez(sys.argv[1] + "/out.npz", **out)

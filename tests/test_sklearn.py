@@ -192,14 +192,29 @@ def test_bad_parameters_raise_at_fit(params, error, match):
         selector.fit(X, y)
 
 
-def test_continuous_target_is_rejected():
+def test_continuous_target_is_binned_and_multioutput_rejected():
+    """A continuous target is binned as select_features bins it (the same rule and bins); a
+    multi-output target is a ValueError."""
     rng = np.random.default_rng(3)
-    X, y = rng.integers(0, 3, (100, 4)), rng.normal(size=100)
-    with pytest.raises(ValueError, match="Unknown label type: continuous"):
-        MutualInfoSelector(k=2).fit(X, y)
-    # floats that are whole numbers are labels
-    labels = rng.integers(0, 3, 100).astype(np.float64)
-    assert MutualInfoSelector(k=2).fit(X, labels).get_support().sum() == 2
+    X = rng.integers(0, 3, (300, 4))
+    y = X[:, 2] + rng.normal(size=300) * 0.3
+    selector = MutualInfoSelector(k=2, method="mi").fit(X, y)
+    codes, _ = selection.discretize(y)
+    expected = selection.mutual_info_scores(X, codes)
+    np.testing.assert_allclose(selector.scores_, expected, rtol=1e-12)
+    assert selector.selected_indices_[0] == 2
+    assert selector.selection_.target_binned
+    with pytest.raises(ValueError, match="1d array|Unknown label type"):
+        MutualInfoSelector(k=2).fit(X, np.column_stack([y, y]))
+    # floats that are whole numbers (few of them) are labels
+    labels = rng.integers(0, 3, 300).astype(np.float64)
+    fitted = MutualInfoSelector(k=2).fit(X, labels)
+    assert fitted.get_support().sum() == 2 and not fitted.selection_.target_binned
+    # discrete_target=True keeps the continuous values as classes
+    forced = MutualInfoSelector(k=2, method="mi", discrete_target=True).fit(X, y)
+    np.testing.assert_allclose(
+        forced.scores_, selection.mutual_info_scores(X, y, discrete_target=True), rtol=1e-12
+    )
 
 
 def test_string_labels_and_nan_in_x():

@@ -5,7 +5,8 @@
 - ``logits``: W3a (logsumexp), W3b (log_softmax), W4 (sparse softmax cross-entropy) and W5
   (sigmoid cross-entropy), each in float32 and float64.
 - ``discrete``: W6 (MI), W9 (conditional MI), AMI, MI with a million labels a side.
-- ``selection``: W7 (MI of every column with y; also F order and int8), W8 (mRMR).
+- ``selection``: W7 (MI of every column with y; also F order and int8), W8 (mRMR), W11 (coding
+  string columns of every frame kind).
 
 ``load()`` imports them, which registers their builders in ``harness.REGISTRY`` (in this order,
 the order of the report) without building any data.

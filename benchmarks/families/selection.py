@@ -6,13 +6,17 @@ W7: X 1,000,000 × 200 with 10 levels per column, y binary, as int64 C order (``
 int64 F order (``W7-F``) and int8 (``W7-int8``); peers: a fused NumPy ``bincount``, scikit-learn's
 ``mutual_info_classif``.  Each section also reports the peak memory of the fastent call.
 W8: mRMR, k = 20 of 200 columns, X 100,000 × 200 int64, y 3 classes; the same selection as the
-NumPy greedy reference is checked.  Small sizes with ``--quick``.
+NumPy greedy reference is checked.
+W11: coding + scoring one string column of 1,000,000 rows × 1,000 levels held as a pandas object
+column, a pandas ``string[pyarrow]`` column, a polars String and a polars Categorical column,
+against the frame library's own encoder alone.  Small sizes with ``--quick``.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import importlib.util
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
@@ -159,3 +163,74 @@ def w8(quick: bool) -> Workload:
         elements=n * p,
         shape_text=f"X {n:,} × {p} int64, 10 levels, y 3 classes; same selection checked",
     )
+
+
+def _frame(kind: str, values: Any) -> tuple[Any, Callable[[], Any], str]:
+    """(a one-column frame of ``values``, the frame library's own encoder of it, its label), or
+    None for the frame library that is missing."""
+    if kind.startswith("pandas"):
+        import pandas as pd
+
+        dtype = object if kind == "pandas object" else "string[pyarrow]"
+        frame = pd.DataFrame({"c": pd.Series(values, dtype=dtype)})
+        return frame, functools.partial(pd.factorize, frame["c"]), "`pandas.factorize` alone"
+    import polars as pl
+
+    column = pl.Series("c", values.tolist())
+    if kind == "polars String":
+        frame = pl.DataFrame([column])
+        return (
+            frame,
+            lambda: frame["c"].cast(pl.Categorical).to_physical(),
+            "polars cast to Categorical + `to_physical` alone",
+        )
+    frame = pl.DataFrame([column.cast(pl.Categorical)])
+    return frame, lambda: frame["c"].to_physical(), "polars `to_physical` alone"
+
+
+def _coding(name: str, kind: str, quick: bool) -> Workload:
+    """W11: coding + scoring one string column held as ``kind``, vs the frame's own encoder."""
+    n = 20_000 if quick else 1_000_000
+    values, y = workloads.w11(n)
+    frame, encoder, label = _frame(kind, values)
+    return Workload(
+        name,
+        f"coding + scoring one string column: {kind}",
+        selection.mutual_info_scores,
+        (frame, y),
+        (Impl(label, encoder, expected=None),),
+        (Target("within 1.5× of the frame's own encoder alone", label, "ratio", 1 / 1.5),),
+        reference_module=ref_selection,
+        reference_repeats=1,
+        elements=n,
+        shape_text=f"{n:,} rows × 1,000 levels ({kind}), y 5 classes",
+    )
+
+
+_HAVE = {
+    kind: importlib.util.find_spec(kind.split()[0]) is not None for kind in ("pandas", "polars")
+}
+
+
+@workload("W11-object", available=_HAVE["pandas"])
+def w11_object(quick: bool) -> Workload:
+    """Coding + scoring one string column: pandas object dtype."""
+    return _coding("W11-object", "pandas object", quick)
+
+
+@workload("W11-arrow", available=_HAVE["pandas"])
+def w11_arrow(quick: bool) -> Workload:
+    """Coding + scoring one string column: pandas string[pyarrow]."""
+    return _coding("W11-arrow", "pandas string[pyarrow]", quick)
+
+
+@workload("W11-polars", available=_HAVE["polars"])
+def w11_polars(quick: bool) -> Workload:
+    """Coding + scoring one string column: polars String."""
+    return _coding("W11-polars", "polars String", quick)
+
+
+@workload("W11-categorical", available=_HAVE["polars"])
+def w11_categorical(quick: bool) -> Workload:
+    """Coding + scoring one string column: polars Categorical."""
+    return _coding("W11-categorical", "polars Categorical", quick)

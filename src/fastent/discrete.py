@@ -61,13 +61,20 @@ def _names(k: int) -> tuple[str, ...]:
 # ---- public API ----------------------------------------------------------------------------------
 
 
-def contingency(*variables: Any, n_jobs: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+def contingency(
+    *variables: Any, missing: str = "error", n_jobs: int | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Joint count table of one or more label arrays and the observed levels of each.
 
     Parameters
     ----------
     *variables : array_like of shape (n_samples,)
         Label arrays of equal length (at most 8).
+    missing : {"error", "level", "drop"}, default "error"
+        Missing labels (NaN, None, ``pandas.NA``, NaT, Arrow/polars nulls): a ``ValueError``
+        naming the first and the count; ``"level"``: missing is a level of its own;
+        ``"drop"``: the rows where any variable is missing are left out (as dropping them by
+        hand).
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
 
@@ -99,7 +106,7 @@ def contingency(*variables: Any, n_jobs: int | None = None) -> tuple[np.ndarray,
     >>> [lv.tolist() for lv in levels]
     [[1, 2, 5], ['a', 'b']]
     """
-    cells = count_labels(variables, _names(len(variables)), n_jobs)
+    cells = count_labels(variables, _names(len(variables)), n_jobs, missing)
     used = [np.unique(i) for i in cells.index]
     shape = tuple(u.size for u in used)
     if math.prod(shape) > MAX_CONTINGENCY_CELLS:
@@ -120,6 +127,7 @@ def entropy(
     *,
     base: float | None = None,
     estimator: str = "plugin",
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.float64:
     r"""Entropy :math:`H(X)` estimated from samples.
@@ -136,6 +144,11 @@ def entropy(
         plus :math:`(m - 1) / 2n` for m observed levels.  ``shrinkage``: James-Stein shrinkage
         towards the uniform distribution over the observed levels (Hausser & Strimmer 2009).
         ``chao_shen``: coverage-adjusted Horvitz-Thompson estimator (Chao & Shen 2003).
+    missing : {"error", "level", "drop"}, default "error"
+        Missing labels (NaN, None, ``pandas.NA``, NaT, Arrow/polars nulls): a ``ValueError``
+        naming the first and the count; ``"level"``: missing is a level of its own;
+        ``"drop"``: the rows where any variable is missing are left out (as dropping them by
+        hand).
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
 
@@ -158,7 +171,7 @@ def entropy(
     """
     est = estimator_code(estimator)
     log_base(base)
-    cells = count_labels((x,), ("x",), n_jobs)
+    cells = count_labels((x,), ("x",), n_jobs, missing)
     return in_units(measures.entropy(cells, (0,), est), base)
 
 
@@ -166,6 +179,7 @@ def joint_entropy(
     *variables: Any,
     base: float | None = None,
     estimator: str = "plugin",
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.float64:
     r"""Joint entropy :math:`H(X, Y, \dots)` of one or more label arrays.
@@ -174,7 +188,7 @@ def joint_entropy(
     ----------
     *variables : array_like of shape (n_samples,)
         Label arrays of equal length (at most 8).
-    base, estimator, n_jobs
+    base, estimator, missing, n_jobs
         As in :func:`entropy`; the shrinkage target is uniform over the product of the observed
         level sets.
 
@@ -190,7 +204,7 @@ def joint_entropy(
     """
     est = estimator_code(estimator)
     log_base(base)
-    cells = count_labels(variables, _names(len(variables)), n_jobs)
+    cells = count_labels(variables, _names(len(variables)), n_jobs, missing)
     return in_units(measures.entropy(cells, tuple(range(len(variables))), est), base)
 
 
@@ -200,6 +214,7 @@ def conditional_entropy(
     *,
     base: float | None = None,
     estimator: str = "plugin",
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.float64:
     r"""Conditional entropy :math:`H(X \mid Y) = H(X, Y) - H(Y)`.
@@ -211,7 +226,7 @@ def conditional_entropy(
     ----------
     x, y : array_like of shape (n_samples,)
         Label arrays of equal length.
-    base, estimator, n_jobs
+    base, estimator, missing, n_jobs
         As in :func:`entropy`.
 
     Returns
@@ -226,7 +241,7 @@ def conditional_entropy(
     """
     est = estimator_code(estimator)
     log_base(base)
-    cells = count_labels((x, y), ("x", "y"), n_jobs)
+    cells = count_labels((x, y), ("x", "y"), n_jobs, missing)
     return in_units(measures.conditional_entropy(cells, est), base)
 
 
@@ -236,6 +251,7 @@ def mutual_info(
     *,
     base: float | None = None,
     estimator: str = "plugin",
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.float64:
     r"""Mutual information :math:`I(X; Y)` estimated from paired samples.
@@ -249,7 +265,7 @@ def mutual_info(
     ----------
     x, y : array_like of shape (n_samples,)
         Label arrays of equal length.
-    base, estimator, n_jobs
+    base, estimator, missing, n_jobs
         As in :func:`entropy`.
 
     Returns
@@ -270,7 +286,7 @@ def mutual_info(
     """
     est = estimator_code(estimator)
     log_base(base)
-    cells = count_labels((x, y), ("x", "y"), n_jobs)
+    cells = count_labels((x, y), ("x", "y"), n_jobs, missing)
     return in_units(measures.mutual_info(cells, est), base)
 
 
@@ -281,6 +297,7 @@ def conditional_mutual_info(
     *,
     base: float | None = None,
     estimator: str = "plugin",
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.float64:
     r"""Conditional mutual information :math:`I(X; Y \mid Z)`.
@@ -293,7 +310,7 @@ def conditional_mutual_info(
     ----------
     x, y, z : array_like of shape (n_samples,)
         Label arrays of equal length.
-    base, estimator, n_jobs
+    base, estimator, missing, n_jobs
         As in :func:`entropy`.
 
     Returns
@@ -310,7 +327,7 @@ def conditional_mutual_info(
     """
     est = estimator_code(estimator)
     log_base(base)
-    cells = count_labels((x, y, z), ("x", "y", "z"), n_jobs)
+    cells = count_labels((x, y, z), ("x", "y", "z"), n_jobs, missing)
     return in_units(measures.conditional_mutual_info(cells, est), base)
 
 
@@ -321,7 +338,12 @@ def _both_empty(x: Any, y: Any, n_jobs: int | None) -> bool:
 
 
 def normalized_mutual_info(
-    x: Any, y: Any, *, average: str = "arithmetic", n_jobs: int | None = None
+    x: Any,
+    y: Any,
+    *,
+    average: str = "arithmetic",
+    missing: str = "error",
+    n_jobs: int | None = None,
 ) -> np.float64:
     r"""Normalised mutual information :math:`I(X; Y) / \mathrm{mean}(H(X), H(Y))` in [0, 1].
 
@@ -331,7 +353,7 @@ def normalized_mutual_info(
         Label arrays of equal length.
     average : {"arithmetic", "geometric", "min", "max"}, default "arithmetic"
         The mean of the two entropies.
-    n_jobs : int, optional
+    missing, n_jobs : optional
         As in :func:`entropy`.
 
     Returns
@@ -350,12 +372,17 @@ def normalized_mutual_info(
     measures.check_average(average)
     if _both_empty(x, y, n_jobs):  # two empty labellings are identical (scikit-learn)
         return np.float64(1.0)
-    cells = count_labels((x, y), ("x", "y"), n_jobs)
+    cells = count_labels((x, y), ("x", "y"), n_jobs, missing)
     return np.float64(measures.normalized_mutual_info(cells, average))
 
 
 def adjusted_mutual_info(
-    x: Any, y: Any, *, average: str = "arithmetic", n_jobs: int | None = None
+    x: Any,
+    y: Any,
+    *,
+    average: str = "arithmetic",
+    missing: str = "error",
+    n_jobs: int | None = None,
 ) -> np.float64:
     r"""Mutual information adjusted for chance, :math:`\frac{I - E[I]}{\mathrm{mean}(H_X, H_Y)
     - E[I]}`.
@@ -370,7 +397,7 @@ def adjusted_mutual_info(
         Label arrays of equal length.
     average : {"arithmetic", "geometric", "min", "max"}, default "arithmetic"
         The mean of the two entropies.
-    n_jobs : int, optional
+    missing, n_jobs : optional
         As in :func:`entropy`.
 
     Returns
@@ -389,12 +416,12 @@ def adjusted_mutual_info(
     measures.check_average(average)
     if _both_empty(x, y, n_jobs):  # two empty labellings are identical (scikit-learn)
         return np.float64(1.0)
-    cells = count_labels((x, y), ("x", "y"), n_jobs)
+    cells = count_labels((x, y), ("x", "y"), n_jobs, missing)
     return np.float64(measures.adjusted_mutual_info(cells, average))
 
 
 def variation_of_information(
-    x: Any, y: Any, *, base: float | None = None, n_jobs: int | None = None
+    x: Any, y: Any, *, base: float | None = None, missing: str = "error", n_jobs: int | None = None
 ) -> np.float64:
     r"""Variation of information :math:`H(X \mid Y) + H(Y \mid X)`, a metric on labellings.
 
@@ -405,7 +432,7 @@ def variation_of_information(
     ----------
     x, y : array_like of shape (n_samples,)
         Label arrays of equal length.
-    base, n_jobs
+    base, missing, n_jobs
         As in :func:`entropy`.
 
     Returns
@@ -419,5 +446,5 @@ def variation_of_information(
     2.0
     """
     log_base(base)
-    cells = count_labels((x, y), ("x", "y"), n_jobs)
+    cells = count_labels((x, y), ("x", "y"), n_jobs, missing)
     return in_units(measures.variation_of_information(cells), base)

@@ -18,22 +18,28 @@ from typing import Any
 import numpy as np
 
 from .._kernels import counting as _k
+from .frames import Column, check_not_lazy_collection, column_data
 from .layout import to_array
 
 __all__ = [
     "DIRECT_SPAN",
     "GUESS_SAMPLE",
+    "MISSING",
     "Codes",
     "ContinuousLabelsWarning",
+    "MissingValuesError",
+    "check_missing",
     "check_same_length",
     "compacted",
     "encode",
     "exact",
     "factorize",
     "guess_step",
+    "has_fractions",
     "is_direct",
     "is_empty",
     "label_array",
+    "looks_continuous",
     "user_stacklevel",
 ]
 
@@ -87,20 +93,21 @@ def _is_infinite(value: Any) -> bool:
 
 def is_empty(x: Any) -> bool:
     """Whether ``x`` is an empty 1-D sequence of labels (scikit-learn's empty labelling)."""
+    check_not_lazy_collection(x, "the labels")
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != 0:
         return False
     return getattr(x, "ndim", 1) == 1
 
 
 def label_array(x: Any, name: str) -> np.ndarray:
-    """``x`` as a 1-D, non-empty array of labels without missing values.
+    """``x`` as a 1-D, non-empty array of labels (missing values left in: ``encode`` finds them).
 
-    Accepts integers, bools, floats, strings, objects, datetimes, pandas/polars series (pandas
-    Categoricals become their values).  NaN, None and NaT are a ``ValueError`` naming the first
-    position, and so is +-inf (as scikit-learn); complex and structured dtypes a ``TypeError``.
+    Accepts integers, bools, floats, strings, objects, datetimes; +-inf is a ``ValueError``
+    naming the first position (as scikit-learn), complex and structured dtypes a ``TypeError``.
     """
     if isinstance(x, (str, bytes)):
         raise ValueError(f"{name} must be a 1-D array of labels, got a single {type(x).__name__}")
+    check_not_lazy_collection(x, name)
     arr = to_array(x, name)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of labels, got shape {arr.shape}")
@@ -110,25 +117,53 @@ def label_array(x: Any, name: str) -> np.ndarray:
     if kind in "cV":
         raise TypeError(f"{name} has unsupported dtype {arr.dtype} for labels")
     if kind == "f":
-        infinite = np.isinf(arr)
-        if infinite.any():  # scikit-learn's check_array: "Input contains infinity"
-            i = int(np.flatnonzero(infinite)[0])
-            raise ValueError(f"{name}[{i}] is infinite ({arr[i]!r}); labels must be finite")
-        missing = np.isnan(arr)
-    elif kind in "mM":
-        missing = np.isnat(arr)
-    elif kind == "O":
-        missing = np.frompyfunc(_is_missing, 1, 1)(arr).astype(bool)
-        infinite = np.frompyfunc(_is_infinite, 1, 1)(arr).astype(bool)
-        if infinite.any():
-            i = int(np.flatnonzero(infinite)[0])
-            raise ValueError(f"{name}[{i}] is infinite ({arr[i]!r}); labels must be finite")
-    else:
-        return arr
-    if missing.any():
-        i = int(np.flatnonzero(missing)[0])
-        raise ValueError(f"{name}[{i}] is missing ({arr[i]!r}); labels must not be NaN or None")
+        _check_finite(np.isinf(arr), arr, name)
     return arr
+
+
+def _check_finite(infinite: np.ndarray, values: Any, name: str) -> None:
+    """A ValueError at the first infinite value."""
+    if infinite.any():  # scikit-learn's check_array: "Input contains infinity"
+        i = int(np.flatnonzero(infinite)[0])
+        raise ValueError(f"{name}[{i}] is infinite ({values[i]!r}); labels must be finite")
+
+
+def _check_levels_finite(levels: np.ndarray, codes: np.ndarray, name: str) -> None:
+    """A ValueError at the first row whose level is infinite (codes -1: missing)."""
+    if levels.dtype.kind == "f":
+        infinite = np.isinf(levels)
+    elif levels.dtype.kind == "O":
+        infinite = np.frompyfunc(_is_infinite, 1, 1)(levels).astype(bool)
+    else:
+        return
+    if infinite.any():
+        rows = np.append(infinite, False)[codes]  # code -1 reads the appended False
+        i = int(np.flatnonzero(rows)[0])
+        raise ValueError(f"{name}[{i}] is infinite ({levels[codes[i]]!r}); labels must be finite")
+
+
+#: What to do with missing values (NaN, None, pandas.NA, NaT, nulls): the ``missing`` argument.
+MISSING = ("error", "level", "drop")
+
+
+def check_missing(missing: Any) -> str:
+    """``missing`` checked: one of MISSING."""
+    if not isinstance(missing, str) or missing not in MISSING:
+        raise ValueError(f"missing must be one of {MISSING}, got {missing!r}")
+    return missing
+
+
+class MissingValuesError(ValueError):
+    """Missing values where ``missing="error"``: the message names the variable, the count and
+    the options."""
+
+    def __init__(self, name: str, count: int, first: int) -> None:
+        self.variable, self.count, self.first = name, count, first
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        super().__init__(
+            f"{name}[{first}] is missing{more}; pass missing='level' to count missing values as "
+            "a level of their own, or missing='drop' to leave those rows out"
+        )
 
 
 def check_same_length(lengths: list[int], names: list[str]) -> int:
@@ -173,11 +208,21 @@ def _sort_order(values: np.ndarray) -> np.ndarray:
     return np.asarray([where[v] for v in _sorted_levels(list(where))], dtype=np.intp)
 
 
+def looks_continuous(levels: np.ndarray, n: int) -> bool:
+    """Whether n numeric samples with these distinct values look like samples of a continuous
+    variable: more than 20 distinct values, and fewer than 20 samples per value on average (as
+    many levels as that make a plug-in estimate mostly bias)."""
+    return levels.dtype.kind in "iuf" and levels.size > 20 and levels.size * 20 >= n
+
+
+def has_fractions(levels: np.ndarray) -> bool:
+    """Whether float values include some that are not whole numbers."""
+    return levels.dtype.kind == "f" and not bool(np.all(levels == np.round(levels)))
+
+
 def _warn_if_continuous(levels: np.ndarray, n: int, name: str) -> None:
     """Warn when float labels have many distinct non-integer values (a continuous variable)."""
-    if levels.dtype.kind != "f" or levels.size <= 20 or levels.size * 20 < n:
-        return
-    if np.all(levels == np.round(levels)):
+    if not (looks_continuous(levels, n) and has_fractions(levels)):
         return
     warnings.warn(
         f"{name} has {levels.size} distinct non-integer float values in {n} samples: it looks "
@@ -187,29 +232,63 @@ def _warn_if_continuous(levels: np.ndarray, n: int, name: str) -> None:
     )
 
 
+def _hash_factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(distinct values in order of appearance, codes; -1 where missing) of object labels by
+    hashing: pandas' ``factorize`` when pandas is installed, else a dict; None when the labels
+    are unhashable."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is optional
+        pd = None
+    if pd is not None:
+        try:
+            codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        except TypeError:
+            return None
+        return np.asarray(uniques, dtype=object), np.asarray(codes)
+    values = arr.tolist()
+    missing = [_is_missing(v) for v in values]
+    try:
+        lookup = dict.fromkeys(v for v, m in zip(values, missing, strict=True) if not m)
+    except TypeError:
+        return None
+    code = {value: i for i, value in enumerate(lookup)}
+    codes = np.fromiter(
+        (-1 if m else code[v] for v, m in zip(values, missing, strict=True)), np.intp, arr.size
+    )
+    levels = np.empty(len(code), dtype=object)
+    levels[:] = list(code)
+    return levels, codes
+
+
 def factorize(arr: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct values, codes) of a label array from ``label_array``.
+    """(distinct values, codes) of a label array from ``label_array``: codes -1 where a value is
+    missing (NaN, None, NaT, pandas.NA), the values in no particular order.
 
     Object labels are told apart by equality and hashing (``np.unique`` sorts them, and a partial
-    order such as the inclusion of sets merges or splits equal values), then ordered as
-    ``_sorted_levels`` says; unhashable ones (lists) are compared by ``np.unique``.
+    order such as the inclusion of sets merges or splits equal values); unhashable ones (lists)
+    are compared by ``np.unique``.
     """
-    if arr.dtype.kind == "O":
-        values = arr.tolist()
-        try:
-            lookup = dict.fromkeys(values)
-        except TypeError:  # unhashable labels
-            lookup = None
-        if lookup is not None:
-            distinct = _sorted_levels(list(lookup))
-            code = {value: i for i, value in enumerate(distinct)}
-            levels = np.empty(len(distinct), dtype=object)
-            levels[:] = distinct
-            codes = np.fromiter((code[value] for value in values), np.intp, arr.size)
-            _warn_if_continuous(levels, arr.size, name)
+    kind = arr.dtype.kind
+    if kind == "O":
+        found = _hash_factorize(arr)
+        if found is not None:
+            levels, codes = found
+            _check_levels_finite(levels, codes, name)
             return levels, codes
+        arr = arr.copy()
+        missing = np.frompyfunc(_is_missing, 1, 1)(arr).astype(bool)
+        arr[missing] = 0
+    elif kind in "fmM":
+        missing = np.isnan(arr) if kind == "f" else np.isnat(arr)
+    else:
+        missing = None
+    if missing is not None and missing.any():
+        levels, codes = np.unique(arr[~missing], return_inverse=True)
+        full = np.full(arr.size, -1, dtype=np.intp)
+        full[~missing] = codes.reshape(-1)
+        return levels, full
     levels, codes = np.unique(arr, return_inverse=True)
-    _warn_if_continuous(levels, arr.size, name)
     return levels, codes.reshape(-1)
 
 
@@ -225,6 +304,8 @@ class Codes:
     factorised; on the fast path (``levels is None``) code c stands for ``offset + c`` of ``dtype``.
     A fast-path range read off a sample of the data is not ``exact``: the counting kernel checks
     every value against it and the variable is re-encoded from its true range if one falls out.
+    ``n_missing`` samples were missing: they hold the last code (level value None), and
+    ``drop_missing`` says that their rows are left out of every count (``missing="drop"``).
     """
 
     data: np.ndarray
@@ -233,6 +314,8 @@ class Codes:
     levels: np.ndarray | None
     dtype: np.dtype[Any]
     exact: bool = True
+    n_missing: int = 0
+    drop_missing: bool = False
 
     def values(self, codes: np.ndarray) -> np.ndarray:
         """The label values of ``codes``."""
@@ -245,56 +328,126 @@ class Codes:
         return (self.data.astype(np.int64) - self.offset).astype(np.int32)
 
 
-def _factorized(arr: np.ndarray, name: str) -> Codes:
-    levels, codes = factorize(arr, name)
-    small = np.int32 if levels.size < 2**31 else np.int64
-    return Codes(codes.astype(small), 0, int(levels.size), levels, arr.dtype)
+def _sorted(levels: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Levels in sorted order (``_sorted_levels``), the codes renumbered (-1 kept)."""
+    if levels.dtype.kind != "O":
+        order = np.argsort(levels, kind="stable")
+    else:
+        order = _sort_order(levels)
+    if (order == np.arange(levels.size)).all():
+        return levels, codes
+    rank = np.empty(order.size + 1, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    rank[-1] = -1  # code -1 (missing) stays -1
+    return levels[order], rank[codes]
 
 
-def _categorical(x: Any, name: str) -> Codes | None:
-    """Codes of a pandas Categorical (or categorical Series), None for anything else."""
-    if getattr(getattr(x, "dtype", None), "name", None) != "category":
-        return None
-    cat = getattr(x, "array", x)  # Series -> Categorical
-    codes = np.asarray(cat.codes)
-    if codes.ndim != 1 or codes.size == 0:
-        label_array(codes, name)  # raises the shape / empty error
-    if (codes < 0).any():
-        i = int(np.flatnonzero(codes < 0)[0])
-        raise ValueError(f"{name}[{i}] is missing (NaN); labels must not be NaN or None")
-    levels = np.asarray(cat.categories)
-    order = _sort_order(levels)
-    if (order != np.arange(levels.size)).any():  # categories not sorted: renumber the codes
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        codes, levels = rank[codes], levels[order]
-    codes = np.ascontiguousarray(codes)
-    return Codes(codes, 0, int(levels.size), levels, levels.dtype)
+def _labels(
+    codes: np.ndarray,
+    levels: np.ndarray,
+    name: str,
+    missing: str,
+    dtype: np.dtype[Any],
+    sort: bool,
+    warn: bool = True,
+) -> Codes:
+    """Codes of factorised labels (-1 where missing), the missing-value policy applied."""
+    n = codes.size
+    if warn:
+        _warn_if_continuous(levels, n, name)
+    if sort:
+        levels, codes = _sorted(levels, codes)
+    absent = codes < 0
+    n_missing = int(np.count_nonzero(absent))
+    small = np.int32 if levels.size < 2**31 - 1 else np.int64
+    if n_missing == 0:
+        return Codes(np.ascontiguousarray(codes, dtype=small), 0, int(levels.size), levels, dtype)
+    if missing == "error":
+        raise MissingValuesError(name, n_missing, int(np.flatnonzero(absent)[0]))
+    data = np.where(absent, levels.size, codes).astype(small)
+    with_missing = np.empty(levels.size + 1, dtype=object)
+    with_missing[:-1] = levels
+    with_missing[-1] = None
+    return Codes(
+        data, 0, int(levels.size) + 1, with_missing, dtype, True, n_missing, missing == "drop"
+    )
 
 
-def encode(x: Any, name: str, n_threads: int = 1) -> Codes:
-    """Validate one label array and turn it into codes (no copy on the small-integer fast path)."""
-    found = _categorical(x, name)
-    if found is not None:
-        return found
+def _numbers(
+    values: np.ndarray, absent: np.ndarray | None, name: str, missing: str, warn: bool
+) -> Codes:
+    """Codes of numeric labels with a mask of missing rows."""
+    if absent is None or not absent.any():
+        return encode(values, name, 1, missing, True, warn)
+    values = values.copy()
+    values[absent] = values[~absent][0] if (~absent).any() else 0
+    levels, codes = factorize(values, name)
+    codes = np.where(absent, -1, codes)
+    return _labels(codes, levels, name, missing, values.dtype, True, warn)
+
+
+def _integers(arr: np.ndarray, name: str, n_threads: int) -> Codes | None:
+    """Fast-path codes of integer labels in a narrow range (the array itself), else None."""
+    direct = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("="))
+    if direct.dtype == np.uint64:
+        if int(direct.max()) >= 2**63:
+            return None
+        direct = direct.view(np.int64)
+    n = direct.size
+    step = guess_step(n)  # a sample's range saves a pass over the data when it holds
+    sample = direct if step == 1 else direct[::step].copy()
+    lo, hi = _k.minmax(sample, 1)
+    if is_direct(lo, hi, n):
+        return Codes(direct, lo, hi - lo + 1, None, arr.dtype, exact=step == 1)
+    return exact(Codes(direct, lo, hi - lo + 1, None, arr.dtype, exact=False), n_threads)
+
+
+def _column(column: Column, name: str, missing: str, sort: bool, warn: bool) -> Codes:
+    """Codes of a frame library's column (its own encoder's codes, or its numbers)."""
+    if column.codes is not None:
+        assert column.levels is not None
+        levels, codes = column.levels, np.asarray(column.codes)
+        if codes.size == 0:
+            raise ValueError(f"{name} is empty")
+        _check_levels_finite(levels, codes, name)
+        return _labels(codes, levels, name, missing, levels.dtype, sort, warn)
+    assert column.values is not None
+    values = column.values
+    if values.ndim != 1 or values.size == 0:
+        label_array(values, name)  # the shape or empty error
+    if values.dtype.kind == "f":
+        _check_finite(np.isinf(values), values, name)
+    return _numbers(values, column.missing, name, missing, warn)
+
+
+def encode(
+    x: Any,
+    name: str,
+    n_threads: int = 1,
+    missing: str = "error",
+    sort: bool = True,
+    warn: bool = True,
+) -> Codes:
+    """Validate one label array and turn it into codes (no copy on the small-integer fast path).
+
+    Series of a frame library are coded by its own encoder (pandas ``factorize``, Arrow
+    ``dictionary_encode``, Categorical codes); ``missing`` says what NaN, None, NaT, pandas.NA
+    and nulls become (``MISSING``); ``sort`` orders the levels (else any order: the counts do not
+    depend on it); ``warn``: a ``ContinuousLabelsWarning`` for floats that look continuous.
+    """
+    column = x if isinstance(x, Column) else column_data(x)
+    if column is not None:
+        return _column(column, name, missing, sort, warn)
     arr = label_array(x, name)
     kind = arr.dtype.kind
     if kind == "b":
         return Codes(np.ascontiguousarray(arr).view(np.uint8), 0, 2, None, arr.dtype)
     if kind in "iu":
-        direct = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("="))
-        if direct.dtype == np.uint64:
-            if int(direct.max()) >= 2**63:
-                return _factorized(arr, name)
-            direct = direct.view(np.int64)
-        n = direct.size
-        step = guess_step(n)  # a sample's range saves a pass over the data when it holds
-        sample = direct if step == 1 else direct[::step].copy()
-        lo, hi = _k.minmax(sample, 1)
-        if is_direct(lo, hi, n):
-            return Codes(direct, lo, hi - lo + 1, None, arr.dtype, exact=step == 1)
-        return exact(Codes(direct, lo, hi - lo + 1, None, arr.dtype, exact=False), n_threads)
-    return _factorized(arr, name)
+        found = _integers(arr, name, n_threads)
+        if found is not None:
+            return found
+    levels, codes = factorize(arr, name)
+    return _labels(codes, levels, name, missing, arr.dtype, sort, warn)
 
 
 def exact(codes: Codes, n_threads: int) -> Codes:
@@ -323,4 +476,12 @@ def compacted(codes: Codes, n_threads: int) -> Codes:
     used = np.flatnonzero(present)
     remap = np.cumsum(present, dtype=np.int32) - 1
     data = remap[codes.data.astype(np.int64) - codes.offset]
-    return Codes(data, 0, int(used.size), codes.values(used), codes.dtype)
+    return Codes(
+        data,
+        0,
+        int(used.size),
+        codes.values(used),
+        codes.dtype,
+        n_missing=codes.n_missing,
+        drop_missing=codes.drop_missing,
+    )

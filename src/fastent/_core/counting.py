@@ -17,9 +17,10 @@ import numpy as np
 from .._kernels import counting as _k
 from . import codes as _codes
 from .codes import Codes
+from .frames import check_not_lazy_collection
 from .threads import effective_n_threads
 
-__all__ = ["DENSE_CELLS", "Cells", "count", "count_labels", "fits_dense"]
+__all__ = ["DENSE_CELLS", "Cells", "count", "count_labels", "drop_missing_rows", "fits_dense"]
 
 #: Joint spaces of at most max(DENSE_CELLS, n / 2) cells are counted in a dense table.
 DENSE_CELLS = 1 << 16
@@ -100,14 +101,54 @@ def count(variables: list[Codes], n_threads: int) -> Cells:
     return Cells(counts, tuple(index), variables, n)
 
 
-def count_labels(arrays: tuple[Any, ...], names: tuple[str, ...], n_jobs: int | None) -> Cells:
-    """Validate, encode and count label arrays of equal length (at most MAX_VARIABLES)."""
+def drop_missing_rows(
+    variables: list[Codes], also: tuple[Codes, ...] | list[Codes] = ()
+) -> list[Codes]:
+    """The variables restricted to the rows where none of them (nor of ``also``) holds a missing
+    value to drop (``Codes.drop_missing``: the last level), those levels removed: the counts of
+    the rows a user would keep by dropping them by hand."""
+    dropping = [c for c in (*variables, *also) if c.drop_missing]
+    if not dropping:
+        return variables
+    keep = np.ones(variables[0].data.shape[0], dtype=bool)
+    for c in dropping:
+        keep &= c.data != c.offset + c.size - 1
+    out = []
+    for c in variables:
+        levels = c.levels[:-1] if c.drop_missing and c.levels is not None else c.levels
+        out.append(
+            Codes(
+                np.ascontiguousarray(c.data[keep]),
+                c.offset,
+                c.size - int(c.drop_missing),
+                levels,
+                c.dtype,
+                c.exact,
+            )
+        )
+    return out
+
+
+def count_labels(
+    arrays: tuple[Any, ...], names: tuple[str, ...], n_jobs: int | None, missing: str = "error"
+) -> Cells:
+    """Validate, encode and count label arrays of equal length (at most MAX_VARIABLES); missing
+    values as ``missing`` says (``"drop"``: the rows where any variable is missing are left
+    out)."""
     if not arrays:
         raise ValueError("at least one variable is required")
     if len(arrays) > _k.MAX_VARIABLES:
         raise ValueError(f"at most {_k.MAX_VARIABLES} variables, got {len(arrays)}")
+    for a, name in zip(arrays, names, strict=False):
+        check_not_lazy_collection(a, name)  # before len(), which would compute it
     lengths = [len(a) if hasattr(a, "__len__") else -1 for a in arrays]
     threads = effective_n_threads(n_jobs, max(lengths))
-    variables = [_codes.encode(a, name, threads) for a, name in zip(arrays, names, strict=True)]
+    _codes.check_missing(missing)
+    variables = [
+        _codes.encode(a, name, threads, missing) for a, name in zip(arrays, names, strict=True)
+    ]
     _codes.check_same_length([c.data.shape[0] for c in variables], list(names))
+    variables = drop_missing_rows(variables)
+    if variables[0].data.shape[0] == 0:
+        raise ValueError("no rows are left once the rows with missing values are dropped")
     return count(variables, threads)

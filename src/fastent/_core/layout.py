@@ -17,8 +17,36 @@ __all__ = ["Rows", "as_float_array", "as_rows", "normalize_axis", "scalar_or_arr
 _Scalar = TypeVar("_Scalar", bound=np.generic)
 
 
+def _check_host_array(x: Any, name: str) -> None:
+    """A ``TypeError`` for arrays NumPy must not silently copy or cannot read: a GPU array (move
+    it to the CPU first) or a torch tensor that requires grad (detach it)."""
+    library = type(x).__module__.partition(".")[0]
+    if library == "torch":
+        if getattr(x, "requires_grad", False):
+            raise TypeError(
+                f"{name} is a torch tensor that requires grad: pass {name}.detach() (fastent "
+                "computes with NumPy, outside autograd)"
+            )
+        device = getattr(x, "device", None)
+        if device is not None and device.type != "cpu":
+            raise TypeError(f"{name} is a torch tensor on {device}: pass {name}.cpu()")
+    elif library == "cupy":
+        raise TypeError(f"{name} is a CuPy array on the GPU: pass {name}.get()")
+    elif library in ("jax", "jaxlib") and hasattr(x, "devices"):
+        platforms = {d.platform for d in x.devices()}
+        if platforms - {"cpu"}:
+            raise TypeError(
+                f"{name} is a JAX array on {', '.join(sorted(platforms))}: move it to the CPU "
+                "first (jax.device_get)"
+            )
+
+
 def to_array(x: Any, name: str) -> np.ndarray:
-    """``np.asarray(x)``; a ``ValueError`` naming ``x`` when it cannot be one (ragged nesting)."""
+    """``np.asarray(x)`` (CPU torch/JAX arrays through their array interface); a ``ValueError``
+    naming ``x`` when it cannot be one (ragged nesting), a ``TypeError`` for GPU arrays and
+    tensors that require grad."""
+    if not isinstance(x, np.ndarray):
+        _check_host_array(x, name)
     try:
         return np.asarray(x)
     except (TypeError, ValueError) as exc:

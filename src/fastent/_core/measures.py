@@ -156,6 +156,40 @@ def normalized_mutual_info(cells: Cells, average: str) -> float:
     return 0.0 if mi == 0 else mi / _normalizer(a, b, average)
 
 
+def expected_mutual_info(a: np.ndarray, b: np.ndarray) -> float:
+    """E[I] in nats of two labellings with marginal counts ``a`` and ``b`` (equal totals) under
+    random permutation: the hypergeometric model of Vinh et al. (2010), as scikit-learn's AMI."""
+    a, b = a[a > 0].astype(np.int64), b[b > 0].astype(np.int64)
+    if a.size <= 1 or b.size <= 1:
+        return 0.0  # a constant labelling shares nothing, however permuted
+    a_values, a_mult = np.unique(a, return_counts=True)
+    b_values, b_mult = np.unique(b, return_counts=True)
+    return float(
+        _k.expected_mutual_info(
+            a_values, a_mult.astype(np.int64), b_values, b_mult.astype(np.int64), int(a.sum())
+        )
+    )
+
+
+def cells_expected_mutual_info(cells: Cells, which: tuple[int, ...] = (1,)) -> float:
+    """E[I(X; Y)] under permutation of a table (x, y, ...): X is variable 0, Y the variables
+    ``which`` taken jointly."""
+    return expected_mutual_info(cells.marginal((0,))[0], cells.marginal(which)[0])
+
+
+def cells_conditional_expected_mutual_info(cells: Cells) -> float:
+    """E[I(X; Y | Z)] of a table (x, y, z) under permutation within each stratum of Z."""
+    x, y, z = cells.index
+    strata = np.bincount(z, weights=cells.counts)
+    total = 0.0
+    for w in np.flatnonzero(strata):
+        inside = z == w
+        a = np.bincount(x[inside], weights=cells.counts[inside])
+        b = np.bincount(y[inside], weights=cells.counts[inside])
+        total += strata[w] / cells.n * expected_mutual_info(a, b)
+    return total
+
+
 def adjusted_mutual_info(cells: Cells, average: str) -> float:
     """(I - E[I]) / (mean(H_X, H_Y) - E[I]), scikit-learn's conventions: 1 for two constant
     labellings, 0 when only one is; both differences kept at least one eps from 0 with their sign
@@ -166,9 +200,7 @@ def adjusted_mutual_info(cells: Cells, average: str) -> float:
     if a.size == 1 or b.size == 1:
         return 0.0
     mi = mutual_info(cells, PLUGIN)
-    a_values, a_mult = np.unique(a, return_counts=True)
-    b_values, b_mult = np.unique(b, return_counts=True)
-    emi = float(_k.expected_mutual_info(a_values, a_mult, b_values, b_mult, cells.n))
+    emi = expected_mutual_info(a, b)
     eps = float(np.finfo(np.float64).eps)
     denominator = _normalizer(a, b, average) - emi
     denominator = min(denominator, -eps) if denominator < 0 else max(denominator, eps)
@@ -205,3 +237,87 @@ def table_conditional_mutual_info(
 ) -> np.ndarray:
     """I(X_j; Y | Z) of every column table against the target z * ky + y."""
     return np.asarray(_k.cmi_tables(tables, positions, step, sizes, kz, ky, estimator, n_threads))
+
+
+# ---- column tables: missing levels left out, chance expectations, joint variables ------------
+
+
+def drop_levels(
+    tables: np.ndarray,
+    positions: np.ndarray,
+    step: int,
+    sizes: np.ndarray,
+    shape: tuple[int, ...],
+    drop_columns: np.ndarray,
+    drop_target: tuple[bool, ...],
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, tuple[int, ...]]:
+    """Column tables (the layout of ``count_columns``, the target of ``shape`` levels per axis)
+    without the last level of the columns ``drop_columns`` flags and of the target axes
+    ``drop_target`` flags: the counts of the rows where none of them is missing."""
+    t = tables[: math.prod(shape) * step].reshape(*shape, step)
+    index = tuple(
+        slice(0, k - 1) if flag else slice(None) for k, flag in zip(shape, drop_target, strict=True)
+    )
+    t = t[index]
+    keep = np.ones(step, dtype=bool)
+    keep[(positions + sizes - 1)[drop_columns]] = False
+    t = t[..., keep]
+    new_sizes = (sizes - drop_columns).astype(np.int64)
+    new_positions = np.zeros_like(positions)
+    new_positions[1:] = np.cumsum(new_sizes)[:-1]
+    new_shape = tuple(k - int(flag) for k, flag in zip(shape, drop_target, strict=True))
+    return np.ascontiguousarray(t).reshape(-1), new_positions, int(keep.sum()), new_sizes, new_shape
+
+
+def joint_tables(
+    tables: np.ndarray, positions: np.ndarray, step: int, sizes: np.ndarray, kz: int, ky: int
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """Tables against the target (z, y) (z * ky + y) rearranged as tables of the joint variable
+    (z, x) against y: I((X_j, Z); Y) by ``table_mutual_info``."""
+    t = tables[: kz * ky * step].reshape(kz, ky, step).transpose(1, 0, 2).reshape(ky, kz * step)
+    index = np.concatenate(
+        [
+            (np.arange(kz)[:, None] * step + pos + np.arange(size)[None, :]).reshape(-1)
+            for pos, size in zip(positions.tolist(), sizes.tolist(), strict=True)
+        ]
+    )
+    joint_sizes = (sizes * kz).astype(np.int64)
+    joint_positions = np.zeros_like(positions)
+    joint_positions[1:] = np.cumsum(joint_sizes)[:-1]
+    out = np.ascontiguousarray(t[:, index]).reshape(-1)
+    return out, joint_positions, int(joint_sizes.sum()), joint_sizes
+
+
+def table_expected_mutual_info(
+    tables: np.ndarray, positions: np.ndarray, step: int, sizes: np.ndarray, n_target: int
+) -> np.ndarray:
+    """E[I(X_j; target)] under permutation of every column table."""
+    t = tables[: n_target * step].reshape(n_target, step)
+    return np.asarray(
+        [
+            expected_mutual_info(
+                t[:, pos : pos + size].sum(axis=0), t[:, pos : pos + size].sum(axis=1)
+            )
+            for pos, size in zip(positions.tolist(), sizes.tolist(), strict=True)
+        ]
+    )
+
+
+def table_conditional_expected_mutual_info(
+    tables: np.ndarray, positions: np.ndarray, step: int, sizes: np.ndarray, kz: int, ky: int
+) -> np.ndarray:
+    """E[I(X_j; Y | Z)] under permutation within each stratum of Z: the strata's expectations
+    weighted by their shares of the rows."""
+    t = tables[: kz * ky * step].reshape(kz, ky, step)
+    out = np.zeros(positions.size)
+    for j, (pos, size) in enumerate(zip(positions.tolist(), sizes.tolist(), strict=True)):
+        block = t[:, :, pos : pos + size]
+        strata = block.sum(axis=(1, 2))
+        n = strata.sum()
+        if n == 0:
+            continue
+        out[j] = sum(
+            strata[z] / n * expected_mutual_info(block[z].sum(axis=0), block[z].sum(axis=1))
+            for z in np.flatnonzero(strata)
+        )
+    return out

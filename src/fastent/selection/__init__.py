@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.checks import STRATEGIES
 from ._binning import discretize
-from ._greedy import CRITERIA, Selection, select_features
-from ._scores import mutual_info_matrix, mutual_info_scores
+from ._greedy import CRITERIA, SCORE_MEANING, Selection, select_features
+from ._scores import mutual_info_matrix, mutual_info_scores, mutual_info_test
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._sklearn import MutualInfoSelector as MutualInfoSelector
@@ -43,11 +43,13 @@ if TYPE_CHECKING:  # pragma: no cover
 # scikit-learn; ``from fastent.selection import MutualInfoSelector`` imports it on first use.
 __all__ = [
     "METHODS",
+    "SCORE_MEANING",
     "STRATEGIES",
     "Selection",
     "discretize",
     "mutual_info_matrix",
     "mutual_info_scores",
+    "mutual_info_test",
     "select_features",
 ]
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._core.checks import check_binning
-from .._core.frames import is_dataframe, split_columns
+from .._core.frames import as_frame, as_matrix, column_data
 
 __all__ = ["bin_column", "discretize"]
 
@@ -167,13 +167,28 @@ def discretize(X: Any, *, n_bins: int = 16, strategy: str = "quantile") -> tuple
     ([0, 1, 2], [1.0, 1.5, 2.5, 3.0])
     """
     check_binning(n_bins, strategy)
-    if not is_dataframe(X) and np.ndim(X) == 1:
+    frame = as_frame(X, "X")
+    if frame is None and np.ndim(X) == 1:
         codes, edges = discretize(np.asarray(X)[:, None], n_bins=n_bins, strategy=strategy)
         return codes[:, 0], edges[0]
-    names, columns = split_columns(X, "X")
+    if frame is not None:
+        names = frame.names
+        columns: list[Any] = []
+        for name, c in zip(names, frame.columns, strict=True):
+            data = column_data(c)
+            if data is None or data.values is None or data.kind == "O":
+                raise TypeError(f"column {name} is not numeric: it cannot be binned")
+            values = data.values.astype(np.float64)
+            if data.missing is not None:
+                values[data.missing] = np.nan  # bin_column names the first missing row
+            columns.append(values)
+    else:
+        arr = as_matrix(X, "X")
+        names = [str(j) for j in range(arr.shape[1])]
+        columns = [arr[:, j] for j in range(arr.shape[1])]
     pairs = [bin_column(c, n_bins, strategy, name) for name, c in zip(names, columns, strict=True)]
     width = np.uint16 if any(c.dtype == np.uint16 for c, _ in pairs) else np.uint8
-    codes = np.empty((columns[0].shape[0], len(pairs)), dtype=width, order="F")
+    codes = np.empty((pairs[0][0].shape[0], len(pairs)), dtype=width, order="F")
     for j, (c, _) in enumerate(pairs):
         codes[:, j] = c
     return codes, [e for _, e in pairs]

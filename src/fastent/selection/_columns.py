@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Column coding of ``X``: every feature as integer codes the counting kernel reads in place.
+"""Column coding of ``X`` and ``y``: every feature as integer codes the counting kernel reads.
 
 Integer columns of a 2-D array are read where they lie (no copy), with each column's range
 guessed from a sample of rows (``fastent._core.codes.guess_step``) and checked by the counting
-pass; label columns of a DataFrame are encoded like ``fastent.discrete``'s labels; float columns
-are binned (``_binning``).
+pass; label columns of a DataFrame are coded by the frame library's own encoder; float columns
+are binned (``_binning``); the columns of a ``scipy.sparse`` matrix keep their sparsity (the
+implicit zeros are a level).  Missing values follow ``missing`` (``fastent._core.codes.MISSING``):
+an error listing every affected column, a level of their own, or rows left out of each count.
 """
 
 from __future__ import annotations
@@ -18,10 +20,37 @@ import numpy as np
 
 from .._core import codes as _codes
 from .._core.checks import check_binning
-from .._core.frames import as_matrix, column_kind, is_dataframe, split_columns
+from .._core.frames import Column, as_frame, as_matrix, column_data, is_sparse
 from ._binning import bin_column
 
-__all__ = ["Columns", "code_columns", "code_target"]
+__all__ = [
+    "MissingColumnsError",
+    "CodedTarget",
+    "Columns",
+    "Sparse",
+    "code_columns",
+    "code_target",
+    "present_rows",
+]
+
+
+@dataclass
+class Sparse:
+    """The columns of a sparse matrix as codes of its stored entries: column j's entries are
+    ``rows[indptr[j]:indptr[j + 1]]`` with codes ``codes[...]``; every other row of column j has
+    code ``zero[j]`` (the level of an implicit zero)."""
+
+    indptr: np.ndarray
+    rows: np.ndarray
+    codes: np.ndarray
+    zero: np.ndarray
+
+    def column(self, j: int, n: int) -> np.ndarray:
+        """Column j's codes, dense (int32)."""
+        out = np.full(n, self.zero[j], dtype=np.int32)
+        lo, hi = self.indptr[j], self.indptr[j + 1]
+        out[self.rows[lo:hi]] = self.codes[lo:hi]
+        return out
 
 
 @dataclass
@@ -30,7 +59,9 @@ class Columns:
 
     Column j is element ``start[j] + i * stride[j]`` of ``sources[source[j]]`` for sample i, with
     values in ``[offset[j], offset[j] + size[j])`` (``exact[j]`` False: a range guessed from a
-    sample of rows, which the kernel checks).
+    sample of rows, which the kernel checks) -- or, for a sparse matrix, the codes of ``sparse``.
+    ``drop[j]``: the last level of column j holds its missing values, left out of every count.
+    ``binned[j]``: column j was binned as continuous.
     """
 
     names: list[str]
@@ -42,10 +73,14 @@ class Columns:
     offset: list[int] = field(default_factory=list)
     size: list[int] = field(default_factory=list)
     exact: list[bool] = field(default_factory=list)
+    drop: list[bool] = field(default_factory=list)
+    binned: list[bool] = field(default_factory=list)
+    sparse: Sparse | None = None
 
-    def add(self, codes: _codes.Codes) -> None:
+    def add(self, codes: _codes.Codes, binned: bool = False) -> None:
         """A separate contiguous column."""
         self.add_view(codes.data, 0, 1, codes.offset, codes.size, codes.exact)
+        self.drop[-1], self.binned[-1] = codes.drop_missing, binned
 
     def add_view(
         self, src: np.ndarray, start: int, stride: int, offset: int, size: int, exact: bool
@@ -59,6 +94,8 @@ class Columns:
         self.offset.append(int(offset))
         self.size.append(int(size))
         self.exact.append(bool(exact))
+        self.drop.append(False)
+        self.binned.append(False)
 
     def arrays(
         self, which: Sequence[int]
@@ -77,8 +114,14 @@ class Columns:
         """The level counts of columns ``which``."""
         return np.asarray(self.size, dtype=np.int64)[np.asarray(which, dtype=np.intp)]
 
+    def drops(self, which: Sequence[int]) -> np.ndarray:
+        """Whether the last level of each column of ``which`` is left out (missing="drop")."""
+        return np.asarray(self.drop, dtype=bool)[np.asarray(which, dtype=np.intp)]
+
     def column(self, j: int) -> np.ndarray:
         """Column j as a (possibly strided) 1-D view of its source."""
+        if self.sparse is not None:
+            return self.sparse.column(j, self.n)
         src = self.sources[self.source[j]].reshape(-1)
         return src[self.start[j] :: self.stride[j]][: self.n]
 
@@ -101,7 +144,9 @@ class Columns:
         """Column j as exact int32 codes in [0, size)."""
         self.make_exact(j, n_threads)
         data = (self.column(j).astype(np.int64) - self.offset[j]).astype(np.int32)
-        return _codes.Codes(data, 0, self.size[j], None, np.dtype(np.int32))
+        return _codes.Codes(
+            data, 0, self.size[j], None, np.dtype(np.int32), drop_missing=self.drop[j]
+        )
 
 
 def _discrete_mask(discrete: Any, names: list[str], kinds: list[str]) -> list[bool]:
@@ -148,15 +193,26 @@ def _discrete_mask(discrete: Any, names: list[str], kinds: list[str]) -> list[bo
 
 
 def _matrix_columns(
-    arr: np.ndarray, cols: Columns, discrete: Any, n_bins: int, strategy: str, n_threads: int
-) -> None:
+    arr: np.ndarray,
+    cols: Columns,
+    mask: list[bool],
+    n_bins: int,
+    strategy: str,
+    n_threads: int,
+    missing: str,
+) -> list[_codes.MissingValuesError]:
     """Columns of a 2-D array: integer/bool columns read in place (no copy), others coded."""
     kind = arr.dtype.kind
-    mask = _discrete_mask(discrete, cols.names, [kind] * arr.shape[1])
     if not (kind in "biu" and all(mask) and arr.dtype != np.uint64):
-        for j in range(arr.shape[1]):
-            _add_column(cols, arr[:, j], mask[j], n_bins, strategy, j, n_threads)
-        return
+        return [
+            err
+            for j in range(arr.shape[1])
+            if (
+                err := _add_column(
+                    cols, arr[:, j], mask[j], n_bins, strategy, j, n_threads, missing
+                )
+            )
+        ]
     if arr.dtype.kind == "b":
         arr = arr.view(np.uint8)
     if not arr.dtype.isnative:
@@ -176,6 +232,56 @@ def _matrix_columns(
         else:  # too wide for a dense range: factorise
             cols.add_view(src, start, stride, 0, 1, False)
             cols.reencode(j, n_threads)
+    return []
+
+
+def _numbers(column: Any, name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """(values as float64, mask of missing rows or None) of a column to bin."""
+    data = column if isinstance(column, Column) else column_data(column)
+    if data is not None:
+        if data.values is None:
+            raise TypeError(f"column {name} is not numeric: it cannot be binned; mark it discrete")
+        column, absent = data.values, data.missing
+    else:
+        absent = None
+    try:
+        values = np.asarray(column, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"column {name} is not numeric ({getattr(column, 'dtype', type(column).__name__)}): "
+            "it cannot be binned; mark it discrete"
+        ) from None
+    nan = np.isnan(values)
+    if nan.any():
+        absent = nan if absent is None else absent | nan
+    return values, absent
+
+
+def binned_codes(
+    column: Any, n_bins: int, strategy: str, name: str, missing: str, label: str = ""
+) -> _codes.Codes:
+    """A continuous column (or target) binned: codes in [0, bins), missing rows (NaN, nulls) in
+    one more code as ``missing`` says (``label``: the variable in messages, by default
+    "column {name}")."""
+    values, absent = _numbers(column, name)
+    if absent is None:
+        binned, edges = bin_column(values, n_bins, strategy, name)
+        return _codes.Codes(binned, 0, max(edges.size - 1, 1), None, binned.dtype)
+    n_missing = int(np.count_nonzero(absent))
+    if missing == "error":
+        raise _codes.MissingValuesError(
+            label or f"column {name}", n_missing, int(np.argmax(absent))
+        )
+    if n_missing == values.size:
+        size, data = 0, np.zeros(values.size, dtype=np.uint16)
+    else:
+        present, edges = bin_column(values[~absent], n_bins, strategy, name)
+        size = max(edges.size - 1, 1)
+        data = np.full(values.size, size, dtype=np.uint16)
+        data[~absent] = present
+    return _codes.Codes(
+        data, 0, size + 1, None, data.dtype, n_missing=n_missing, drop_missing=missing == "drop"
+    )
 
 
 def _add_column(
@@ -186,43 +292,258 @@ def _add_column(
     strategy: str,
     j: int,
     n_threads: int,
-) -> None:
+    missing: str,
+) -> _codes.MissingValuesError | None:
+    """Add column j, coded; the missing-value error of the column when ``missing`` is "error"
+    (collected, so that one error lists every affected column)."""
     name = cols.names[j]
-    if is_discrete:
-        try:
-            codes = _codes.encode(column, f"column {name}", n_threads)
-        except ValueError as exc:
-            raise ValueError(
-                str(exc).replace(f"column {name}[", f"column {name} at row [")
-            ) from None
-        cols.add(_codes.exact(codes, n_threads))
-    else:
-        binned, edges = bin_column(np.asarray(column), n_bins, strategy, name)
-        cols.add(_codes.Codes(binned, 0, max(edges.size - 1, 1), None, binned.dtype))
+    try:
+        if is_discrete:
+            try:
+                codes = _codes.encode(column, f"column {name}", n_threads, missing, sort=False)
+            except _codes.MissingValuesError:
+                raise
+            except ValueError as exc:
+                raise ValueError(
+                    str(exc).replace(f"column {name}[", f"column {name} at row [")
+                ) from None
+            cols.add(_codes.exact(codes, n_threads))
+        else:
+            cols.add(binned_codes(column, n_bins, strategy, name, missing), binned=True)
+    except _codes.MissingValuesError as err:
+        cols.add(_codes.Codes(np.zeros(1, np.int32), 0, 1, None, np.dtype(np.int32)))
+        return err
+    return None
 
 
-def code_columns(X: Any, discrete: Any, n_bins: int, strategy: str, n_threads: int) -> Columns:
-    """Every column of ``X`` coded: discrete ones as labels, the others binned."""
-    check_binning(n_bins, strategy)
-    if is_dataframe(X):
-        names, columns = split_columns(X, "X")
-        cols = Columns(names, len(columns[0]))
-        mask = _discrete_mask(discrete, names, [column_kind(c) for c in columns])
-        for j, column in enumerate(columns):
-            _add_column(cols, column, mask[j], n_bins, strategy, j, n_threads)
-        return cols
-    arr = as_matrix(X, "X")
-    cols = Columns([str(j) for j in range(arr.shape[1])], arr.shape[0])
-    _matrix_columns(arr, cols, discrete, n_bins, strategy, n_threads)
+class MissingColumnsError(ValueError):
+    """Missing values where ``missing="error"``: every affected column (and the target) in one
+    message."""
+
+    def __init__(self, errors: list[_codes.MissingValuesError], n: int) -> None:
+        self.errors, self.n = errors, n
+        listed = ", ".join(
+            f"{e.variable} ({e.count} of {n} rows, first at row {e.first})" for e in errors
+        )
+        where = "in " if len(errors) == 1 else f"in {len(errors)} columns: "
+        super().__init__(
+            f"missing values (NaN, None, null) {where}{listed}; pass missing='level' to count "
+            "missing values as a level of their own, or missing='drop' to leave the rows where "
+            "a column or the target is missing out of that column's score"
+        )
+
+    def including(self, target: _codes.MissingValuesError) -> MissingColumnsError:
+        """The same error with the target's missing values listed too."""
+        named = _codes.MissingValuesError("the target y", target.count, target.first)
+        return MissingColumnsError([*self.errors, named], self.n)
+
+
+def _missing_error(errors: list[_codes.MissingValuesError], n: int) -> MissingColumnsError:
+    """One error naming every column with missing values."""
+    return MissingColumnsError(errors, n)
+
+
+def _sparse_columns(X: Any, discrete: Any, n_bins: int, strategy: str, missing: str) -> Columns:
+    """The columns of a scipy.sparse matrix, coded without densifying X: the stored values of
+    each column factorised (an explicit zero joins the implicit ones), or the column binned."""
+    csc = X.tocsc()
+    csc.sort_indices()
+    n, p = csc.shape
+    if n == 0 or p == 0:
+        raise ValueError(f"X is empty (shape {csc.shape})")
+    names = [str(j) for j in range(p)]
+    kind = csc.dtype.kind
+    if kind not in "biuf":
+        raise TypeError(f"X has unsupported dtype {csc.dtype}")
+    mask = _discrete_mask(discrete, names, [kind] * p)
+    cols = Columns(names, n)
+    indptr = np.asarray(csc.indptr, dtype=np.intp)
+    rows = np.asarray(csc.indices, dtype=np.intp)
+    codes = np.empty(rows.size, dtype=np.int32)
+    zero = np.zeros(p, dtype=np.int32)
+    errors = []
+    for j in range(p):
+        lo, hi = indptr[j], indptr[j + 1]
+        values = np.asarray(csc.data[lo:hi])
+        if not mask[j]:
+            dense = np.zeros(n, dtype=np.float64)
+            dense[rows[lo:hi]] = values
+            try:
+                c = binned_codes(dense, n_bins, strategy, names[j], missing)
+            except _codes.MissingValuesError as err:
+                errors.append(err)
+                c = _codes.Codes(np.zeros(n, np.int32), 0, 1, None, np.dtype(np.int32))
+            codes[lo:hi] = c.data[rows[lo:hi]]
+            implicit = np.ones(n, dtype=bool)
+            implicit[rows[lo:hi]] = False
+            zero[j] = c.data[np.argmax(implicit)] if implicit.any() else 0
+            size, drop, binned = c.size, c.drop_missing, True
+        else:
+            infinite = np.isinf(values) if kind == "f" else np.zeros(values.size, dtype=bool)
+            if infinite.any():
+                i = int(np.argmax(infinite))
+                raise ValueError(
+                    f"column {names[j]} at row [{int(rows[lo + i])}] is infinite "
+                    f"({values[i]!r}); labels must be finite"
+                )
+            nan = np.isnan(values) if kind == "f" else np.zeros(values.size, dtype=bool)
+            levels, index = np.unique(np.where(nan, 0, values), return_inverse=True)
+            # code 0: zero (implicit or stored); 1, 2, ...: the nonzero stored values in order
+            nonzero = levels != 0
+            code_of = np.where(nonzero, np.cumsum(nonzero), 0).astype(np.int32)
+            c_data = code_of[index.reshape(-1)]
+            size, drop = int(np.count_nonzero(nonzero)) + 1, False
+            if nan.any():
+                n_nan, first = int(np.count_nonzero(nan)), int(rows[lo + int(np.argmax(nan))])
+                if missing == "error":
+                    errors.append(_codes.MissingValuesError(f"column {names[j]}", n_nan, first))
+                c_data = np.where(nan, size, c_data).astype(np.int32)
+                size, drop = size + 1, missing == "drop"
+            codes[lo:hi] = c_data
+            binned = False
+        cols.add_view(codes, 0, 1, 0, size, True)
+        cols.drop[-1], cols.binned[-1] = drop, binned
+    if errors:
+        raise _missing_error(errors, n)
+    cols.sparse = Sparse(indptr, rows, codes, zero)
     return cols
 
 
-def code_target(y: Any, n: int, n_threads: int) -> _codes.Codes:
-    """The target as exact, compact int32 codes in [0, size)."""
-    codes = _codes.encode(y, "y", n_threads)
-    if codes.data.shape[0] != n:
+def _check_rows(n: int, rows: np.ndarray | None) -> None:
+    if rows is not None and rows.shape[0] != n:
+        raise ValueError(
+            f"X and y must have the same number of samples, got {n} and {rows.shape[0]}"
+        )
+
+
+def code_columns(
+    X: Any,
+    discrete: Any,
+    n_bins: int,
+    strategy: str,
+    n_threads: int,
+    missing: str = "error",
+    rows: np.ndarray | None = None,
+) -> Columns:
+    """Every column of ``X`` coded: discrete ones as labels, the others binned; only the rows
+    ``rows`` (a bool mask) when given: the rows of a target that is present."""
+    check_binning(n_bins, strategy)
+    _codes.check_missing(missing)
+    if is_sparse(X):
+        _check_rows(X.shape[0], rows)
+        return _sparse_columns(
+            X if rows is None else X.tocsr()[rows], discrete, n_bins, strategy, missing
+        )
+    frame = as_frame(X, "X")
+    if frame is not None:
+        _check_rows(frame.n_rows, rows)
+        data = [column_data(c) for c in frame.columns]
+        if rows is not None:
+            data = [d.take(rows) if d is not None else None for d in data]
+        cols = Columns(frame.names, frame.n_rows if rows is None else int(rows.sum()))
+        mask = _discrete_mask(discrete, frame.names, [d.kind if d else "O" for d in data])
+        errors = [
+            err
+            for j, column in enumerate(data)
+            if (err := _add_column(cols, column, mask[j], n_bins, strategy, j, n_threads, missing))
+        ]
+    else:
+        arr = as_matrix(X, "X")
+        _check_rows(arr.shape[0], rows)
+        if rows is not None:
+            arr = arr[rows]
+        cols = Columns([str(j) for j in range(arr.shape[1])], arr.shape[0])
+        mask = _discrete_mask(discrete, cols.names, [arr.dtype.kind] * arr.shape[1])
+        errors = _matrix_columns(arr, cols, mask, n_bins, strategy, n_threads, missing)
+    if errors:
+        raise _missing_error(errors, cols.n)
+    return cols
+
+
+@dataclass
+class CodedTarget:
+    """The target as exact, compact int32 codes in [0, size); ``binned``: a continuous target
+    binned like a continuous column."""
+
+    codes: _codes.Codes
+    binned: bool
+
+
+def _is_numeric(y: Any) -> bool:
+    """Whether ``y`` holds numbers (not bools, strings or categoricals)."""
+    data = column_data(y)
+    if data is not None:
+        return data.kind in "fi" and data.values is not None and data.values.dtype.kind != "b"
+    return _codes.label_array(y, "y").dtype.kind in "iuf"
+
+
+def _looks_continuous(codes: _codes.Codes) -> bool:
+    """The automatic rule on a numeric target's compact codes: continuous when its distinct
+    values are many for the rows (``fastent._core.codes.looks_continuous``) or include
+    fractions (as scikit-learn's ``type_of_target``)."""
+    size = codes.size - (1 if codes.n_missing else 0)
+    if size <= 1:
+        return False
+    levels = codes.values(np.arange(size))
+    n = codes.data.shape[0] - codes.n_missing
+    return _codes.looks_continuous(levels, n) or _codes.has_fractions(levels)
+
+
+def code_target(
+    y: Any,
+    n: int | None,
+    n_threads: int,
+    missing: str = "error",
+    discrete_target: bool | None = None,
+    n_bins: int = 16,
+    strategy: str = "quantile",
+) -> CodedTarget:
+    """The target as exact, compact int32 codes in [0, size): labels, or bins of a continuous
+    target (``discrete_target`` None: a numeric target by the rule of ``_looks_continuous``)."""
+    _codes.check_missing(missing)
+    if discrete_target is not None and not isinstance(discrete_target, (bool, np.bool_)):
+        raise TypeError(
+            f"discrete_target must be None, True or False, got {type(discrete_target).__name__}"
+        )
+    binned = discrete_target is not None and not discrete_target
+    codes = None
+    if not binned:
+        # labels the user says are labels: no warning that they look continuous
+        codes = _codes.encode(y, "y", n_threads, missing, sort=False, warn=False)
+        codes = _codes.compacted(_codes.exact(codes, n_threads), n_threads)
+        binned = discrete_target is None and _is_numeric(y) and _looks_continuous(codes)
+    if binned:
+        codes = binned_codes(y, n_bins, strategy, "y", missing, "y")
+        codes = _codes.compacted(_codes.exact(codes, n_threads), n_threads)
+    assert codes is not None
+    if n is not None and codes.data.shape[0] != n:
         raise ValueError(
             f"X and y must have the same number of samples, got {n} and {codes.data.shape[0]}"
         )
-    codes = _codes.compacted(_codes.exact(codes, n_threads), n_threads)
-    return _codes.Codes(codes.zero_based(), 0, codes.size, None, np.dtype(np.int32))
+    return CodedTarget(
+        _codes.Codes(
+            codes.zero_based(),
+            0,
+            codes.size,
+            None,
+            np.dtype(np.int32),
+            n_missing=codes.n_missing,
+            drop_missing=codes.drop_missing,
+        ),
+        binned,
+    )
+
+
+def present_rows(target: CodedTarget) -> tuple[CodedTarget, np.ndarray | None]:
+    """A target whose missing values are dropped (``missing="drop"``) without those rows, and
+    the mask of the rows kept (None when every row is kept)."""
+    codes = target.codes
+    if not (codes.drop_missing and codes.n_missing):
+        return target, None
+    rows = codes.data != codes.size - 1
+    if not rows.any():
+        raise ValueError("y has no values: every row is missing")
+    kept = _codes.Codes(
+        np.ascontiguousarray(codes.data[rows]), 0, codes.size - 1, None, codes.dtype
+    )
+    return CodedTarget(kept, target.binned), rows

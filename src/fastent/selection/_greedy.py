@@ -11,18 +11,17 @@ and how the score follows from relevance and accumulator; adding a criterion add
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .._core.checks import check_k, log_base
 from .._core.measures import estimator_code
-from ._columns import code_target
-from ._scores import input_bytes, scoring
+from ._scores import _check_adjusted, g_test_pvalues, input_bytes, scoring
 from ._sweeps import Bitsets, Sweeps, Target
 
-__all__ = ["CRITERIA", "Selection", "select_features"]
+__all__ = ["CRITERIA", "SCORE_MEANING", "Selection", "select", "select_features"]
 
 #: The new term of each candidate given a new pick s: sweep(sweeps, candidates, s, y, relevance).
 Term = Callable[[Sweeps, Sequence[int], int, Target, np.ndarray], np.ndarray]
@@ -41,7 +40,11 @@ def _conditional(
 
 
 def _joint(sweeps: Sweeps, j: Sequence[int], s: int, y: Target, rel: np.ndarray) -> np.ndarray:
-    """I(X_j, X_s; y) = I(X_s; y) + I(X_j; y | X_s): the table CMIM's term comes from."""
+    """I(X_j, X_s; y) = I(X_s; y) + I(X_j; y | X_s), from the table CMIM's term comes from; as
+    one variable (X_j, X_s) when the terms are chance-corrected or rows with missing values are
+    dropped (the chain rule's two terms would then see different rows or expectations)."""
+    if sweeps.adjusted or y.drop or any(sweeps.cols.drop):
+        return sweeps.joint_mutual_info(j, s, y)
     return np.asarray(rel[s] + sweeps.conditional_mutual_info(j, s, y))
 
 
@@ -97,6 +100,15 @@ def greedy(
     return picks
 
 
+#: What each criterion's per-step score is, for tables and plots.
+SCORE_MEANING = {
+    "mi": "I(X; y), the relevance",
+    "mrmr": "relevance minus mean redundancy with the picks before (not monotone)",
+    "jmi": "sum over the picks before of I(X, X_s; y) (grows with the step)",
+    "cmim": "min over the picks before of I(X; y | X_s)",
+}
+
+
 @dataclass(frozen=True)
 class Selection:
     """The result of :func:`select_features`.
@@ -111,13 +123,99 @@ class Selection:
     names : list of str
         Column names of the picks (DataFrame column names, else the indices as strings).
     relevance : ndarray of float64
-        :math:`I(X_j; y)` of every column.
+        :math:`I(X_j; y)` of every column (minus its chance expectation when ``adjusted``).
+    method : str
+        The criterion.
+    base : float or None
+        The logarithm base of the scores (None: nats).
+    adjusted : bool
+        Whether the information terms are chance-corrected.
+    target_binned : bool
+        Whether the target was continuous and binned.
+    binned : list of str
+        The columns that were binned as continuous.
+    columns : list of str
+        The names of every column.
+    pvalues : ndarray of float64 or None
+        G-test p-values of every column's relevance (``MutualInfoSelector`` asks for them; None
+        otherwise).
     """
 
     indices: np.ndarray
     scores: np.ndarray
     names: list[str]
     relevance: np.ndarray
+    method: str = "mrmr"
+    base: float | None = None
+    adjusted: bool = False
+    target_binned: bool = False
+    binned: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    pvalues: np.ndarray | None = None
+
+    @property
+    def unit(self) -> str:
+        """The unit of the scores: nats, bits, or "log base b" units."""
+        if self.base is None:
+            return "nats"
+        named = {2.0: "bits", 10.0: "hartleys"}
+        return named.get(float(self.base), f"log-{self.base:g} units")
+
+    def to_frame(self) -> Any:
+        """The picks as a table: a pandas DataFrame (a dict of lists without pandas) with one
+        row per pick: ``rank``, ``column``, ``index``, ``score`` (the criterion at the pick),
+        ``relevance``.
+
+        Examples
+        --------
+        >>> from fastent import selection
+        >>> X, y = [[0, 1], [0, 0], [1, 1], [1, 0]], [0, 0, 1, 1]
+        >>> selection.select_features(X, y, 2, method="mi", base=2).to_frame()
+           rank column  index  score  relevance
+        0     1      0      0    1.0        1.0
+        1     2      1      1    0.0        0.0
+        """
+        table = {
+            "rank": list(range(1, self.indices.size + 1)),
+            "column": list(self.names),
+            "index": self.indices.tolist(),
+            "score": self.scores.tolist(),
+            "relevance": self.relevance[self.indices].tolist(),
+        }
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas is optional
+            return table
+        return pd.DataFrame(table)
+
+    def plot(self, ax: Any = None) -> Any:
+        """A ranked horizontal bar chart of each pick's score and relevance (matplotlib; the
+        ``plot`` extra).  Returns the Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (a new figure when None).
+        """
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:  # pragma: no cover - matplotlib is optional
+            raise ImportError(
+                "Selection.plot needs matplotlib: pip install 'fastentropy[plot]'"
+            ) from None
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 0.35 * self.indices.size + 1.5))
+        positions = np.arange(self.indices.size)
+        height = 0.4
+        ax.barh(positions - height / 2, self.scores, height, label=f"score ({self.method})")
+        ax.barh(positions + height / 2, self.relevance[self.indices], height, label="relevance")
+        ax.set_yticks(positions, [f"{i + 1}. {name}" for i, name in enumerate(self.names)])
+        ax.invert_yaxis()  # the first pick on top
+        what = "I - E[I]" if self.adjusted else "mutual information"
+        ax.set_xlabel(f"{what} ({self.unit})")
+        ax.set_title(f"{self.method}: {SCORE_MEANING[self.method]}", fontsize="small")
+        ax.legend(loc="best", fontsize="small")
+        return ax
 
 
 def select_features(
@@ -131,6 +229,9 @@ def select_features(
     strategy: str = "quantile",
     estimator: str = "plugin",
     base: float | None = None,
+    missing: str = "error",
+    discrete_target: bool | None = None,
+    adjusted: bool = False,
     n_jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Selection:
@@ -138,8 +239,14 @@ def select_features(
 
     Parameters
     ----------
-    X, y, discrete, n_bins, strategy, estimator, base, n_jobs
-        As in :func:`mutual_info_scores`.
+    X, y, discrete, n_bins, strategy, estimator, base, missing, discrete_target, n_jobs
+        As in :func:`mutual_info_scores` (``missing="drop"``: every term on the rows where its
+        variables are present).
+    adjusted : bool, default False
+        Every information term minus its expectation under permutation: the relevance
+        :math:`I - E[I]`, mRMR's redundancies likewise, JMI's joint terms with the pair
+        :math:`(X_j, X_s)` as one variable, CMIM's conditional terms within each stratum of
+        :math:`X_s`.  Many-level columns then stop winning by chance.
     k : int
         Number of columns to select, 1 <= k <= n_features.
     method : {"mi", "mrmr", "jmi", "cmim"}, default "mrmr"
@@ -160,7 +267,7 @@ def select_features(
     -------
     Selection
         ``.indices`` (selection order), ``.scores`` (criterion at each pick), ``.names``,
-        ``.relevance``.
+        ``.relevance``, ``.target_binned``, ``.binned``; ``.to_frame()`` and ``.plot()``.
 
     Raises
     ------
@@ -187,20 +294,59 @@ def select_features(
     >>> selection.select_features(X, y, 2, method="mrmr").indices  # the copy is redundant
     array([0, 2])
     """
+    return select(
+        X,
+        y,
+        k,
+        method=method,
+        discrete=discrete,
+        n_bins=n_bins,
+        strategy=strategy,
+        estimator=estimator,
+        base=base,
+        missing=missing,
+        discrete_target=discrete_target,
+        adjusted=adjusted,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
+
+
+def select(
+    X: Any,
+    y: Any,
+    k: int,
+    *,
+    method: str = "mrmr",
+    discrete: Any = "auto",
+    n_bins: int = 16,
+    strategy: str = "quantile",
+    estimator: str = "plugin",
+    base: float | None = None,
+    missing: str = "error",
+    discrete_target: bool | None = None,
+    adjusted: bool = False,
+    n_jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    pvalues: bool = False,
+) -> Selection:
+    """:func:`select_features`, and with ``pvalues`` the G-test p-values of the relevance from
+    the same coded columns (one more sweep)."""
     if method not in CRITERIA:
         raise ValueError(f"method must be one of {tuple(CRITERIA)}, got {method!r}")
     criterion = CRITERIA[method]
     estimator_code(estimator)
     scale = log_base(base)
-    cols, est, threads = scoring(X, discrete, n_bins, strategy, estimator, n_jobs)
+    adjusted = _check_adjusted(adjusted)
+    run = scoring(X, y, discrete, n_bins, strategy, estimator, n_jobs, missing, discrete_target)
+    assert run.target is not None
+    cols, threads = run.cols, run.threads
     k = check_k(k, len(cols.names))
-    y_codes = code_target(y, cols.n, threads)
     # repeated sweeps (a pick's terms): bitsets of every column, built in one pass
     repeated = criterion.term is not None and k > 1
-    sweeps = Sweeps(
-        cols, est, threads, Bitsets.build(cols, threads, input_bytes(X)) if repeated else None
-    )
-    target = sweeps.target(y_codes)
+    bitsets = Bitsets.build(cols, threads, input_bytes(X)) if repeated else None
+    sweeps = Sweeps(cols, run.estimator, threads, bitsets, adjusted)
+    target = sweeps.target(run.target.codes)
     relevance = sweeps.mutual_info(range(len(cols.names)), target)
 
     def term(candidates: Sequence[int], s: int) -> np.ndarray:
@@ -208,6 +354,22 @@ def select_features(
         return criterion.term(sweeps, candidates, s, target, relevance)
 
     picks = greedy(relevance, k, criterion, term, progress)
+    p_values = None
+    if pvalues:
+        plain = sweeps if not adjusted else Sweeps(cols, run.estimator, threads)
+        p_values = g_test_pvalues(plain.g_test(range(len(cols.names)), target))
     indices = np.asarray([j for j, _ in picks], dtype=np.intp)
     scores = np.asarray([score for _, score in picks]) / scale
-    return Selection(indices, scores, [cols.names[j] for j in indices], relevance / scale)
+    return Selection(
+        indices,
+        scores,
+        [cols.names[j] for j in indices],
+        relevance / scale,
+        method,
+        base,
+        adjusted,
+        run.target.binned,
+        [name for name, b in zip(cols.names, cols.binned, strict=True) if b],
+        list(cols.names),
+        p_values,
+    )

@@ -3,27 +3,93 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .._core.checks import log_base
+from .._core.codes import MissingValuesError, check_missing
 from .._core.measures import estimator_code
 from .._core.memory import allocate
 from .._core.threads import effective_n_threads
-from ._columns import Columns, code_columns, code_target
+from ._columns import (
+    CodedTarget,
+    Columns,
+    MissingColumnsError,
+    code_columns,
+    code_target,
+    present_rows,
+)
 from ._sweeps import Bitsets, Sweeps
 
-__all__ = ["mutual_info_matrix", "mutual_info_scores", "scoring"]
+__all__ = [
+    "Scoring",
+    "g_test_pvalues",
+    "mutual_info_matrix",
+    "mutual_info_scores",
+    "mutual_info_test",
+    "scoring",
+]
+
+
+@dataclass
+class Scoring:
+    """A scoring call's coded columns, estimator code and threads, and its coded target."""
+
+    cols: Columns
+    estimator: int
+    threads: int
+    target: CodedTarget | None = None
+
+
+def _check_adjusted(adjusted: Any) -> bool:
+    if not isinstance(adjusted, (bool, np.bool_)):
+        raise TypeError(f"adjusted must be True or False, got {type(adjusted).__name__}")
+    return bool(adjusted)
 
 
 def scoring(
-    X: Any, discrete: Any, n_bins: int, strategy: str, estimator: str, n_jobs: int | None
-) -> tuple[Columns, int, int]:
-    """(coded columns, estimator code, threads) of a scoring call, the arguments checked."""
+    X: Any,
+    y: Any,
+    discrete: Any,
+    n_bins: int,
+    strategy: str,
+    estimator: str,
+    n_jobs: int | None,
+    missing: str = "error",
+    discrete_target: bool | None = None,
+) -> Scoring:
+    """The columns (and, unless ``y`` is None, the target) of a scoring call coded, the
+    arguments checked.  With ``missing="drop"`` the rows where ``y`` is missing are left out of
+    the whole call (before any column is binned), as if dropped by hand."""
     est = estimator_code(estimator)
-    cols = code_columns(X, discrete, n_bins, strategy, effective_n_threads(n_jobs, 0))
-    return cols, est, effective_n_threads(n_jobs, cols.n * len(cols.names))
+    check_missing(missing)
+    threads = effective_n_threads(n_jobs, 0)
+    target, rows = None, None
+    if y is not None and missing == "drop":  # the rows where y is missing leave the call
+        target = code_target(y, None, threads, missing, discrete_target, n_bins, strategy)
+        target, rows = present_rows(target)
+    try:
+        cols = code_columns(X, discrete, n_bins, strategy, threads, missing, rows)
+    except MissingColumnsError as err:  # one error that lists the target's gaps too
+        if y is not None and target is None:
+            try:
+                code_target(y, None, threads, missing, discrete_target, n_bins, strategy)
+            except MissingValuesError as gap:
+                raise err.including(gap) from None
+            except (TypeError, ValueError):
+                pass  # the columns' error comes first
+        raise
+    threads = effective_n_threads(n_jobs, cols.n * len(cols.names))
+    if y is not None and target is None:
+        target = code_target(y, cols.n, threads, missing, discrete_target, n_bins, strategy)
+    if target is not None and target.codes.data.shape[0] != cols.n:
+        raise ValueError(
+            "X and y must have the same number of samples, got "
+            f"{cols.n} and {target.codes.data.shape[0]}"
+        )
+    return Scoring(cols, est, threads, target)
 
 
 def input_bytes(X: Any) -> int:
@@ -40,17 +106,25 @@ def mutual_info_scores(
     strategy: str = "quantile",
     estimator: str = "plugin",
     base: float | None = None,
+    missing: str = "error",
+    discrete_target: bool | None = None,
+    adjusted: bool = False,
     n_jobs: int | None = None,
 ) -> np.ndarray:
     r"""Mutual information :math:`I(X_j; y)` of every column with the target.
 
     Parameters
     ----------
-    X : array_like or DataFrame of shape (n_samples, n_features)
-        A 2-D array of any integer, bool or float dtype (C or F order), or a pandas / polars
-        DataFrame with columns of mixed types (categorical, string, bool, int, float).
+    X : array_like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        A 2-D array of any integer, bool or float dtype (C or F order); a DataFrame of any kind
+        (pandas with NumPy, nullable, Arrow or Categorical columns, polars DataFrame or
+        LazyFrame, a pyarrow Table or RecordBatch, anything with ``__arrow_c_stream__``) with
+        columns of mixed types (categorical, string, bool, int, float); or a ``scipy.sparse``
+        matrix, scored without densifying it (the implicit zeros are a level).  A Dask
+        collection is a ``TypeError``: it is never computed behind your back.
     y : array_like of shape (n_samples,)
-        Target labels (as in :func:`fastent.discrete.mutual_info`).
+        Target: class labels (as in :func:`fastent.discrete.mutual_info`), or a continuous
+        target, binned like a continuous column (see ``discrete_target``).
     discrete : "auto", bool, bool mask or list of columns, default "auto"
         Which columns are discrete labels; the others are binned by :func:`discretize`.  "auto":
         integer, bool, categorical and string columns are discrete, float columns are binned.
@@ -60,6 +134,21 @@ def mutual_info_scores(
         As in :func:`fastent.discrete.entropy`.
     base : float, optional
         Logarithm base of the result: None for nats, 2 for bits.
+    missing : {"error", "level", "drop"}, default "error"
+        Missing values (NaN, None, ``pandas.NA``, NaT, Arrow and polars nulls): an error that
+        lists every affected column; ``"level"``: missing is a level of its own (informative
+        missingness scores); ``"drop"``: each column is scored on the rows where it and the
+        target are both present (as if those rows were dropped by hand for that column).
+    discrete_target : bool, optional
+        Whether ``y`` holds class labels.  None (automatic): a numeric target is continuous
+        when it has fractions (as scikit-learn's ``type_of_target``) or more than 20 distinct
+        values with fewer than 20 rows per value (the diabetes target: 214 values in 442 rows),
+        and is then binned with ``n_bins`` and ``strategy``; strings, bools and categoricals
+        are labels.
+    adjusted : bool, default False
+        Score :math:`I - E[I]`, the expected mutual information under random permutation of the
+        target (the hypergeometric model of the adjusted mutual information): a near-unique
+        column (an ID) or one with many levels no longer wins by chance; its score is near 0.
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
 
@@ -70,15 +159,21 @@ def mutual_info_scores(
     Raises
     ------
     ValueError
-        NaN in a column (the message names it), X not 2-D or empty, a length mismatch.
+        Missing values with ``missing="error"`` (the message lists the columns), X not 2-D or
+        empty, a length mismatch.
+    TypeError
+        A Dask collection, a GPU array, a tensor that requires grad.
 
     Notes
     -----
     Integer columns are counted in place, without a copy: each column's range is guessed from a
     sample of rows and checked by the counting kernel (a column that breaks it is re-encoded from
-    its true range).  With the default plug-in estimator the scores equal
-    ``sklearn.feature_selection.mutual_info_classif(X, y, discrete_features=True)``, so the
-    function works as ``SelectKBest(score_func=mutual_info_scores)``.
+    its true range).  String and categorical columns are coded by the frame library's own
+    encoder.  With the default plug-in estimator the scores equal
+    ``sklearn.feature_selection.mutual_info_classif(X, y, discrete_features=True)`` (dense or
+    sparse X), so the function works as ``SelectKBest(score_func=mutual_info_scores)``.
+    Unlike scikit-learn, ``discrete="auto"`` goes by dtype: float columns are binned, the
+    others are labels (scikit-learn's ``"auto"`` treats all dense input as continuous).
 
     Examples
     --------
@@ -89,11 +184,11 @@ def mutual_info_scores(
     """
     estimator_code(estimator)
     scale = log_base(base)
-    cols, est, threads = scoring(X, discrete, n_bins, strategy, estimator, n_jobs)
-    sweeps = Sweeps(cols, est, threads)
-    scores = sweeps.mutual_info(
-        range(len(cols.names)), sweeps.target(code_target(y, cols.n, threads))
-    )
+    adjusted = _check_adjusted(adjusted)
+    run = scoring(X, y, discrete, n_bins, strategy, estimator, n_jobs, missing, discrete_target)
+    assert run.target is not None
+    sweeps = Sweeps(run.cols, run.estimator, run.threads, adjusted=adjusted)
+    scores = sweeps.mutual_info(range(len(run.cols.names)), sweeps.target(run.target.codes))
     return scores / scale if scale != 1.0 else scores
 
 
@@ -105,6 +200,7 @@ def mutual_info_matrix(
     strategy: str = "quantile",
     estimator: str = "plugin",
     base: float | None = None,
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.ndarray:
     r"""Pairwise mutual information :math:`I(X_i; X_j)` of the columns: symmetric, with the
@@ -112,8 +208,9 @@ def mutual_info_matrix(
 
     Parameters
     ----------
-    X, discrete, n_bins, strategy, estimator, base, n_jobs
-        As in :func:`mutual_info_scores`.
+    X, discrete, n_bins, strategy, estimator, base, missing, n_jobs
+        As in :func:`mutual_info_scores` (``missing="drop"``: each pair on the rows where
+        both are present).
 
     Returns
     -------
@@ -128,10 +225,11 @@ def mutual_info_matrix(
     """
     estimator_code(estimator)
     scale = log_base(base)
-    cols, est, threads = scoring(X, discrete, n_bins, strategy, estimator, n_jobs)
+    run = scoring(X, None, discrete, n_bins, strategy, estimator, n_jobs, missing)
+    cols, threads = run.cols, run.threads
     p = len(cols.names)
     bitsets = Bitsets.build(cols, threads, input_bytes(X)) if p > 2 else None
-    sweeps = Sweeps(cols, est, threads, bitsets)
+    sweeps = Sweeps(cols, run.estimator, threads, bitsets)
     out = allocate((p, p), np.float64, f"the {p} x {p} matrix")
     for i in range(p):  # column i against columns i+1..p-1: each pair counted once
         out[i, i + 1 :] = out[i + 1 :, i] = sweeps.mutual_info(
@@ -139,3 +237,63 @@ def mutual_info_matrix(
         )
         out[i, i] = sweeps.entropy(i)  # H(X_i), any estimator
     return out / scale if scale != 1.0 else out
+
+
+def mutual_info_test(
+    X: Any,
+    y: Any,
+    *,
+    discrete: Any = "auto",
+    n_bins: int = 16,
+    strategy: str = "quantile",
+    missing: str = "error",
+    discrete_target: bool | None = None,
+    n_jobs: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Mutual information of every column with the target and its p-value (G-test).
+
+    Under independence of :math:`X_j` and :math:`y`, :math:`G = 2 N \hat I(X_j; y)` (plug-in,
+    nats, N rows) is asymptotically :math:`\chi^2` with :math:`(k_x - 1)(k_y - 1)` degrees of
+    freedom, :math:`k` the levels seen.  Usable as ``score_func`` of scikit-learn's
+    ``SelectFpr``, ``SelectFdr``, ``SelectFwe`` and ``GenericUnivariateSelect``.  Needs SciPy.
+
+    Parameters
+    ----------
+    X, y, discrete, n_bins, strategy, missing, discrete_target, n_jobs
+        As in :func:`mutual_info_scores`.
+
+    Returns
+    -------
+    scores : ndarray of float64, shape (n_features,)
+        Plug-in :math:`I(X_j; y)` in nats.
+    pvalues : ndarray of float64, shape (n_features,)
+        ``scipy.stats.chi2_contingency(table, correction=False,
+        lambda_="log-likelihood").pvalue`` of each column's table (1 for a constant column).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastent import selection
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 500)
+    >>> X = np.column_stack([y ^ (rng.random(500) < 0.2), rng.integers(0, 2, 500)])
+    >>> scores, pvalues = selection.mutual_info_test(X, y)
+    >>> bool(pvalues[0] < 1e-10), bool(pvalues[1] > 0.01)
+    (True, True)
+    """
+    run = scoring(X, y, discrete, n_bins, strategy, "plugin", n_jobs, missing, discrete_target)
+    assert run.target is not None
+    sweeps = Sweeps(run.cols, run.estimator, run.threads)
+    stats = sweeps.g_test(range(len(run.cols.names)), sweeps.target(run.target.codes))
+    return stats[:, 0], g_test_pvalues(stats)
+
+
+def g_test_pvalues(stats: np.ndarray) -> np.ndarray:
+    """p-values of G = 2 * rows * I against chi-squared with the degrees of freedom, from the
+    rows (I, rows, dof) of ``Sweeps.g_test``; 1 where there is no freedom (a constant column)."""
+    try:
+        from scipy.stats import chi2
+    except ImportError:  # pragma: no cover - SciPy comes with scikit-learn
+        raise ImportError("G-test p-values need SciPy: pip install scipy") from None
+    mi, rows, dof = stats[:, 0], stats[:, 1], stats[:, 2]
+    return np.asarray(np.where(dof > 0, chi2.sf(2.0 * rows * mi, np.maximum(dof, 1)), 1.0))

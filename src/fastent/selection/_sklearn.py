@@ -29,13 +29,14 @@ except ImportError as exc:  # pragma: no cover - only without scikit-learn (>= 1
         "pip install 'fastentropy[sklearn]'"
     ) from exc
 
-from .._core.frames import is_dataframe
-from ._greedy import select_features
+from .._core.frames import eager, is_dataframe
+from ._greedy import select
 
 __all__ = ["MutualInfoSelector"]
 
-#: Target types of ``sklearn.utils.multiclass.type_of_target`` that are class labels.
-_LABEL_TARGETS = ("binary", "multiclass")
+#: Target types of ``sklearn.utils.multiclass.type_of_target`` the selector takes: class labels,
+#: and a continuous target (binned, see ``discrete_target``).
+_ONE_TARGET = ("binary", "multiclass", "continuous")
 
 
 class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
@@ -64,6 +65,15 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         Equal-frequency or equal-width bins (see :func:`fastent.selection.discretize`).
     estimator : {"plugin", "miller_madow", "shrinkage", "chao_shen"}, default "plugin"
         Entropy estimator behind the mutual information.
+    missing : {"error", "level", "drop"}, default "error"
+        Missing values (NaN, None, nulls): an error listing the columns, a level of their own,
+        or each term on the rows where its variables are present.
+    discrete_target : bool, optional
+        Whether ``y`` holds class labels; None decides as
+        :func:`~fastent.selection.mutual_info_scores` does (a continuous target is binned).
+    adjusted : bool, default False
+        Chance-corrected terms (:math:`I - E[I]`), so ID-like and many-level columns do not win
+        by chance.
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
 
@@ -74,7 +84,11 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
     selected_indices_ : ndarray of intp, shape (n_selected,)
         The selected columns in the order they were picked.
     scores_ : ndarray of float64, shape (n_features_in_,)
-        Relevance :math:`I(X_j; y)` of every feature, in nats.
+        Relevance :math:`I(X_j; y)` of every feature, in nats (minus :math:`E[I]` when
+        ``adjusted``).
+    pvalues_ : ndarray of float64, shape (n_features_in_,)
+        G-test p-value of each feature's relevance (as
+        :func:`~fastent.selection.mutual_info_test`).
     ranking_ : ndarray of intp, shape (n_features_in_,)
         Pick position of each feature: ``ranking_[j] == 1`` for the first pick, 2 for the second,
         and ``n_selected + 1`` for every feature not selected.
@@ -85,12 +99,14 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
 
     Notes
     -----
-    ``y`` must hold class labels (integers, strings, bools, or floats with integer values); a
-    continuous target is a ``ValueError``: bin it first (``KBinsDiscretizer`` or
-    :func:`fastent.selection.discretize`).  A pandas or polars DataFrame is scored column by column
-    with its own column types (categorical and string columns included), exactly as
-    :func:`~fastent.selection.select_features` scores it; other inputs are validated by
-    scikit-learn (numeric, dense, finite) first.
+    ``y`` holds class labels (integers, strings, bools) or a continuous target, which is binned
+    like a continuous column (the rule of :func:`~fastent.selection.mutual_info_scores`;
+    ``discrete_target`` overrides it); a multi-output target is a ``ValueError``.  A DataFrame
+    (pandas, polars, pyarrow) is scored column by column with its own column types
+    (categorical and string columns included), exactly as
+    :func:`~fastent.selection.select_features` scores it; a ``scipy.sparse`` matrix without
+    densifying it; other inputs are validated by scikit-learn (numeric, finite unless
+    ``missing`` allows NaN) first.
 
     Examples
     --------
@@ -113,6 +129,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         n_bins: int = 16,
         strategy: str = "quantile",
         estimator: str = "plugin",
+        missing: str = "error",
+        discrete_target: bool | None = None,
+        adjusted: bool = False,
         n_jobs: int | None = None,
     ) -> None:
         self.k = k
@@ -121,6 +140,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         self.n_bins = n_bins
         self.strategy = strategy
         self.estimator = estimator
+        self.missing = missing
+        self.discrete_target = discrete_target
+        self.adjusted = adjusted
         self.n_jobs = n_jobs
 
     def fit(self, X: Any, y: Any) -> MutualInfoSelector:
@@ -131,21 +153,25 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         X : array_like or DataFrame of shape (n_samples, n_features)
             Training data.
         y : array_like of shape (n_samples,)
-            Class labels.
+            Class labels or a continuous target.
 
         Returns
         -------
         self
         """
         self._check_params()
+        X = eager(X)  # a lazy frame: every column is needed
         if is_dataframe(X):
             # keep the columns' own types (int columns stay discrete, strings are labels)
             X, y = validate_data(self, X, y, skip_check_array=True)
             y = column_or_1d(y, warn=True)
             check_consistent_length(X, y)
         else:
-            X, y = validate_data(self, X, y, dtype="numeric")
-        _check_labels(y)
+            finite = True if self.missing == "error" else "allow-nan"
+            X, y = validate_data(
+                self, X, y, dtype="numeric", accept_sparse=("csr", "csc"), ensure_all_finite=finite
+            )
+        _check_target(y)
         p = self.n_features_in_
         k = p if self.k == "all" else int(self.k)
         if k > p:
@@ -155,7 +181,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
                 stacklevel=2,
             )
             k = p
-        self.selection_ = select_features(
+        self.selection_ = select(
             X,
             y,
             k,
@@ -164,10 +190,15 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
             n_bins=self.n_bins,
             strategy=self.strategy,
             estimator=self.estimator,
+            missing=self.missing,
+            discrete_target=self.discrete_target,
+            adjusted=self.adjusted,
             n_jobs=self.n_jobs,
+            pvalues=True,
         )
         self.selected_indices_ = self.selection_.indices
         self.scores_ = self.selection_.relevance
+        self.pvalues_ = self.selection_.pvalues
         ranking = np.full(p, k + 1, dtype=np.intp)
         ranking[self.selected_indices_] = np.arange(1, k + 1)
         self.ranking_ = ranking
@@ -193,19 +224,17 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True  # a supervised selector: y holds the class labels
-        tags.input_tags.sparse = False
-        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
+        tags.input_tags.allow_nan = self.missing != "error"
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]  # columns kept as they are
         return tags
 
 
-def _check_labels(y: np.ndarray) -> None:
-    """Class labels only: a continuous (or multi-output) target is a ValueError, as in
-    scikit-learn's classifiers."""
+def _check_target(y: np.ndarray) -> None:
+    """One target (labels or continuous): a multi-output target is a ValueError."""
     kind = type_of_target(y, input_name="y")
-    if kind not in _LABEL_TARGETS:
+    if kind not in _ONE_TARGET:
         raise ValueError(
-            f"Unknown label type: {kind}. MutualInfoSelector scores features against class "
-            "labels (integers, strings, or floats with integer values); bin a continuous "
-            "target first (e.g. KBinsDiscretizer or fastent.selection.discretize)"
+            f"Unknown label type: {kind}. MutualInfoSelector scores features against one "
+            "target: class labels or a continuous target (see discrete_target)"
         )

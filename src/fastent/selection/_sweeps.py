@@ -20,7 +20,7 @@ import numpy as np
 
 from .._core import measures
 from .._core.codes import Codes
-from .._core.counting import count, fits_dense
+from .._core.counting import Cells, count, drop_missing_rows, fits_dense
 from .._kernels import counting as _k
 from ._columns import Columns
 
@@ -38,11 +38,13 @@ SWEEP_WORK = 1 << 29
 @dataclass
 class Target:
     """What a sweep counts the columns against: int32 codes in [0, size), and, for a sweep by
-    bitsets, a function giving the target's bitsets (one row per level)."""
+    bitsets, a function giving the target's bitsets (one row per level).  ``drop``: the last
+    level holds missing values, whose rows are left out (``missing="drop"``)."""
 
     codes: np.ndarray
     size: int
     bits: Callable[[], np.ndarray] | None = None
+    drop: bool = False
 
 
 @dataclass
@@ -57,7 +59,9 @@ class Bitsets:
     def build(cls, cols: Columns, n_threads: int, input_bytes: int) -> Bitsets | None:
         """The bitsets of every column (one pass over X), or None if they would be too large."""
         words = (cols.n + 63) // 64
-        if int(np.sum(cols.size)) * words * 8 > max(BITSET_BYTES, input_bytes):
+        if cols.sparse is not None or int(np.sum(cols.size)) * words * 8 > max(
+            BITSET_BYTES, input_bytes
+        ):
             return None
         which = range(len(cols.names))
         bits, first, _, status = _k.count_columns(
@@ -74,37 +78,76 @@ class Bitsets:
         return np.asarray(self.bits[self.first[j] : self.first[j] + size])
 
 
+def _block_sums(t: np.ndarray, first: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Sums over each column's block of table columns: ``t[:, first[j] : first[j] + sizes[j]]``
+    summed along axis 1, for every j (empty blocks sum to 0)."""
+    csum = np.zeros((t.shape[0], t.shape[1] + 1), dtype=np.int64)
+    np.cumsum(t, axis=1, out=csum[:, 1:])
+    return csum[:, first + sizes] - csum[:, first]
+
+
+#: The information of column tables: f(tables, positions, step, columns) -> one value a column.
+Information = Callable[[np.ndarray, np.ndarray, int, list[int]], np.ndarray]
+
+
 class Sweeps:
-    """The sweeps of one scoring call: the coded columns, the estimator, the thread count and,
-    for repeated sweeps, the columns' bitsets."""
+    """The sweeps of one scoring call: the coded columns, the estimator, the thread count, for
+    repeated sweeps the columns' bitsets, and ``adjusted``: every information minus its
+    expectation under permutation (chance-corrected)."""
 
     def __init__(
-        self, cols: Columns, estimator: int, n_threads: int, bitsets: Bitsets | None = None
+        self,
+        cols: Columns,
+        estimator: int,
+        n_threads: int,
+        bitsets: Bitsets | None = None,
+        adjusted: bool = False,
     ) -> None:
-        self.cols, self.estimator, self.n_threads, self.bitsets = (
-            cols,
-            estimator,
-            n_threads,
-            bitsets,
-        )
+        self.cols, self.estimator, self.n_threads = cols, estimator, n_threads
+        self.bitsets, self.adjusted = bitsets, adjusted
 
     def target(self, codes: Codes) -> Target:
         """Exact int32 codes as a target (with their bitsets when the sweeps use bitsets)."""
         bits = None
         if self.bitsets is not None:
             bits = functools.partial(np.asarray, _k.bitsets(codes.data, codes.size))
-        return Target(codes.data, codes.size, bits)
+        return Target(codes.data, codes.size, bits, codes.drop_missing)
 
     def column_target(self, j: int) -> Target:
         """Column j as a target (its bitsets are the rows the bitsets already hold)."""
         codes = self.cols.codes(j, self.n_threads)
         bits = None if self.bitsets is None else functools.partial(self.bitsets.rows, j, codes.size)
-        return Target(codes.data, codes.size, bits)
+        return Target(codes.data, codes.size, bits, self.cols.drop[j])
+
+    def _sparse_tables(
+        self, which: Sequence[int], target: Target
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        """(tables, positions, step) of sparse columns: the stored entries counted by their
+        codes, and each column's implicit zeros as the rest of each target level's rows."""
+        sparse, cols = self.cols.sparse, self.cols
+        assert sparse is not None
+        idx = np.asarray(which, dtype=np.intp)
+        sizes = cols.sizes(which)
+        positions = np.zeros(idx.size, dtype=np.intp)
+        positions[1:] = np.cumsum(sizes)[:-1]
+        step, kt = int(sizes.sum()), target.size
+        lo, hi = sparse.indptr[idx], sparse.indptr[idx + 1]
+        rows = np.concatenate([sparse.rows[a:b] for a, b in zip(lo, hi, strict=True)])
+        codes = np.concatenate([sparse.codes[a:b] for a, b in zip(lo, hi, strict=True)])
+        cell = target.codes[rows].astype(np.int64) * step + np.repeat(positions, hi - lo) + codes
+        tables = np.bincount(cell, minlength=kt * step).astype(np.int64)
+        t = tables.reshape(kt, step)
+        stored = _block_sums(t, positions, sizes)
+        totals = np.bincount(target.codes, minlength=kt)
+        t[:, positions + sparse.zero[idx]] += totals[:, None] - stored
+        return tables, positions, step
 
     def _tables(self, which: Sequence[int], target: Target) -> tuple[np.ndarray, np.ndarray, int]:
         """(tables, positions, step) of columns ``which`` against the target, by bitsets when the
         alphabets are small enough for popcounts to beat counting, else by counting."""
         cols = self.cols
+        if cols.sparse is not None:
+            return self._sparse_tables(which, target)
         cells = int(cols.sizes(which).max()) * target.size
         if self.bitsets is not None and target.bits is not None:
             if cells <= _k.bit_cells_limit():
@@ -134,78 +177,212 @@ class Sweeps:
         which: list[int],
         positions: list[int],
         target: Target,
-        information: Callable[[np.ndarray, np.ndarray, int, np.ndarray], np.ndarray],
+        information: Information,
         out: np.ndarray,
     ) -> None:
-        """``out[i] = information(tables, positions, step, sizes)`` of the columns ``which[i]``,
-        i in ``positions``, against ``target``: counted in kernel calls of about ``SWEEP_WORK``
-        samples x columns each, returning to Python (and its signal handlers) in between."""
+        """``out[i] = information(tables, positions, step, columns)`` of the columns
+        ``which[i]``, i in ``positions``, against ``target``: counted in kernel calls of about
+        ``SWEEP_WORK`` samples x columns each, returning to Python (and its signal handlers) in
+        between."""
         per_call = max(1, SWEEP_WORK // max(self.cols.n, 1))
         for start in range(0, len(positions), per_call):
             part = positions[start : start + per_call]
             columns = [which[i] for i in part]
             tables, first, step = self._tables(columns, target)
-            out[part] = information(tables, first, step, self.cols.sizes(columns))
+            out[part] = information(tables, first, step, columns)
+
+    def _kept(
+        self,
+        tables: np.ndarray,
+        first: np.ndarray,
+        step: int,
+        columns: list[int],
+        targets: tuple[Target, ...],
+    ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, tuple[int, ...]]:
+        """The tables with the levels of missing values (``missing="drop"``) left out."""
+        sizes, shape = self.cols.sizes(columns), tuple(t.size for t in targets)
+        drops = self.cols.drops(columns)
+        drop_target = tuple(t.drop for t in targets)
+        if not (drops.any() or any(drop_target)):
+            return tables, first, step, sizes, shape
+        return measures.drop_levels(tables, first, step, sizes, shape, drops, drop_target)
+
+    def _cells(self, j: int, targets: tuple[Target, ...]) -> Cells:
+        """The nonzero cells of column j and the targets, counted sparsely (tables too large)."""
+        variables = [self.cols.codes(j, self.n_threads)] + [
+            Codes(t.codes, 0, t.size, None, np.dtype(np.int32), drop_missing=t.drop)
+            for t in targets
+        ]
+        return count(drop_missing_rows(variables), self.n_threads)
 
     def mutual_info(self, which: Sequence[int], target: Target) -> np.ndarray:
-        """I(X_j; target) in nats for j in ``which``."""
+        """I(X_j; target) in nats for j in ``which`` (minus E[I] when adjusted)."""
         which = list(which)
         dense, wide = self._split(which, target.size)
         out = np.empty(len(which))
-        self._swept(
-            which,
-            dense,
-            target,
-            lambda tables, first, step, sizes: measures.table_mutual_info(
-                tables, first, step, sizes, target.size, self.estimator, self.n_threads
-            ),
-            out,
-        )
-        t = Codes(target.codes, 0, target.size, None, np.dtype(np.int32))
+
+        def information(
+            tables: np.ndarray, first: np.ndarray, step: int, columns: list[int]
+        ) -> np.ndarray:
+            tables, first, step, sizes, (kt,) = self._kept(tables, first, step, columns, (target,))
+            mi = measures.table_mutual_info(
+                tables, first, step, sizes, kt, self.estimator, self.n_threads
+            )
+            if self.adjusted:
+                mi -= measures.table_expected_mutual_info(tables, first, step, sizes, kt)
+            return mi
+
+        self._swept(which, dense, target, information, out)
         for i in wide:
-            cells = count([self.cols.codes(which[i], self.n_threads), t], self.n_threads)
+            cells = self._cells(which[i], (target,))
+            if cells.n == 0:  # every row dropped for its missing values
+                out[i] = 0.0
+                continue
             out[i] = measures.mutual_info(cells, self.estimator)
+            if self.adjusted:
+                out[i] -= measures.cells_expected_mutual_info(cells)
         return out
+
+    def _pair(self, given: Target, y: Target) -> Target:
+        """The joint code z * ky + y of a column and the target (with bitsets when both have
+        them)."""
+        ks, ky = given.size, y.size
+        pair_bits = None
+        if given.bits is not None and y.bits is not None:
+            s_bits, y_bits = given.bits, y.bits
+
+            @functools.cache  # once for all the calls of the sweep
+            def pair_bits() -> np.ndarray:  # rows s = w and y = c, ANDed, in order w * ky + c
+                rows, target = s_bits(), y_bits()
+                return np.asarray((rows[:, None, :] & target[None, :, :]).reshape(ks * ky, -1))
+
+        return Target(given.codes * np.int32(ky) + y.codes, ks * ky, pair_bits)
 
     def conditional_mutual_info(self, which: Sequence[int], s: int, y: Target) -> np.ndarray:
         """I(X_j; y | X_s) in nats for j in ``which``: the columns against the joint code of
-        (X_s, y)."""
+        (X_s, y) (minus its expectation under permutation within the strata of X_s when
+        adjusted)."""
         given = self.column_target(s)
-        ks, ky = given.size, y.size
         which = list(which)
-        dense, wide = self._split(which, ks * ky)
+        dense, wide = self._split(which, given.size * y.size)
         out = np.empty(len(which))
-        if dense:
-            pair_bits = None
-            if given.bits is not None and y.bits is not None:
-                s_bits, y_bits = given.bits, y.bits
 
-                @functools.cache  # once for all the calls of the sweep
-                def pair_bits() -> np.ndarray:  # rows s = w and y = c, ANDed, in order w * ky + c
-                    rows, target = s_bits(), y_bits()
-                    return np.asarray((rows[:, None, :] & target[None, :, :]).reshape(ks * ky, -1))
-
-            pair = Target(given.codes * np.int32(ky) + y.codes, ks * ky, pair_bits)
-            self._swept(
-                which,
-                dense,
-                pair,
-                lambda tables, first, step, sizes: measures.table_conditional_mutual_info(
-                    tables, first, step, sizes, ks, ky, self.estimator, self.n_threads
-                ),
-                out,
+        def information(
+            tables: np.ndarray, first: np.ndarray, step: int, columns: list[int]
+        ) -> np.ndarray:
+            tables, first, step, sizes, (kz, ky) = self._kept(
+                tables, first, step, columns, (given, y)
             )
-        if wide:
-            target = Codes(y.codes, 0, ky, None, np.dtype(np.int32))
-            z = Codes(given.codes, 0, ks, None, np.dtype(np.int32))
-            for i in wide:
-                variables = [self.cols.codes(which[i], self.n_threads), target, z]
-                out[i] = measures.conditional_mutual_info(
-                    count(variables, self.n_threads), self.estimator
+            cmi = measures.table_conditional_mutual_info(
+                tables, first, step, sizes, kz, ky, self.estimator, self.n_threads
+            )
+            if self.adjusted:
+                cmi -= measures.table_conditional_expected_mutual_info(
+                    tables, first, step, sizes, kz, ky
                 )
+            return cmi
+
+        if dense:
+            self._swept(which, dense, self._pair(given, y), information, out)
+        for i in wide:
+            cells = self._cells(which[i], (y, given))
+            if cells.n == 0:
+                out[i] = 0.0
+                continue
+            out[i] = measures.conditional_mutual_info(cells, self.estimator)
+            if self.adjusted:
+                out[i] -= measures.cells_conditional_expected_mutual_info(cells)
+        return out
+
+    def joint_mutual_info(self, which: Sequence[int], s: int, y: Target) -> np.ndarray:
+        """I(X_j, X_s; y) in nats for j in ``which``, from the tables of the columns against the
+        joint code of (X_s, y) (minus E[I] of the joint variable when adjusted)."""
+        given = self.column_target(s)
+        which = list(which)
+        dense, wide = self._split(which, given.size * y.size)
+        out = np.empty(len(which))
+
+        def information(
+            tables: np.ndarray, first: np.ndarray, step: int, columns: list[int]
+        ) -> np.ndarray:
+            tables, first, step, sizes, (kz, ky) = self._kept(
+                tables, first, step, columns, (given, y)
+            )
+            tables, first, step, sizes = measures.joint_tables(tables, first, step, sizes, kz, ky)
+            mi = measures.table_mutual_info(
+                tables, first, step, sizes, ky, self.estimator, self.n_threads
+            )
+            if self.adjusted:
+                mi -= measures.table_expected_mutual_info(tables, first, step, sizes, ky)
+            return mi
+
+        if dense:
+            self._swept(which, dense, self._pair(given, y), information, out)
+        for i in wide:
+            x = self.cols.codes(which[i], self.n_threads)
+            joint = Codes(
+                x.data.astype(np.int64) * given.size + given.codes,
+                0,
+                x.size * given.size,
+                None,
+                np.dtype(np.int64),
+            )
+            variables = [
+                joint,
+                Codes(y.codes, 0, y.size, None, np.dtype(np.int32), drop_missing=y.drop),
+            ]
+            mask = [
+                x,
+                Codes(
+                    given.codes, 0, given.size, None, np.dtype(np.int32), drop_missing=given.drop
+                ),
+            ]
+            cells = count(drop_missing_rows(variables, mask), self.n_threads)
+            if cells.n == 0:
+                out[i] = 0.0
+                continue
+            out[i] = measures.mutual_info(cells, self.estimator)
+            if self.adjusted:
+                out[i] -= measures.cells_expected_mutual_info(cells)
+        return out
+
+    def g_test(self, which: Sequence[int], target: Target) -> np.ndarray:
+        """(plug-in I in nats, rows counted, degrees of freedom) of every column of ``which``
+        against the target: the G statistic is 2 * rows * I, with (levels seen - 1) x (target
+        levels seen - 1) degrees of freedom."""
+        which = list(which)
+        dense, wide = self._split(which, target.size)
+        out = np.empty((len(which), 3))
+
+        def information(
+            tables: np.ndarray, first: np.ndarray, step: int, columns: list[int]
+        ) -> np.ndarray:
+            tables, first, step, sizes, (kt,) = self._kept(tables, first, step, columns, (target,))
+            mi = measures.table_mutual_info(
+                tables, first, step, sizes, kt, measures.PLUGIN, self.n_threads
+            )
+            t = tables[: kt * step].reshape(kt, step)
+            per_target = _block_sums(t, first, sizes)
+            kx = _block_sums((t.sum(axis=0) > 0)[None, :], first, sizes)[0]
+            ky = (per_target > 0).sum(axis=0)
+            dof = np.maximum(kx - 1, 0) * np.maximum(ky - 1, 0)
+            return np.column_stack([mi, per_target.sum(axis=0), dof])
+
+        self._swept(which, dense, target, information, out)
+        for i in wide:
+            cells = self._cells(which[i], (target,))
+            if cells.n == 0:
+                out[i] = 0.0
+                continue
+            dof = max(cells.levels_seen(0) - 1, 0) * max(cells.levels_seen(1) - 1, 0)
+            out[i] = measures.mutual_info(cells, measures.PLUGIN), cells.n, dof
         return out
 
     def entropy(self, j: int) -> float:
-        """H(X_j) by the estimator, over column j's observed levels."""
+        """H(X_j) by the estimator, over column j's observed levels (present values only when
+        its missing values are dropped)."""
         codes = self.cols.codes(j, self.n_threads)
-        return measures.entropy_of_counts(np.bincount(codes.data), self.estimator)
+        counts = np.bincount(codes.data, minlength=codes.size)
+        if codes.drop_missing:
+            counts = counts[:-1]
+        return measures.entropy_of_counts(counts, self.estimator)
