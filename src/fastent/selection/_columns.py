@@ -24,9 +24,9 @@ from .._core.frames import Column, as_frame, as_matrix, column_data, is_sparse
 from ._binning import bin_column
 
 __all__ = [
-    "MissingColumnsError",
     "CodedTarget",
     "Columns",
+    "MissingColumnsError",
     "Sparse",
     "code_columns",
     "code_target",
