@@ -551,3 +551,29 @@ def test_sparse_cross_entropy_of_no_rows_and_no_classes(implementation):
         np.zeros(3), np.zeros((3, 0)), ignore_index=0
     )
     assert_array_equal(loss, [0.0, 0.0, 0.0])
+
+
+def test_quantile_edges_keep_the_smallest_subnormals():
+    """[-0.5, 5e-324, 0] in 2 quantile bins: edges -0.5, 0, 5e-324 (halving the values to avoid
+    overflow flushed 5e-324 to 0 and merged the bins)."""
+    from fastent import selection
+    from fastent.reference import selection as ref_selection
+
+    column = np.array([-0.5, 5e-324, 0.0])
+    want = np.searchsorted(np.quantile(column, [0.5]), column, side="right")
+    for discretize in (selection.discretize, ref_selection.discretize):
+        codes, _ = discretize(column, n_bins=2)
+        assert_array_equal(codes, want)
+    codes, edges = selection.discretize(np.array([-1.7e308, 1.7e308, 0.0, 1.0]), n_bins=2)
+    assert np.all(np.isfinite(edges))
+    assert_array_equal(codes, [0, 1, 0, 1])
+
+
+def test_ignored_rows_logits_are_not_read():
+    """NaN logits in a row that ignore_index leaves out: as PyTorch, the row is not read."""
+    labels, logits = np.array([0, 1]), np.array([[np.nan, 1.0], [0.0, 1.0]])
+    for module in (fastent, reference):
+        loss = module.sparse_softmax_cross_entropy_with_logits(labels, logits, ignore_index=0)
+        assert_allclose(loss, [0.0, np.log1p(np.exp(-1.0))], rtol=1e-12)
+    with pytest.raises(ValueError, match="NaN"):
+        fastent.sparse_softmax_cross_entropy_with_logits(labels, logits)

@@ -204,12 +204,13 @@ def test_continuous_target_is_binned_and_multioutput_rejected():
     np.testing.assert_allclose(selector.scores_, expected, rtol=1e-12)
     assert selector.selected_indices_[0] == 2
     assert selector.selection_.target_binned
-    with pytest.raises(ValueError, match="1d array|Unknown label type"):
+    with pytest.raises(ValueError, match=r"1d array|Unknown label type"):
         MutualInfoSelector(k=2).fit(X, np.column_stack([y, y]))
     # floats that are whole numbers (few of them) are labels
     labels = rng.integers(0, 3, 300).astype(np.float64)
     fitted = MutualInfoSelector(k=2).fit(X, labels)
-    assert fitted.get_support().sum() == 2 and not fitted.selection_.target_binned
+    assert fitted.get_support().sum() == 2
+    assert not fitted.selection_.target_binned
     # discrete_target=True keeps the continuous values as classes
     forced = MutualInfoSelector(k=2, method="mi", discrete_target=True).fit(X, y)
     np.testing.assert_allclose(

@@ -754,8 +754,12 @@ def _n_distinct(table: Table, name: str) -> int:
     if isinstance(features, np.ndarray):
         return int(np.unique(features[:, table.names.index(name)]).size)
     if hasattr(features, "num_rows"):  # pyarrow
+        pa = importlib.import_module("pyarrow")
+        column = features.column(name)
+        if pa.types.is_null(column.type):  # an all-empty column: no values
+            return 0
         pc = importlib.import_module("pyarrow.compute")
-        return int(pc.count_distinct(features.column(name), mode="only_valid").as_py())
+        return int(pc.count_distinct(column, mode="only_valid").as_py())
     return int(features[name].nunique(dropna=True))
 
 

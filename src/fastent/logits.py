@@ -477,7 +477,8 @@ def sparse_softmax_cross_entropy_with_logits(
     weights : array_like of shape (n_classes,), optional
         Weight per class, finite and >= 0 (in the logits' float dtype).
     ignore_index : int, optional
-        Rows with this label contribute 0 and leave the mean's denominator.
+        Rows with this label contribute 0 and leave the mean's denominator; their logits are
+        not read (NaN there is no error, as in PyTorch).
     label_smoothing : float in [0, 1], default 0
         Mix the one-hot target with the uniform one, as PyTorch.
     return_grad : bool, default False

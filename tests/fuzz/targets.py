@@ -1,6 +1,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """One fuzz target per public family: fuzz bytes -> a call of a public function, checked by
-``harness.check`` against ``fastent.reference``."""
+``harness.check`` against ``fastent.reference``.
+
+The draws of the discrete and selection families that came first (the corpus seeds replay them)
+are read first; the later ones (missing values and ``missing``, ``adjusted``,
+``discrete_target``, ``mutual_info_test``, DataFrames and sparse matrices) follow them, and an
+input that runs out of bytes draws none of them.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import numpy as np
 
 import fastent
 from fastent import discrete, reference, selection
+from fastent.reference import _checks as reference_checks
 from fastent.reference import discrete as reference_discrete
 from fastent.reference import selection as reference_selection
 
@@ -99,6 +106,33 @@ def _logits(draw: Draw) -> None:
     check(name, getattr(fastent, name), getattr(reference, name), args, kwargs)
 
 
+#: ``missing`` values: the three policies (mostly those that take missing values), a bad one.
+MISSING = ["error", "level", "drop", "level", "drop", "level", "drop", "bogus"]
+
+
+def _pandas() -> Any:
+    import pandas as pd
+
+    return pd
+
+
+def _holes(draw: Draw, x: Any) -> Any:
+    """Labels with some values missing (NaN in a float array; None, NaN, ``pandas.NA`` or NaT
+    in an object array), sometimes all of them; or ``x`` as it is."""
+    if not (isinstance(x, np.ndarray) and x.ndim == 1 and x.size) or draw.int(0, 2) != 1:
+        return x
+    if x.dtype.kind == "f":
+        out, fill = x.copy(), [np.nan]
+    else:
+        out = x.astype(object)
+        fill = [None, np.nan, None, float("nan"), _pandas().NA, np.datetime64("NaT")]
+    every = draw.int(1, 4)  # 1: every value missing
+    for i in range(out.size):
+        if draw.int(0, every - 1) == 0:
+            out[i] = draw.pick(fill)
+    return out
+
+
 DISCRETE = [
     "entropy", "joint_entropy", "conditional_entropy", "mutual_info", "conditional_mutual_info",
     "normalized_mutual_info", "adjusted_mutual_info", "variation_of_information", "contingency",
@@ -121,7 +155,36 @@ def _discrete(draw: Draw) -> None:
             kwargs["estimator"] = draw.pick(
                 ["plugin", "miller_madow", "shrinkage", "chao_shen", "ml"]
             )
-    check(name, getattr(discrete, name), getattr(reference_discrete, name), variables, kwargs)
+    fast, ref = getattr(discrete, name), getattr(reference_discrete, name)
+    if draw.int(0, 1):  # missing values and the missing argument
+        variables = tuple(_holes(draw, v) for v in variables)
+        kwargs["missing"] = draw.pick(MISSING)
+        if name == "contingency" and kwargs["missing"] == "drop":
+            # labels of mixed types that compare equal (True and 1) are one level, spelled as
+            # whichever came first, and ordered among the others by type name: the counts of
+            # each pair of levels are compared, not the spelling or the order of such levels
+            fast, ref = _canonical(fast), _canonical(ref)
+    check(name, fast, ref, variables, kwargs)
+
+
+def _canonical(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``contingency`` with its levels as object arrays, each axis in one order (by type name,
+    then repr; a bool as the int it equals): the dtype and order of the levels left out of the
+    comparison (True and 1 are one level, spelled as either)."""
+
+    def key(v: Any) -> tuple[str, str]:
+        v = int(v) if isinstance(v, (bool, np.bool_)) else v
+        return type(v).__name__, repr(v)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        table, levels = function(*args, **kwargs)
+        orders = [sorted(range(len(lv)), key=lambda i, lv=lv: key(lv[i])) for lv in levels]
+        table = table[np.ix_(*orders)]
+        return table, [
+            np.asarray(lv, dtype=object)[order] for lv, order in zip(levels, orders, strict=True)
+        ]
+
+    return call
 
 
 def _selection(draw: Draw) -> None:
@@ -156,11 +219,87 @@ def _selection(draw: Draw) -> None:
     kwargs["base"] = draw.base()
     if draw.int(0, 3) == 0:
         kwargs["discrete"] = draw.pick([True, False, "auto", [0], [True] * cols, "x"])
+    k = draw.pick([1, 2, cols, cols + 1, 0]) if name == "select_features" else 0
+    if name == "select_features":
+        kwargs["method"] = draw.pick(["mi", "mrmr", "jmi", "cmim"])
+    if X.size and draw.int(0, 1):  # missing values, the new arguments, mutual_info_test, ...
+        kwargs["missing"] = draw.pick(MISSING)
+        if name != "mutual_info_matrix":
+            rare = draw.int(0, 9) == 0
+            kwargs["discrete_target"] = draw.pick(["yes", 1] if rare else [None, True, False])
+            kwargs["adjusted"] = draw.pick([1, None] if rare else [False, True])
+        X = _holes_2d(draw, X)
+        y = _holes(draw, y)
+        if name == "mutual_info_scores" and draw.int(0, 2) == 0:
+            name = "mutual_info_test"
+            for key in ("estimator", "base", "adjusted"):
+                kwargs.pop(key)
+        X = _container(draw, X)
     args: tuple[Any, ...] = (X,) if name == "mutual_info_matrix" else (X, y)
     if name == "select_features":
-        args = (X, y, draw.pick([1, 2, cols, cols + 1, 0]))
-        kwargs["method"] = draw.pick(["mi", "mrmr", "jmi", "cmim"])
+        args = (X, y, k)
     check(name, getattr(selection, name), getattr(reference_selection, name), args, kwargs)
+
+
+def _holes_2d(draw: Draw, X: np.ndarray) -> np.ndarray:
+    """X with some values missing: NaN in a float matrix; None, NaN or ``pandas.NA`` in an
+    object one (an integer matrix becomes an object matrix); or X as is."""
+    if X.size == 0 or draw.int(0, 2) != 1:
+        return X
+    if X.dtype.kind == "f":
+        out, fill = X.copy(), [np.nan]
+    else:
+        out, fill = X.astype(object), [None, np.nan, _pandas().NA]
+    every = draw.int(1, 5)
+    for i in range(X.shape[0]):
+        for j in range(X.shape[1]):
+            if draw.int(0, every - 1) == 0:
+                out[i, j] = draw.pick(fill)
+    return out
+
+
+def _container(draw: Draw, X: np.ndarray) -> Any:
+    """X as a pandas DataFrame (NumPy or nullable columns), a polars DataFrame (nulls where
+    values are missing) or LazyFrame, a pyarrow Table, a scipy.sparse matrix; or as it is (also
+    when the conversion fails or would hold Python objects)."""
+    kind = draw.int(0, 9)
+    if kind > 5 or X.size == 0:
+        return X
+    X = X.astype(X.dtype.newbyteorder("=") if X.dtype != np.float16 else np.float32)
+    names = [f"c{j}" for j in range(X.shape[1])]
+    try:
+        if kind in (0, 1, 4):
+            frame = _pandas().DataFrame(X, columns=names)
+            if kind == 4:
+                import pyarrow as pa
+
+                table = pa.Table.from_pandas(frame)
+                return table
+            return frame.convert_dtypes() if kind == 1 else frame
+        if kind in (2, 3):
+            import polars as pl
+
+            absent = reference_checks.missing_mask(X.ravel()).reshape(X.shape)
+            if X.dtype.kind == "f":
+                absent[:] = False  # NaN stays NaN in a float column
+            columns = {
+                name: [
+                    None if m else v for v, m in zip(X[:, j].tolist(), absent[:, j], strict=True)
+                ]
+                for j, name in enumerate(names)
+            }
+            polars = pl.DataFrame(columns, strict=False)
+            # columns of Python objects: polars cannot hand them to Arrow (left out)
+            if any(dtype == pl.Object for dtype in polars.dtypes):
+                return X
+            return polars.lazy() if kind == 3 else polars
+        if X.dtype.kind in "biuf":
+            import scipy.sparse
+
+            return scipy.sparse.csr_matrix(X)
+    except Exception:  # a matrix the frame library cannot take: the array itself
+        return X
+    return X
 
 
 #: The fuzz target of each family: a function of a ``Draw``.

@@ -40,6 +40,7 @@ __all__ = [
     "is_empty",
     "label_array",
     "looks_continuous",
+    "missing_mask",
     "user_stacklevel",
 ]
 
@@ -85,6 +86,18 @@ def _is_missing(value: Any) -> bool:
     if isinstance(value, (np.datetime64, np.timedelta64)):
         return bool(np.isnat(value))
     return type(value).__name__ in ("NAType", "NaTType")
+
+
+def missing_mask(arr: np.ndarray) -> np.ndarray:
+    """Where a 1-D array holds a missing value: NaN, None, NaT, pandas.NA."""
+    kind = arr.dtype.kind
+    if kind == "f":
+        return np.asarray(np.isnan(arr))
+    if kind in "mM":
+        return np.asarray(np.isnat(arr))
+    if kind == "O":
+        return np.asarray(np.frompyfunc(_is_missing, 1, 1)(arr), dtype=bool)
+    return np.zeros(arr.shape, dtype=bool)
 
 
 def _is_infinite(value: Any) -> bool:
@@ -277,12 +290,10 @@ def factorize(arr: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
             _check_levels_finite(levels, codes, name)
             return levels, codes
         arr = arr.copy()
-        missing = np.frompyfunc(_is_missing, 1, 1)(arr).astype(bool)
+        missing = missing_mask(arr)
         arr[missing] = 0
-    elif kind in "fmM":
-        missing = np.isnan(arr) if kind == "f" else np.isnat(arr)
     else:
-        missing = None
+        missing = missing_mask(arr) if kind in "fmM" else None
     if missing is not None and missing.any():
         levels, codes = np.unique(arr[~missing], return_inverse=True)
         full = np.full(arr.size, -1, dtype=np.intp)
@@ -324,8 +335,16 @@ class Codes:
         return (codes + self.offset).astype(self.dtype)
 
     def zero_based(self) -> np.ndarray:
-        """The codes as int32 in [0, size) (exact codes only)."""
-        return (self.data.astype(np.int64) - self.offset).astype(np.int32)
+        """The codes as int32 in [0, size) (exact codes only): one pass, no copy when they are
+        already."""
+        if self.offset == 0 and self.data.dtype == np.int32:
+            return self.data
+        out = np.empty(self.data.shape[0], dtype=np.int32)
+        if self.data.dtype.kind == "u" or self.data.dtype.itemsize < 8:
+            np.subtract(self.data, self.offset, out=out, dtype=np.int64, casting="unsafe")
+        else:  # int64 data with an offset: the difference fits int32 (exact codes)
+            np.subtract(self.data, np.int64(self.offset), out=out, casting="unsafe")
+        return out
 
 
 def _sorted(levels: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -361,6 +380,8 @@ def _labels(
     n_missing = int(np.count_nonzero(absent))
     small = np.int32 if levels.size < 2**31 - 1 else np.int64
     if n_missing == 0:
+        if codes.dtype.kind in "iu" and codes.dtype.itemsize <= 4:  # as they are (no copy)
+            return Codes(np.ascontiguousarray(codes), 0, int(levels.size), levels, dtype)
         return Codes(np.ascontiguousarray(codes, dtype=small), 0, int(levels.size), levels, dtype)
     if missing == "error":
         raise MissingValuesError(name, n_missing, int(np.flatnonzero(absent)[0]))

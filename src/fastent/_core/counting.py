@@ -115,7 +115,11 @@ def drop_missing_rows(
         keep &= c.data != c.offset + c.size - 1
     out = []
     for c in variables:
-        levels = c.levels[:-1] if c.drop_missing and c.levels is not None else c.levels
+        levels = c.levels
+        if c.drop_missing and levels is not None:  # the None of the missing level goes
+            levels = levels[:-1]
+            if c.dtype.kind != "O":  # back to the labels' own dtype
+                levels = levels.astype(c.dtype)
         out.append(
             Codes(
                 np.ascontiguousarray(c.data[keep]),

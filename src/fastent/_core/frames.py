@@ -248,6 +248,8 @@ def _arrow_column(arr: Any) -> Column:
             arr.fill_null(False if pa.types.is_boolean(t) else 0) if missing is not None else arr
         )
         return Column(kind, values=filled.to_numpy(zero_copy_only=False), missing=missing)
+    if pa.types.is_nested(t):
+        raise TypeError(f"a column holds nested values ({t}): labels must be scalars")
     if not pa.types.is_dictionary(t):
         if pa.types.is_string_view(t):
             arr = arr.cast(pa.large_string())

@@ -171,10 +171,12 @@ def expected_mutual_info(a: np.ndarray, b: np.ndarray) -> float:
     )
 
 
-def cells_expected_mutual_info(cells: Cells, which: tuple[int, ...] = (1,)) -> float:
-    """E[I(X; Y)] under permutation of a table (x, y, ...): X is variable 0, Y the variables
-    ``which`` taken jointly."""
-    return expected_mutual_info(cells.marginal((0,))[0], cells.marginal(which)[0])
+def cells_expected_mutual_info(
+    cells: Cells, which: tuple[int, ...] = (1,), first: tuple[int, ...] = (0,)
+) -> float:
+    """E[I(X; Y)] under permutation of a table: X the variables ``first`` taken jointly (by
+    default variable 0), Y the variables ``which``."""
+    return expected_mutual_info(cells.marginal(first)[0], cells.marginal(which)[0])
 
 
 def cells_conditional_expected_mutual_info(cells: Cells) -> float:
@@ -286,6 +288,21 @@ def joint_tables(
     joint_positions[1:] = np.cumsum(joint_sizes)[:-1]
     out = np.ascontiguousarray(t[:, index]).reshape(-1)
     return out, joint_positions, int(joint_sizes.sum()), joint_sizes
+
+
+def given_tables(
+    tables: np.ndarray, positions: np.ndarray, step: int, sizes: np.ndarray, kz: int, ky: int
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """Tables against the target (z, y) (z * ky + y) with each column summed out: for every
+    column, the table of Z against y over the rows of that column's table (its rows with
+    missing values left out), in the layout of ``count_columns``, for ``table_mutual_info``."""
+    m = positions.size
+    t = tables[: kz * ky * step].reshape(kz * ky, step)
+    csum = np.zeros((kz * ky, step + 1), dtype=np.int64)
+    np.cumsum(t, axis=1, out=csum[:, 1:])
+    summed = (csum[:, positions + sizes] - csum[:, positions]).reshape(kz, ky, m)
+    out = np.ascontiguousarray(summed.transpose(1, 2, 0)).reshape(-1)
+    return out, np.arange(m, dtype=np.intp) * kz, m * kz, np.full(m, kz, dtype=np.int64)
 
 
 def table_expected_mutual_info(

@@ -492,7 +492,7 @@ def sparse_softmax_cross_entropy_with_logits(
     C = a.shape[-1]
     y, keep = c.class_indices(labels, a.shape[:-1], C, ignore_index)
     x = a.astype(np.float64).reshape(math.prod(a.shape[:-1]), C)
-    if np.isnan(x).any():
+    if np.isnan(x[np.reshape(keep, -1)]).any():  # ignored rows are not read (as PyTorch)
         raise ValueError("logits contain NaN")
     given = c.weights(weights, "weights", (C,), a.dtype)
     w = np.ones(C) if given is None else given

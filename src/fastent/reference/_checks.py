@@ -123,24 +123,90 @@ def unit_interval(x: np.ndarray, name: str, text: str) -> None:
 # ---- labels -----------------------------------------------------------------------------------
 
 
+#: What the label functions do with missing values (their ``missing`` argument).
+MISSING = ("error", "level", "drop")
+
+
+def missing_policy(value: Any) -> str:
+    """``missing`` checked: "error", "level" or "drop"."""
+    if not isinstance(value, str) or value not in MISSING:
+        raise ValueError(f"missing must be one of {MISSING}, got {value!r}")
+    return value
+
+
 def _missing(v: Any) -> bool:
+    """Whether one value is missing: None, a float NaN, NaT, ``pandas.NA``."""
     if v is None or type(v).__name__ in ("NAType", "NaTType"):
         return True
     if isinstance(v, (float, np.floating)):
-        return v != v
-    return isinstance(v, (np.datetime64, np.timedelta64)) and np.isnat(v)
+        return bool(v != v)
+    return isinstance(v, (np.datetime64, np.timedelta64)) and bool(np.isnat(v))
 
 
-def labels(x: Any, name: str) -> np.ndarray:
-    """A non-empty 1-D array of labels with nothing missing."""
+def missing_mask(a: np.ndarray) -> np.ndarray:
+    """Which elements of a 1-D array are missing (NaN, NaT, None, ``pandas.NA``)."""
+    if a.dtype.kind == "f":
+        return np.asarray(np.isnan(a), dtype=bool)
+    if a.dtype.kind in "mM":
+        return np.asarray(np.isnat(a), dtype=bool)
+    if a.dtype.kind == "O":
+        return np.array([_missing(v) for v in a.tolist()], dtype=bool).reshape(a.shape)
+    return np.zeros(a.shape, dtype=bool)
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """A 1-D object array of the values (tuples and lists stay elements)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def series(x: Any) -> tuple[np.ndarray, str] | None:
+    """(values, kind) of a column of a frame library, or None for anything else.
+
+    pandas Series, Index and Categorical, polars Series and pyarrow Array or ChunkedArray: the
+    values as a 1-D NumPy array (an object array of Python values, with None or ``pandas.NA``
+    where missing, unless the column has a NumPy dtype), and the kind of the column's type: "f"
+    (floats), "i" (integers), "b" (bools) or "O" (anything else: strings, categoricals)."""
+    module = type(x).__module__.partition(".")[0]
+    if module == "pandas" and getattr(x, "ndim", 0) == 1 and hasattr(x, "dtype"):
+        dtype = x.dtype
+        if str(dtype) == "category":
+            return np.asarray(x, dtype=object), "O"
+        if isinstance(dtype, np.dtype):
+            return np.asarray(x), "i" if dtype.kind == "u" else dtype.kind
+        kind = getattr(dtype, "kind", "O")
+        values = _objects(list(x.to_numpy(dtype=object)))
+        return values, {"u": "i"}.get(kind, kind if kind in "fib" else "O")
+    if module == "polars" and type(x).__name__ == "Series":
+        dtype = x.dtype
+        if dtype.is_nested():
+            raise TypeError(f"a column holds nested values ({dtype}): labels must be scalars")
+        if dtype.is_float() or dtype.is_integer():
+            kind = "f" if dtype.is_float() else "i"
+        else:
+            kind = "b" if str(dtype) == "Boolean" else "O"
+        return _objects(x.to_list()), kind
+    if module == "pyarrow" and hasattr(x, "type") and hasattr(x, "to_pylist"):
+        name = str(x.type)
+        if name.startswith(("list", "large_list", "struct", "map", "fixed_size_list")):
+            raise TypeError(f"a column holds nested values ({name}): labels must be scalars")
+        if name in ("halffloat", "float", "double") or name.startswith(("int", "uint")):
+            kind = "i" if name.startswith(("int", "uint")) else "f"
+        else:
+            kind = "b" if name == "bool" else "O"
+        return _objects(x.to_pylist()), kind
+    return None
+
+
+def labels(x: Any, name: str, missing: str = "error") -> np.ndarray:
+    """A non-empty 1-D array of labels; missing values are an error (``missing="error"``) or
+    left in place (any other ``missing``: ``missing_mask`` finds them)."""
     if isinstance(x, (str, bytes)):
         raise ValueError(f"{name} must be a 1-D array of labels, got a single {type(x).__name__}")
-    if getattr(getattr(x, "dtype", None), "name", None) == "category":
-        codes = np.asarray(getattr(x, "cat", x).codes)
-        if codes.ndim == 1 and codes.size and (codes < 0).any():
-            i = int(np.argmax(codes < 0))
-            raise ValueError(f"{name}[{i}] is missing (NaN); labels must not be NaN or None")
-        x = np.asarray(x, dtype=object) if codes.ndim == 1 else x
+    found = series(x)
+    if found is not None:
+        x = found[0]
     try:
         a = np.asarray(x)
     except (TypeError, ValueError) as exc:
@@ -154,18 +220,21 @@ def labels(x: Any, name: str) -> np.ndarray:
     for i, v in enumerate(a.tolist() if a.dtype.kind in "fO" else ()):
         if isinstance(v, float) and v in (math.inf, -math.inf):
             raise ValueError(f"{name}[{i}] is infinite ({a[i]!r}); labels must be finite")
-    if a.dtype.kind in "fmMO":
-        missing = (
-            np.isnan(a)
-            if a.dtype.kind == "f"
-            else np.isnat(a)
-            if a.dtype.kind in "mM"
-            else np.array([_missing(v) for v in a.tolist()], dtype=bool)
-        )
-        if missing.any():
-            i = int(np.argmax(missing))
+    if missing == "error":
+        absent = missing_mask(a)
+        if absent.any():
+            i = int(np.argmax(absent))
             raise ValueError(f"{name}[{i}] is missing ({a[i]!r}); labels must not be NaN or None")
     return a
+
+
+def factorize_present(a: np.ndarray, absent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(levels, codes) of labels with missing values: the present values factorised
+    (``factorize``), the missing ones the code -1."""
+    codes = np.full(a.shape[0], -1, dtype=np.intp)
+    levels, present = factorize(a[~absent])
+    codes[~absent] = present
+    return levels, codes
 
 
 def factorize(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -36,26 +36,56 @@ __all__ = [
 ]
 
 
-def _codes(variables: tuple[Any, ...], n_jobs: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """(levels, codes) of each validated, factorised label array (n_jobs checked first)."""
+def _codes(
+    variables: tuple[Any, ...], n_jobs: Any, missing: str = "error"
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """(levels, codes) of each validated, factorised label array (n_jobs checked first).
+
+    ``missing``: "error" refuses missing labels (NaN, None, NaT, ``pandas.NA``); "level" makes
+    them one more level of their variable, the last, whose value is None; "drop" leaves out the
+    rows where any variable is missing, before the labels are factorised (as dropping them by
+    hand)."""
     c.n_jobs(n_jobs)
+    policy = c.missing_policy(missing)
     if not variables:
         raise ValueError("at least one variable is required")
     names = ["x", "y", "z"] if len(variables) <= 3 else [f"variables[{i}]" for i in range(8)]
     if len(variables) > 8:
         raise ValueError(f"at most 8 variables, got {len(variables)}")
-    arrays = [c.labels(x, name) for x, name in zip(variables, names, strict=False)]
+    arrays = [c.labels(x, name, policy) for x, name in zip(variables, names, strict=False)]
     c.same_length(arrays, names[: len(arrays)])
-    pairs = [c.factorize(a) for a in arrays]
-    return [p[0] for p in pairs], [p[1] for p in pairs]
+    absent = [c.missing_mask(a) for a in arrays]
+    if policy == "drop":
+        keep = ~np.logical_or.reduce(absent)
+        if not keep.any():
+            raise ValueError("no rows are left once the rows with missing values are dropped")
+        arrays = [a[keep] for a in arrays]
+        absent = [m[keep] for m in absent]
+    levels, codes = [], []
+    for a, m in zip(arrays, absent, strict=True):
+        lv, code = c.factorize_present(a, m)
+        if m.any():  # "level": missing is the last level, None
+            lv = np.concatenate([np.asarray(lv, dtype=object), np.array([None], dtype=object)])
+            code = np.where(m, lv.size - 1, code)
+        levels.append(lv)
+        codes.append(code)
+    return levels, codes
 
 
-def contingency(*variables: Any, n_jobs: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Joint count table over the observed levels of each variable (sorted)."""
-    levels, codes = _codes(variables, n_jobs)
+def _table(levels: list[np.ndarray], codes: list[np.ndarray]) -> np.ndarray:
+    """The joint count table of the codes (one axis per variable, every level)."""
     shape = tuple(lv.size for lv in levels)
     counts = np.bincount(np.ravel_multi_index(codes, shape), minlength=math.prod(shape))
-    return counts.reshape(shape).astype(np.int64), levels
+    return counts.reshape(shape).astype(np.int64)
+
+
+def contingency(
+    *variables: Any, missing: str = "error", n_jobs: int | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Joint count table over the observed levels of each variable (sorted; with
+    ``missing="level"`` a missing level None last)."""
+    levels, codes = _codes(variables, n_jobs, missing)
+    return _table(levels, codes), levels
 
 
 def entropy_from_counts(counts: np.ndarray, n_bins: float, estimator: str) -> float:
@@ -97,20 +127,29 @@ def _check(estimator: str, base: float | None) -> float:
 
 
 def entropy(
-    x: Any, *, base: float | None = None, estimator: str = "plugin", n_jobs: int | None = None
+    x: Any,
+    *,
+    base: float | None = None,
+    estimator: str = "plugin",
+    missing: str = "error",
+    n_jobs: int | None = None,
 ) -> np.float64:
     """H(X) from samples."""
     scale = _check(estimator, base)
-    levels, codes = _codes((x,), n_jobs)
+    levels, codes = _codes((x,), n_jobs, missing)
     return np.float64(_entropy_of(codes, levels, estimator) / scale)
 
 
 def joint_entropy(
-    *variables: Any, base: float | None = None, estimator: str = "plugin", n_jobs: int | None = None
+    *variables: Any,
+    base: float | None = None,
+    estimator: str = "plugin",
+    missing: str = "error",
+    n_jobs: int | None = None,
 ) -> np.float64:
     """H(X, Y, ...) from samples."""
     scale = _check(estimator, base)
-    levels, codes = _codes(variables, n_jobs)
+    levels, codes = _codes(variables, n_jobs, missing)
     return np.float64(_entropy_of(codes, levels, estimator) / scale)
 
 
@@ -126,11 +165,12 @@ def conditional_entropy(
     *,
     base: float | None = None,
     estimator: str = "plugin",
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.float64:
     """H(X | Y) = H(X, Y) - H(Y)."""
     scale = _check(estimator, base)
-    levels, codes = _codes((x, y), n_jobs)
+    levels, codes = _codes((x, y), n_jobs, missing)
     value = _h(levels, codes, [0, 1], estimator) - _h(levels, codes, [1], estimator)
     return np.float64(max(value, 0.0) if estimator == "plugin" else value) / scale
 
@@ -141,26 +181,32 @@ def mutual_info(
     *,
     base: float | None = None,
     estimator: str = "plugin",
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.float64:
     """I(X; Y): the table's sum p_xy log(p_xy / (p_x p_y)) (plug-in), else H(X) + H(Y) - H(X,Y)."""
     scale = _check(estimator, base)
-    levels, codes = _codes((x, y), n_jobs)
+    levels, codes = _codes((x, y), n_jobs, missing)
     if estimator == "plugin":
-        table, _ = contingency(x, y)
-        n = table.sum()
-        # the ratio p_xy / (p_x p_y) = n_xy n / (n_x n_y) from the counts: exactly 1 where the
-        # variables are independent in the sample (a constant x, say)
-        ratio = table * float(n) / (table.sum(1, keepdims=True) * table.sum(0, keepdims=True))
-        nz = table > 0
-        terms = table[nz] / n * np.log(ratio[nz])
-        return np.float64(max(float(terms.sum()), 0.0) / scale)
+        return np.float64(_plugin_mutual_info(_table(levels, codes)) / scale)
     value = (
         _h(levels, codes, [0], estimator)
         + _h(levels, codes, [1], estimator)
         - _h(levels, codes, [0, 1], estimator)
     )
     return np.float64(value / scale)
+
+
+def _plugin_mutual_info(table: np.ndarray) -> float:
+    """The plug-in I in nats of a 2-D count table, clipped at 0."""
+    n = table.sum()
+    # the ratio p_xy / (p_x p_y) = n_xy n / (n_x n_y) from the counts: exactly 1 where the
+    # variables are independent in the sample (a constant x, say)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = table * float(n) / (table.sum(1, keepdims=True) * table.sum(0, keepdims=True))
+    nz = table > 0
+    terms = table[nz] / n * np.log(ratio[nz])
+    return max(float(terms.sum()), 0.0)
 
 
 def conditional_mutual_info(
@@ -170,11 +216,12 @@ def conditional_mutual_info(
     *,
     base: float | None = None,
     estimator: str = "plugin",
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.float64:
     """I(X; Y | Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)."""
     scale = _check(estimator, base)
-    levels, codes = _codes((x, y, z), n_jobs)
+    levels, codes = _codes((x, y, z), n_jobs, missing)
     value = (
         _h(levels, codes, [0, 2], estimator)
         + _h(levels, codes, [1, 2], estimator)
@@ -215,39 +262,64 @@ def expected_mutual_info(a: np.ndarray, b: np.ndarray, n: int) -> float:
     return total
 
 
+def _pair_table(x: Any, y: Any, n_jobs: Any, missing: str) -> np.ndarray:
+    """The (x, y) count table of two labellings, missing values as ``missing`` says."""
+    levels, codes = _codes((x, y), n_jobs, missing)
+    return _table(levels, codes)
+
+
+def _plugin_entropies(table: np.ndarray) -> tuple[float, float]:
+    """The plug-in entropies in nats of a table's two margins."""
+    a, b = table.sum(1), table.sum(0)
+    return (
+        entropy_from_counts(a, float(a.size), "plugin"),
+        entropy_from_counts(b, float(b.size), "plugin"),
+    )
+
+
 def normalized_mutual_info(
-    x: Any, y: Any, *, average: str = "arithmetic", n_jobs: int | None = None
+    x: Any,
+    y: Any,
+    *,
+    average: str = "arithmetic",
+    missing: str = "error",
+    n_jobs: int | None = None,
 ) -> np.float64:
     """I(X; Y) / mean(H(X), H(Y)); 1 for two constant (or two empty) labellings."""
     c.average(average)
     c.n_jobs(n_jobs)
     if c.empty_labels(x) and c.empty_labels(y):
         return np.float64(1.0)
-    table, _ = contingency(x, y)
+    table = _pair_table(x, y, n_jobs, missing)
     if table.shape == (1, 1):
         return np.float64(1.0)
-    mi = float(mutual_info(x, y))
+    mi = _plugin_mutual_info(table)
     if mi == 0:
         return np.float64(0.0)
-    return np.float64(mi / c.mean_of(float(entropy(x)), float(entropy(y)), average))
+    return np.float64(mi / c.mean_of(*_plugin_entropies(table), average))
 
 
 def adjusted_mutual_info(
-    x: Any, y: Any, *, average: str = "arithmetic", n_jobs: int | None = None
+    x: Any,
+    y: Any,
+    *,
+    average: str = "arithmetic",
+    missing: str = "error",
+    n_jobs: int | None = None,
 ) -> np.float64:
     """(I - E[I]) / (mean(H(X), H(Y)) - E[I]); 1 for two empty labellings."""
     c.average(average)
     c.n_jobs(n_jobs)
     if c.empty_labels(x) and c.empty_labels(y):
         return np.float64(1.0)
-    table, _ = contingency(x, y)
+    table = _pair_table(x, y, n_jobs, missing)
     if table.shape == (1, 1):
         return np.float64(1.0)
     if 1 in table.shape:
         return np.float64(0.0)
     emi = expected_mutual_info(table.sum(1), table.sum(0), int(table.sum()))
-    normalizer = c.mean_of(float(entropy(x)), float(entropy(y)), average)
-    return np.float64(_nonzero(float(mutual_info(x, y)) - emi) / _nonzero(normalizer - emi))
+    normalizer = c.mean_of(*_plugin_entropies(table), average)
+    return np.float64(_nonzero(_plugin_mutual_info(table) - emi) / _nonzero(normalizer - emi))
 
 
 def _nonzero(d: float) -> float:
@@ -257,11 +329,16 @@ def _nonzero(d: float) -> float:
 
 
 def variation_of_information(
-    x: Any, y: Any, *, base: float | None = None, n_jobs: int | None = None
+    x: Any,
+    y: Any,
+    *,
+    base: float | None = None,
+    missing: str = "error",
+    n_jobs: int | None = None,
 ) -> np.float64:
     """H(X | Y) + H(Y | X) = 2 H(X, Y) - H(X) - H(Y)."""
     scale = c.nats(base)
-    levels, codes = _codes((x, y), n_jobs)
+    levels, codes = _codes((x, y), n_jobs, missing)
     value = 2 * _h(levels, codes, [0, 1], "plugin") - _h(levels, codes, [0], "plugin")
     value -= _h(levels, codes, [1], "plugin")
     return np.float64(max(value, 0.0) / scale)

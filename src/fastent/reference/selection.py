@@ -6,6 +6,12 @@ are coded here with ``np.unique`` (floats binned by ``np.quantile``/``np.linspac
 table is one ``np.bincount``, and the greedy loop below recomputes each candidate's score from
 the pairwise terms, as the criteria are written in the papers.
 
+Missing values are the code -1 of a column (or of the target) until a term is computed: with
+``missing="level"`` they are one more level; with ``missing="drop"`` every term is computed on
+the rows where all of its variables are present (as if those rows were dropped by hand for that
+term).  Chance-corrected terms (``adjusted``) subtract the expected mutual information under
+random permutation of the term's own table (``discrete.expected_mutual_info``).
+
 Examples
 --------
 >>> from fastent.reference import selection
@@ -15,19 +21,21 @@ array([1., 0.])
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import _checks as c
-from .discrete import entropy_from_counts
+from .discrete import entropy_from_counts, expected_mutual_info
 
 __all__ = [
     "Selection",
     "discretize",
     "mutual_info_matrix",
     "mutual_info_scores",
+    "mutual_info_test",
     "select_features",
     "table_entropy",
     "table_mutual_info",
@@ -37,12 +45,14 @@ METHODS = ("mi", "mrmr", "jmi", "cmim")
 
 
 class Selection(NamedTuple):
-    """The picks in order, each pick's score, their names, and every column's relevance."""
+    """The picks in order, each pick's score, their names, every column's relevance, and whether
+    the target was continuous and binned."""
 
     indices: np.ndarray
     scores: np.ndarray
     names: list[str]
     relevance: np.ndarray
+    target_binned: bool = False
 
 
 def table_entropy(counts: np.ndarray, n_bins: float, estimator: str) -> float:
@@ -100,9 +110,11 @@ def _bins(values: Any, n_bins: int, strategy: str, name: str) -> tuple[np.ndarra
         edges = np.concatenate([levels[:1], half[cut - 1] + half[cut], levels[-1:]])
         return np.searchsorted(edges[1:-1], x, side="right"), edges
     if strategy == "uniform":
-        edges = np.unique(2 * np.linspace(x.min() / 2, x.max() / 2, n_bins + 1))
+        h = 2.0 if np.abs(x).max() > np.finfo(np.float64).max / 4 else 1.0  # no overflow
+        edges = np.unique(h * np.linspace(x.min() / h, x.max() / h, n_bins + 1))
     else:
-        q = 2 * np.quantile(x / 2, np.linspace(0, 1, n_bins + 1))
+        h = 2.0 if np.abs(x).max() > np.finfo(np.float64).max / 4 else 1.0  # no overflow
+        q = h * np.quantile(x / h, np.linspace(0, 1, n_bins + 1))
         cuts = list(np.unique(q))
         for v in np.unique(q[1:][q[1:] == q[:-1]]):  # heavy ties
             i = int(np.searchsorted(levels, v))
@@ -120,31 +132,59 @@ def _check_binning(n_bins: Any, strategy: str) -> None:
         raise ValueError(f"strategy must be 'quantile' or 'uniform', got {strategy!r}")
 
 
-def _columns(X: Any) -> tuple[list[str], list[Any], list[bool]]:
-    """(names, columns, which are floats) of a DataFrame or a 2-D array."""
-    if hasattr(X, "columns") and not isinstance(X, np.ndarray):
+def _library(X: Any) -> str:
+    return type(X).__module__.partition(".")[0]
+
+
+def _columns(X: Any) -> tuple[list[str], list[np.ndarray], list[str], bool]:
+    """(names, values, kinds, whether X is a DataFrame) of the columns of X.
+
+    X is a pandas or polars DataFrame, a polars LazyFrame (collected), a pyarrow Table or
+    RecordBatch, a ``scipy.sparse`` matrix (densified) or anything NumPy makes a 2-D array of.
+    Each column's values are a 1-D array (missing values left in as NaN, None, NaT or
+    ``pandas.NA``) and its kind "f" (floats), "i" (integers), "b" (bools) or another NumPy kind
+    letter ("O", "U", "M": labels)."""
+    if _library(X) == "polars" and type(X).__name__ == "LazyFrame":
+        X = X.collect()
+    if _library(X) == "scipy" and hasattr(X, "toarray") and hasattr(X, "nnz"):
+        X = X.toarray()
+    if _library(X) == "pyarrow" and hasattr(X, "column_names"):  # Table, RecordBatch
+        names = [str(name) for name in X.column_names]
+        columns = [X.column(j) for j in range(len(names))]
+        rows = X.num_rows
+    elif hasattr(X, "columns") and not isinstance(X, np.ndarray):
         names = [str(name) for name in X.columns]
         if hasattr(X, "iloc"):  # pandas
             columns = [X.iloc[:, j] for j in range(len(names))]
-            floats = [
-                str(col.dtype) != "category" and getattr(col.dtype, "kind", "O") == "f"
-                for col in columns
-            ]
         else:  # polars
             columns = [X.get_column(name) for name in X.columns]
-            floats = [col.dtype.is_float() for col in columns]
-        return names, columns, floats
-    a = np.asarray(X)
-    if a.ndim != 2 or 0 in a.shape:
-        raise ValueError(f"X must be a non-empty 2-D array, got shape {a.shape}")
-    if a.dtype.kind in "cV":
-        raise TypeError(f"X has unsupported dtype {a.dtype}")
-    return [str(j) for j in range(a.shape[1])], list(a.T), [a.dtype.kind == "f"] * a.shape[1]
+        rows = len(X)
+    else:
+        a = np.asarray(X)
+        if a.ndim != 2 or 0 in a.shape:
+            raise ValueError(f"X must be a non-empty 2-D array, got shape {a.shape}")
+        if a.dtype.kind in "cV":
+            raise TypeError(f"X has unsupported dtype {a.dtype}")
+        kind = {"u": "i"}.get(a.dtype.kind, a.dtype.kind)
+        return [str(j) for j in range(a.shape[1])], list(a.T), [kind] * a.shape[1], False
+    if not names:
+        raise ValueError("X has no columns")
+    if rows == 0:
+        raise ValueError("X has no rows")
+    if len(set(names)) != len(names):
+        raise ValueError("X has a column name more than once")
+    values, kinds = [], []
+    for column in columns:
+        found = c.series(column)
+        assert found is not None, f"not a column of a frame library: {type(column).__name__}"
+        values.append(found[0])
+        kinds.append(found[1])
+    return names, values, kinds, True
 
 
-def _is_discrete(discrete: Any, names: list[str], floats: list[bool]) -> list[bool]:
+def _is_discrete(discrete: Any, names: list[str], kinds: list[str]) -> list[bool]:
     if isinstance(discrete, str) and discrete == "auto":
-        return [not f for f in floats]
+        return [k != "f" for k in kinds]
     if isinstance(discrete, (bool, np.bool_)):
         return [bool(discrete)] * len(names)
     items = list(discrete)
@@ -154,28 +194,121 @@ def _is_discrete(discrete: Any, names: list[str], floats: list[bool]) -> list[bo
     return [j in chosen for j in range(len(names))]
 
 
-def _codes(X: Any, discrete: Any, n_bins: int, strategy: str) -> tuple[list[np.ndarray], list[str]]:
-    """Every column as codes 0..k-1 of its observed values (floats binned); the names."""
+def _binned(values: np.ndarray, n_bins: int, strategy: str, name: str) -> np.ndarray:
+    """Codes 0..k-1 of the bins of a numeric column's present values (bins computed from them
+    alone), -1 where a value is missing."""
+    absent = c.missing_mask(values)
+    codes = np.full(values.shape[0], -1, dtype=np.intp)
+    if (~absent).any():
+        bins = _bins(values[~absent], n_bins, strategy, name)[0]
+        codes[~absent] = np.unique(bins, return_inverse=True)[1].reshape(-1)
+    return codes
+
+
+def _labelled(values: Any, name: str) -> np.ndarray:
+    """Codes 0..k-1 of a label column's present values, -1 where a value is missing."""
+    a = c.labels(values, name, "level")
+    return c.factorize_present(a, c.missing_mask(a))[1]
+
+
+def _apply_missing(codes: np.ndarray, policy: str, name: str) -> np.ndarray:
+    """ "error": no -1 allowed; "level": -1 becomes one more code; "drop": -1 stays."""
+    if not (codes < 0).any() or policy == "drop":
+        return codes
+    if policy == "error":
+        i = int(np.argmax(codes < 0))
+        raise ValueError(
+            f"{name}[{i}] is missing; pass missing='level' to count missing values as a level of "
+            "their own, or missing='drop' to leave those rows out"
+        )
+    return np.where(codes < 0, int(codes.max()) + 1, codes)
+
+
+def _codes(
+    X: Any,
+    discrete: Any,
+    n_bins: int,
+    strategy: str,
+    missing: str = "error",
+    rows: np.ndarray | None = None,
+) -> tuple[list[np.ndarray], list[str]]:
+    """Every column as codes 0..k-1 of its observed values (floats binned), missing values as
+    ``missing`` says (-1 with "drop"); the names.  ``rows``: a mask of the rows to keep, taken
+    before anything is coded."""
     _check_binning(n_bins, strategy)
-    names, columns, floats = _columns(X)
+    policy = c.missing_policy(missing)
+    names, columns, kinds, frame = _columns(X)
+    if rows is not None:
+        if rows.shape[0] != columns[0].shape[0]:
+            raise ValueError(
+                "X and y must have the same number of samples, got "
+                f"{columns[0].shape[0]} and {rows.shape[0]}"
+            )
+        columns = [column[rows] for column in columns]
     codes = []
-    for name, column, label in zip(
-        names, columns, _is_discrete(discrete, names, floats), strict=True
+    for name, column, kind, label in zip(
+        names, columns, kinds, _is_discrete(discrete, names, kinds), strict=True
     ):
         if label:
-            codes.append(c.factorize(c.labels(column, f"column {name}"))[1])
+            coded = _labelled(column, f"column {name}")
+        elif frame and kind == "O":  # a frame's column of labels (strings, objects) is no number
+            raise TypeError(f"column {name} is not numeric: it cannot be binned; mark it discrete")
         else:
-            codes.append(
-                np.unique(_bins(column, n_bins, strategy, name)[0], return_inverse=True)[1]
-            )
+            coded = _binned(column, n_bins, strategy, name)
+        codes.append(_apply_missing(coded, policy, f"column {name}"))
     return codes, names
 
 
-def _target(y: Any, n: int) -> np.ndarray:
-    labels = c.labels(y, "y")
-    if labels.shape[0] != n:
-        raise ValueError(f"X and y must have the same number of samples, got {n} and {len(labels)}")
-    return c.factorize(labels)[1]
+def _looks_continuous(y: Any) -> bool:
+    """The automatic rule: a numeric, non-bool target is continuous when its present values
+    include fractions, or more than 20 distinct values with at most 20 rows per value."""
+    found = c.series(y)
+    if found is not None:
+        values, kind = found
+    else:
+        values = c.labels(y, "y", "level")
+        kind = {"u": "i"}.get(values.dtype.kind, values.dtype.kind)
+    if kind not in ("f", "i"):
+        return False
+    present = values[~c.missing_mask(values)]
+    if present.size == 0:
+        return False
+    if kind == "f":
+        levels = np.unique(present.astype(np.float64))
+        if not bool(np.all(levels == np.round(levels))):
+            return True
+    else:
+        levels = np.unique(present)
+    return levels.size > 20 and levels.size * 20 >= present.size
+
+
+def _target(
+    y: Any,
+    n: int,
+    missing: str = "error",
+    discrete_target: Any = True,
+    n_bins: int = 16,
+    strategy: str = "quantile",
+) -> tuple[np.ndarray, bool]:
+    """(codes of the target, whether it was binned): labels, or bins of a continuous target
+    (``discrete_target`` None: the automatic rule); missing values as ``missing`` says."""
+    policy = c.missing_policy(missing)
+    if discrete_target is not None and not isinstance(discrete_target, (bool, np.bool_)):
+        raise TypeError(
+            f"discrete_target must be None, True or False, got {type(discrete_target).__name__}"
+        )
+    binned = _looks_continuous(y) if discrete_target is None else not discrete_target
+    if binned:
+        found = c.series(y)
+        if found is not None and found[1] == "O":
+            raise TypeError("y is not numeric: it cannot be binned; pass discrete_target=True")
+        values = found[0] if found is not None else c.labels(y, "y", "level")
+        codes = _binned(values, n_bins, strategy, "y")
+    else:
+        codes = _labelled(y, "y")
+    if codes.shape[0] != n:
+        raise ValueError(f"X and y must have the same number of samples, got {n} and {len(codes)}")
+    return _apply_missing(codes, policy, "y"), binned
 
 
 def discretize(X: Any, *, n_bins: int = 16, strategy: str = "quantile") -> tuple[np.ndarray, Any]:
@@ -185,7 +318,9 @@ def discretize(X: Any, *, n_bins: int = 16, strategy: str = "quantile") -> tuple
     if not hasattr(X, "columns") and np.ndim(X) == 1:
         codes, edges = discretize(np.asarray(X)[:, None], n_bins=n_bins, strategy=strategy)
         return codes[:, 0], edges[0]
-    names, columns, _ = _columns(X)
+    names, columns, kinds, frame = _columns(X)
+    if frame and "O" in kinds:
+        raise TypeError(f"column {names[kinds.index('O')]} is not numeric: it cannot be binned")
     pairs = [
         _bins(column, n_bins, strategy, name) for name, column in zip(names, columns, strict=True)
     ]
@@ -196,10 +331,34 @@ def discretize(X: Any, *, n_bins: int = 16, strategy: str = "quantile") -> tuple
 # ---- information of code arrays ------------------------------------------------------------------
 
 
-def _mi(a: np.ndarray, b: np.ndarray, estimator: str) -> float:
+def _rows(*codes: np.ndarray) -> list[np.ndarray]:
+    """The variables on the rows where all of them are present (code >= 0), each renumbered
+    0..k-1 over the values seen in those rows (as if the other rows had been dropped by hand)."""
+    keep = np.logical_and.reduce([code >= 0 for code in codes])
+    return [np.unique(code[keep], return_inverse=True)[1].reshape(-1) for code in codes]
+
+
+def _table(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The count table of two compact code arrays (rows: a, columns: b)."""
     ka, kb = int(a.max()) + 1, int(b.max()) + 1
-    table = np.bincount(a * kb + b, minlength=ka * kb).reshape(ka, kb)
-    return table_mutual_info(table, estimator)
+    return np.bincount(a * kb + b, minlength=ka * kb).reshape(ka, kb)
+
+
+def _mi(a: np.ndarray, b: np.ndarray, estimator: str) -> float:
+    """I(A; B) in nats on the rows where both are present (0 when there are none)."""
+    a, b = _rows(a, b)
+    if a.size == 0:
+        return 0.0
+    return table_mutual_info(_table(a, b), estimator)
+
+
+def _emi(a: np.ndarray, b: np.ndarray) -> float:
+    """E[I(A; B)] in nats under random permutation (the hypergeometric model) of the table of A
+    and B on the rows where both are present; 0 when a margin has a single level."""
+    a, b = _rows(a, b)
+    if a.size == 0 or a.max() == 0 or b.max() == 0:
+        return 0.0
+    return expected_mutual_info(np.bincount(a), np.bincount(b), int(a.size))
 
 
 def _h(*codes: np.ndarray, estimator: str) -> float:
@@ -210,7 +369,11 @@ def _h(*codes: np.ndarray, estimator: str) -> float:
 
 
 def _cmi(a: np.ndarray, b: np.ndarray, z: np.ndarray, estimator: str) -> float:
-    """I(A; B | Z) = sum over z of p(z) I(A; B | Z = z) (plug-in), else by entropies."""
+    """I(A; B | Z) = sum over z of p(z) I(A; B | Z = z) (plug-in), else by entropies; on the
+    rows where all three are present."""
+    a, b, z = _rows(a, b, z)
+    if a.size == 0:
+        return 0.0
     if estimator == "plugin":
         n = a.shape[0]
         terms = [
@@ -226,8 +389,21 @@ def _cmi(a: np.ndarray, b: np.ndarray, z: np.ndarray, estimator: str) -> float:
     )
 
 
+def _conditional_emi(a: np.ndarray, b: np.ndarray, z: np.ndarray) -> float:
+    """E[I(A; B | Z)] under permutation within each stratum of Z: sum over z of p(z) times the
+    expectation from the stratum's own margins (rows where all three are present)."""
+    a, b, z = _rows(a, b, z)
+    n = a.shape[0]
+    return float(
+        sum((z == level).sum() / n * _emi(a[z == level], b[z == level]) for level in np.unique(z))
+    )
+
+
 def _jmi(a: np.ndarray, s: np.ndarray, y: np.ndarray, estimator: str) -> float:
-    """I(A, S; Y) = H(A, S) + H(Y) - H(A, S, Y)."""
+    """I(A, S; Y) = H(A, S) + H(Y) - H(A, S, Y) on the rows where all three are present."""
+    a, s, y = _rows(a, s, y)
+    if a.size == 0:
+        return 0.0
     if estimator == "plugin":
         ks = int(s.max()) + 1
         return _mi(a * ks + s, y, estimator)
@@ -236,6 +412,54 @@ def _jmi(a: np.ndarray, s: np.ndarray, y: np.ndarray, estimator: str) -> float:
         + _h(y, estimator=estimator)
         - _h(a, s, y, estimator=estimator)
     )
+
+
+def _joint_emi(a: np.ndarray, s: np.ndarray, y: np.ndarray) -> float:
+    """E[I((A, S); Y)] of the pair (A, S) as one variable (rows where all three are present)."""
+    a, s, y = _rows(a, s, y)
+    if a.size == 0:
+        return 0.0
+    return _emi(a * (int(s.max()) + 1) + s, y)
+
+
+def _entropy(a: np.ndarray, estimator: str) -> float:
+    """H(A) over the rows where A is present (0 when there are none)."""
+    (a,) = _rows(a)
+    return 0.0 if a.size == 0 else _h(a, estimator=estimator)
+
+
+def _check_adjusted(adjusted: Any, estimator: str) -> bool:
+    if not isinstance(adjusted, (bool, np.bool_)):
+        raise TypeError(f"adjusted must be True or False, got {type(adjusted).__name__}")
+    if adjusted and estimator != "plugin":
+        raise ValueError(f"adjusted=True needs estimator='plugin', got {estimator!r}")
+    return bool(adjusted)
+
+
+def _coded(
+    X: Any,
+    y: Any,
+    discrete: Any,
+    n_bins: int,
+    strategy: str,
+    missing: str,
+    discrete_target: Any,
+) -> tuple[list[np.ndarray], list[str], np.ndarray, bool]:
+    """(column codes, names, target codes, whether the target was binned).  With
+    ``missing="drop"`` the rows where y is missing are removed first, before any column is
+    binned, as if dropped by hand (a y with no value at all is a ValueError)."""
+    if c.missing_policy(missing) != "drop":
+        codes, names = _codes(X, discrete, n_bins, strategy, missing)
+        target, binned = _target(y, codes[0].shape[0], missing, discrete_target, n_bins, strategy)
+        return codes, names, target, binned
+    _check_binning(n_bins, strategy)
+    n = _columns(X)[1][0].shape[0]
+    target, binned = _target(y, n, missing, discrete_target, n_bins, strategy)
+    present = target >= 0
+    if not present.any():
+        raise ValueError("y has no values: every row is missing")
+    codes, names = _codes(X, discrete, n_bins, strategy, missing, present)
+    return codes, names, target[present], binned
 
 
 # ---- the public functions ------------------------------------------------------------------------
@@ -250,15 +474,22 @@ def mutual_info_scores(
     strategy: str = "quantile",
     estimator: str = "plugin",
     base: float | None = None,
+    missing: str = "error",
+    discrete_target: bool | None = None,
+    adjusted: bool = False,
     n_jobs: int | None = None,
 ) -> np.ndarray:
-    """I(X_j; y) of every column, one ``np.bincount`` table per column."""
+    """I(X_j; y) of every column, one ``np.bincount`` table per column (on the rows where X_j
+    and y are present with ``missing="drop"``; minus E[I] when ``adjusted``)."""
     c.estimator(estimator)
     scale = c.nats(base)
+    adjusted = _check_adjusted(adjusted, estimator)
     c.n_jobs(n_jobs)
-    codes, _ = _codes(X, discrete, n_bins, strategy)
-    target = _target(y, codes[0].shape[0])
-    return np.array([_mi(col, target, estimator) for col in codes]) / scale
+    codes, _, target, _ = _coded(X, y, discrete, n_bins, strategy, missing, discrete_target)
+    scores = [
+        _mi(col, target, estimator) - (_emi(col, target) if adjusted else 0.0) for col in codes
+    ]
+    return np.array(scores) / scale
 
 
 def mutual_info_matrix(
@@ -269,20 +500,53 @@ def mutual_info_matrix(
     strategy: str = "quantile",
     estimator: str = "plugin",
     base: float | None = None,
+    missing: str = "error",
     n_jobs: int | None = None,
 ) -> np.ndarray:
-    """Pairwise I(X_i; X_j), the entropies H(X_i) on the diagonal."""
+    """Pairwise I(X_i; X_j), the entropies H(X_i) on the diagonal (each entry on the rows where
+    its columns are present with ``missing="drop"``)."""
     c.estimator(estimator)
     scale = c.nats(base)
     c.n_jobs(n_jobs)
-    codes, _ = _codes(X, discrete, n_bins, strategy)
+    codes, _ = _codes(X, discrete, n_bins, strategy, missing)
     p = len(codes)
     out = np.empty((p, p))
     for i in range(p):
-        out[i, i] = _h(codes[i], estimator=estimator)  # H(X_i) = I(X_i; X_i), any estimator
+        out[i, i] = _entropy(codes[i], estimator)  # H(X_i) = I(X_i; X_i), any estimator
         for j in range(i + 1, p):
             out[i, j] = out[j, i] = _mi(codes[i], codes[j], estimator)
     return out / scale
+
+
+def mutual_info_test(
+    X: Any,
+    y: Any,
+    *,
+    discrete: Any = "auto",
+    n_bins: int = 16,
+    strategy: str = "quantile",
+    missing: str = "error",
+    discrete_target: bool | None = None,
+    n_jobs: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(plug-in I(X_j; y) in nats, G-test p-value) of every column: G = 2 N I over the N rows
+    used, chi-squared with (k_x - 1)(k_y - 1) degrees of freedom, k the levels seen in those
+    rows; the p-value is 1 without freedom (a constant column, no rows)."""
+    chi2 = importlib.import_module("scipy.stats").chi2  # SciPy, imported only here
+    c.n_jobs(n_jobs)
+    codes, _, target, _ = _coded(X, y, discrete, n_bins, strategy, missing, discrete_target)
+    scores, pvalues = [], []
+    for col in codes:
+        a, b = _rows(col, target)
+        if a.size == 0:
+            scores.append(0.0)
+            pvalues.append(1.0)
+            continue
+        mi = table_mutual_info(_table(a, b), "plugin")
+        dof = int(a.max()) * int(b.max())  # (levels seen - 1) of each, codes being compact
+        scores.append(mi)
+        pvalues.append(float(chi2.sf(2.0 * a.size * mi, dof)) if dof > 0 else 1.0)
+    return np.array(scores), np.array(pvalues)
 
 
 def _greedy(
@@ -314,33 +578,49 @@ def select_features(
     strategy: str = "quantile",
     estimator: str = "plugin",
     base: float | None = None,
+    missing: str = "error",
+    discrete_target: bool | None = None,
+    adjusted: bool = False,
     n_jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Selection:
     """Greedy selection, every score recomputed from the pairwise terms: mrmr
-    I(X_j; y) - mean_s I(X_j; X_s); jmi sum_s I(X_j, X_s; y); cmim min_s I(X_j; y | X_s)."""
+    I(X_j; y) - mean_s I(X_j; X_s); jmi sum_s I(X_j, X_s; y); cmim min_s I(X_j; y | X_s).
+
+    With ``missing="drop"`` each term is computed on the rows where its variables are present;
+    with ``adjusted`` each term is less its expectation under permutation: the relevance and
+    mRMR's redundancy from their own tables, JMI's from the table of the pair (X_j, X_s) as one
+    variable against y, CMIM's within each stratum of X_s."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     c.estimator(estimator)
     scale = c.nats(base)
+    adjusted = _check_adjusted(adjusted, estimator)
     c.n_jobs(n_jobs)
-    codes, names = _codes(X, discrete, n_bins, strategy)
+    codes, names, target, binned = _coded(
+        X, y, discrete, n_bins, strategy, missing, discrete_target
+    )
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
         raise TypeError(f"k must be an integer, got {type(k).__name__}")
     if not 1 <= k <= len(codes):
         raise ValueError(f"k must be in [1, n_features={len(codes)}], got {k}")
-    target = _target(y, codes[0].shape[0])
-    relevance = np.array([_mi(col, target, estimator) for col in codes])
+    relevance = np.array(
+        [_mi(col, target, estimator) - (_emi(col, target) if adjusted else 0.0) for col in codes]
+    )
     terms: dict[tuple[int, int], float] = {}  # each pair's term, computed once
 
     def term(j: int, s: int) -> float:
         if (j, s) not in terms:
+            xj, xs = codes[j], codes[s]
             if method == "mrmr":
-                terms[j, s] = _mi(codes[j], codes[s], estimator)
+                value = _mi(xj, xs, estimator) - (_emi(xj, xs) if adjusted else 0.0)
             elif method == "jmi":
-                terms[j, s] = _jmi(codes[j], codes[s], target, estimator)
+                value = _jmi(xj, xs, target, estimator)
+                value -= _joint_emi(xj, xs, target) if adjusted else 0.0
             else:
-                terms[j, s] = _cmi(codes[j], target, codes[s], estimator)
+                value = _cmi(xj, target, xs, estimator)
+                value -= _conditional_emi(xj, target, xs) if adjusted else 0.0
+            terms[j, s] = value
         return terms[j, s]
 
     def score(j: int, picked: list[int]) -> float:
@@ -361,4 +641,5 @@ def select_features(
         np.array([s for _, s in picks]) / scale,
         [names[j] for j in indices],
         relevance / scale,
+        binned,
     )

@@ -19,6 +19,12 @@ def _midpoint(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
     return np.asarray(a) / 2 + np.asarray(b) / 2
 
 
+def _halving(values: np.ndarray) -> float:
+    """2 when differences of ``values`` could overflow (beyond a quarter of the float range),
+    else 1."""
+    return 2.0 if float(np.abs(values).max()) > np.finfo(np.float64).max / 4 else 1.0
+
+
 #: Columns with ties and at most this many distinct values get tie-aware equal-frequency bins.
 MERGE_LEVELS = 4096
 
@@ -73,8 +79,10 @@ def _quantile_edges(values: np.ndarray, n_bins: int) -> np.ndarray:
     holds at least one quantile bin's worth of samples (it repeats among the edges) gets a bin
     of its own: an edge is added halfway to the next distinct value (the previous one for the
     maximum), so it is never merged with its neighbours."""
-    # quantiles of x / 2, doubled: exact, and no overflow interpolating between +-1e308
-    raw = 2 * np.quantile(values / 2, np.linspace(0.0, 1.0, n_bins + 1))
+    # near +-1e308, quantiles of x / 2, doubled (exact, and no overflow interpolating); not
+    # elsewhere: halving would flush the smallest subnormals to 0
+    scale = _halving(values)
+    raw = scale * np.quantile(values / scale, np.linspace(0.0, 1.0, n_bins + 1))
     edges = np.unique(raw)
     heavy = np.unique(raw[1:][raw[1:] == raw[:-1]])
     top = edges[-1]
@@ -103,8 +111,10 @@ def _bin_edges(values: np.ndarray, n_bins: int, strategy: str) -> tuple[np.ndarr
         edges = _merged_edges(levels, counts, n_bins)
     elif strategy == "quantile":
         edges = _quantile_edges(values, n_bins)
-    else:  # equal widths over [min, max], computed on x / 2 so that max - min cannot overflow
-        edges = np.unique(2 * np.linspace(values.min() / 2, values.max() / 2, n_bins + 1))
+    else:  # equal widths over [min, max] (on x / 2 near +-1e308: max - min cannot overflow)
+        scale = _halving(values)
+        lo, hi = values.min() / scale, values.max() / scale
+        edges = np.unique(scale * np.linspace(lo, hi, n_bins + 1))
     return np.searchsorted(edges[1:-1], values, side="right"), edges
 
 

@@ -244,6 +244,16 @@ def _numbers(column: Any, name: str) -> tuple[np.ndarray, np.ndarray | None]:
         column, absent = data.values, data.missing
     else:
         absent = None
+    column = np.asarray(column) if not isinstance(column, np.ndarray) else column
+    if column.dtype.kind in "OmM":  # None, pandas.NA, NaT: missing, not numbers
+        gaps = _codes.missing_mask(column)
+        if gaps.any():
+            column = np.where(gaps, np.nan, column) if column.dtype.kind == "O" else column
+            absent = gaps if absent is None else absent | gaps
+        if column.dtype.kind in "mM":
+            raise TypeError(
+                f"column {name} holds dates or times: it cannot be binned; mark it discrete"
+            )
     try:
         values = np.asarray(column, dtype=np.float64)
     except (TypeError, ValueError):
@@ -322,9 +332,14 @@ class MissingColumnsError(ValueError):
 
     def __init__(self, errors: list[_codes.MissingValuesError], n: int) -> None:
         self.errors, self.n = errors, n
-        listed = ", ".join(
-            f"{e.variable} ({e.count} of {n} rows, first at row {e.first})" for e in errors
-        )
+        if len(errors) <= 5:
+            listed = ", ".join(
+                f"{e.variable} ({e.count} of {n} rows, first at row {e.first})" for e in errors
+            )
+        else:  # many: each with its count only
+            listed = f"(rows missing of {n}) " + ", ".join(
+                f"{e.variable} ({e.count})" for e in errors
+            )
         where = "in " if len(errors) == 1 else f"in {len(errors)} columns: "
         super().__init__(
             f"missing values (NaN, None, null) {where}{listed}; pass missing='level' to count "
@@ -485,6 +500,8 @@ def _looks_continuous(codes: _codes.Codes) -> bool:
     if size <= 1:
         return False
     levels = codes.values(np.arange(size))
+    if levels.dtype == object:  # numbers with the missing level's None after them: numbers
+        levels = levels.astype(np.float64)
     n = codes.data.shape[0] - codes.n_missing
     return _codes.looks_continuous(levels, n) or _codes.has_fractions(levels)
 

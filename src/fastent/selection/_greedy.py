@@ -18,7 +18,7 @@ import numpy as np
 
 from .._core.checks import check_k, log_base
 from .._core.measures import estimator_code
-from ._scores import _check_adjusted, g_test_pvalues, input_bytes, scoring
+from ._scores import check_adjusted, g_test_pvalues, input_bytes, scoring
 from ._sweeps import Bitsets, Sweeps, Target
 
 __all__ = ["CRITERIA", "SCORE_MEANING", "Selection", "select", "select_features"]
@@ -40,12 +40,9 @@ def _conditional(
 
 
 def _joint(sweeps: Sweeps, j: Sequence[int], s: int, y: Target, rel: np.ndarray) -> np.ndarray:
-    """I(X_j, X_s; y) = I(X_s; y) + I(X_j; y | X_s), from the table CMIM's term comes from; as
-    one variable (X_j, X_s) when the terms are chance-corrected or rows with missing values are
-    dropped (the chain rule's two terms would then see different rows or expectations)."""
-    if sweeps.adjusted or y.drop or any(sweeps.cols.drop):
-        return sweeps.joint_mutual_info(j, s, y)
-    return np.asarray(rel[s] + sweeps.conditional_mutual_info(j, s, y))
+    """I(X_j, X_s; y) = I(X_s; y) + I(X_j; y | X_s), both from the table CMIM's term comes
+    from."""
+    return sweeps.joint_mutual_info(j, s, y)
 
 
 @dataclass(frozen=True)
@@ -337,7 +334,7 @@ def select(
     criterion = CRITERIA[method]
     estimator_code(estimator)
     scale = log_base(base)
-    adjusted = _check_adjusted(adjusted)
+    adjusted = check_adjusted(adjusted, estimator)
     run = scoring(X, y, discrete, n_bins, strategy, estimator, n_jobs, missing, discrete_target)
     assert run.target is not None
     cols, threads = run.cols, run.threads

@@ -25,6 +25,7 @@ from ._sweeps import Bitsets, Sweeps
 
 __all__ = [
     "Scoring",
+    "check_adjusted",
     "g_test_pvalues",
     "mutual_info_matrix",
     "mutual_info_scores",
@@ -43,9 +44,16 @@ class Scoring:
     target: CodedTarget | None = None
 
 
-def _check_adjusted(adjusted: Any) -> bool:
+def check_adjusted(adjusted: Any, estimator: str) -> bool:
+    """``adjusted`` checked: a bool, True only with the plug-in estimator (E[I] is the
+    expectation of the plug-in mutual information)."""
     if not isinstance(adjusted, (bool, np.bool_)):
         raise TypeError(f"adjusted must be True or False, got {type(adjusted).__name__}")
+    if adjusted and estimator != "plugin":
+        raise ValueError(
+            "adjusted=True subtracts the expected plug-in mutual information: it needs "
+            f"estimator='plugin', got {estimator!r}"
+        )
     return bool(adjusted)
 
 
@@ -149,6 +157,7 @@ def mutual_info_scores(
         Score :math:`I - E[I]`, the expected mutual information under random permutation of the
         target (the hypergeometric model of the adjusted mutual information): a near-unique
         column (an ID) or one with many levels no longer wins by chance; its score is near 0.
+        Needs ``estimator="plugin"`` (E[I] is the plug-in estimate's expectation).
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
 
@@ -184,7 +193,7 @@ def mutual_info_scores(
     """
     estimator_code(estimator)
     scale = log_base(base)
-    adjusted = _check_adjusted(adjusted)
+    adjusted = check_adjusted(adjusted, estimator)
     run = scoring(X, y, discrete, n_bins, strategy, estimator, n_jobs, missing, discrete_target)
     assert run.target is not None
     sweeps = Sweeps(run.cols, run.estimator, run.threads, adjusted=adjusted)

@@ -295,8 +295,10 @@ class Sweeps:
         return out
 
     def joint_mutual_info(self, which: Sequence[int], s: int, y: Target) -> np.ndarray:
-        """I(X_j, X_s; y) in nats for j in ``which``, from the tables of the columns against the
-        joint code of (X_s, y) (minus E[I] of the joint variable when adjusted)."""
+        """I(X_j, X_s; y) = I(X_s; y) + I(X_j; y | X_s) in nats for j in ``which``, both terms
+        from the tables of the columns against the joint code of (X_s, y), so over the same
+        rows (those where X_j, X_s and y are present); minus E[I] of the pair (X_j, X_s) as one
+        variable when adjusted (plug-in)."""
         given = self.column_target(s)
         which = list(which)
         dense, wide = self._split(which, given.size * y.size)
@@ -308,42 +310,33 @@ class Sweeps:
             tables, first, step, sizes, (kz, ky) = self._kept(
                 tables, first, step, columns, (given, y)
             )
-            tables, first, step, sizes = measures.joint_tables(tables, first, step, sizes, kz, ky)
-            mi = measures.table_mutual_info(
-                tables, first, step, sizes, ky, self.estimator, self.n_threads
+            mi = measures.table_conditional_mutual_info(
+                tables, first, step, sizes, kz, ky, self.estimator, self.n_threads
             )
+            pairs = measures.given_tables(tables, first, step, sizes, kz, ky)
+            mi += measures.table_mutual_info(*pairs, ky, self.estimator, self.n_threads)
             if self.adjusted:
-                mi -= measures.table_expected_mutual_info(tables, first, step, sizes, ky)
+                joint = measures.joint_tables(tables, first, step, sizes, kz, ky)
+                mi -= measures.table_expected_mutual_info(*joint, ky)
             return mi
 
         if dense:
             self._swept(which, dense, self._pair(given, y), information, out)
         for i in wide:
-            x = self.cols.codes(which[i], self.n_threads)
-            joint = Codes(
-                x.data.astype(np.int64) * given.size + given.codes,
-                0,
-                x.size * given.size,
-                None,
-                np.dtype(np.int64),
-            )
-            variables = [
-                joint,
-                Codes(y.codes, 0, y.size, None, np.dtype(np.int32), drop_missing=y.drop),
-            ]
-            mask = [
-                x,
-                Codes(
-                    given.codes, 0, given.size, None, np.dtype(np.int32), drop_missing=given.drop
-                ),
-            ]
-            cells = count(drop_missing_rows(variables, mask), self.n_threads)
+            cells = self._cells(which[i], (y, given))
             if cells.n == 0:
                 out[i] = 0.0
                 continue
-            out[i] = measures.mutual_info(cells, self.estimator)
+            x = self.cols.codes(which[i], self.n_threads)
+            pair = [
+                Codes(t.codes, 0, t.size, None, np.dtype(np.int32), drop_missing=t.drop)
+                for t in (y, given)
+            ]
+            out[i] = measures.mutual_info(
+                count(drop_missing_rows(pair, [x]), self.n_threads), self.estimator
+            ) + measures.conditional_mutual_info(cells, self.estimator)
             if self.adjusted:
-                out[i] -= measures.cells_expected_mutual_info(cells)
+                out[i] -= measures.cells_expected_mutual_info(cells, (1,), (0, 2))
         return out
 
     def g_test(self, which: Sequence[int], target: Target) -> np.ndarray:
