@@ -289,12 +289,8 @@ def factorize(arr: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
             levels, codes = found
             _check_levels_finite(levels, codes, name)
             return levels, codes
-        arr = arr.copy()
-        missing = missing_mask(arr)
-        arr[missing] = 0
-    else:
-        missing = missing_mask(arr) if kind in "fmM" else None
-    if missing is not None and missing.any():
+    missing = missing_mask(arr)
+    if missing.any():
         levels, codes = np.unique(arr[~missing], return_inverse=True)
         full = np.full(arr.size, -1, dtype=np.intp)
         full[~missing] = codes.reshape(-1)
