@@ -24,7 +24,7 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 KERNELS = Path("src", "fastent", "_kernels")
-KERNEL_MODULES = ("runtime", "distributions", "logits", "counting")
+KERNEL_MODULES = ("runtime", "distributions", "logits", "counting", "neighbors")
 DEBUG = os.environ.get("FASTENT_DEBUG", "0") == "1"
 SANITIZE = os.environ.get("FASTENT_SANITIZE", "0") == "1"
 SANITIZERS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]

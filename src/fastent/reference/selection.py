@@ -12,6 +12,11 @@ the rows where all of its variables are present (as if those rows were dropped b
 term).  Chance-corrected terms (``adjusted``) subtract the expected mutual information under
 random permutation of the term's own table (``discrete.expected_mutual_info``).
 
+``mutual_info_classif`` and ``mutual_info_regression`` are scikit-learn's nearest-neighbour
+estimates (Kraskov et al.; Ross), its numbers for the same ``random_state``: the same scaling
+and jitter drawn in the same order, then every neighbour search by brute force, blocks of rows
+at a time, with scikit-learn's own distance formulas (see ``_mi_cd``).
+
 Examples
 --------
 >>> from fastent.reference import selection
@@ -22,7 +27,9 @@ array([1., 0.])
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -33,7 +40,9 @@ from .discrete import entropy_from_counts, expected_mutual_info
 __all__ = [
     "Selection",
     "discretize",
+    "mutual_info_classif",
     "mutual_info_matrix",
+    "mutual_info_regression",
     "mutual_info_scores",
     "mutual_info_test",
     "select_features",
@@ -643,3 +652,431 @@ def select_features(
         relevance / scale,
         binned,
     )
+
+
+# ---- nearest-neighbour estimates (scikit-learn's mutual_info_classif / _regression) -------------
+
+_EULER_GAMMA = Fraction("0.57721566490153286060651209008240243104215933593992")
+# psi(n) = -gamma + 1 + 1/2 + ... + 1/(n - 1) for n < 32, each rounded once from exact sums;
+# above, the asymptotic series, whose first omitted term (1/(132 n**10)) is below 1e-17 there
+_PSI_TABLE = np.array(
+    [math.nan]
+    + [float(sum(Fraction(1, i) for i in range(1, n)) - _EULER_GAMMA) for n in range(1, 32)]
+)
+_BLOCK = 1 << 18  # pairs per block of the brute-force neighbour searches (2 MiB of float64)
+
+
+def _digamma(n: Any) -> np.ndarray:
+    """psi(n) of positive integers (any integer or integer-valued float array)."""
+    a = np.asarray(n, dtype=np.float64)
+    small = a < 32
+    x = np.where(small, 32.0, a)
+    inv2 = 1.0 / (x * x)
+    series = inv2 * (-1 / 12 + inv2 * (1 / 120 + inv2 * (-1 / 252 + inv2 * (1 / 240))))
+    large = np.log(x) - 0.5 / x + series
+    return np.where(small, _PSI_TABLE[np.where(small, a, 0).astype(np.intp)], large)
+
+
+def _blocks(n_rows: int, n_cols: int) -> list[slice]:
+    """Row slices of at most ``_BLOCK`` pairs each (at least one row)."""
+    step = max(1, _BLOCK // max(1, n_cols))
+    return [slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
+
+
+def _kth_distance(
+    points: np.ndarray, k: int, dot_product_trick: bool = False, single: bool = False
+) -> np.ndarray:
+    """Distance of each point to its k-th nearest other point (1 <= k < number of points).
+
+    ``points`` is (n, d) float64.  Chebyshev (max |a - b|) distances, which are exact; in one
+    dimension that is also the Euclidean distance, sqrt(fl((a - b)**2)) = |a - b|.
+
+    With ``dot_product_trick`` (one dimension only), the distance scikit-learn's brute-force
+    Euclidean search computes instead: sqrt(max(0, (a*a + -2*(a*b)) + b*b)), each operation
+    rounded in float64 in that order, which can be far from |a - b| for near points.  With
+    ``single`` too (the points were float32), that squared distance is rounded to float32 and
+    its square root taken in float32, as scikit-learn's 32-bit search returns it."""
+    n = points.shape[0]
+    out = np.empty(n)
+    for rows in _blocks(n, n):
+        if dot_product_trick:
+            a, b = points[rows, 0][:, None], points[:, 0][None, :]
+            d2 = np.maximum((a * a + -2.0 * (a * b)) + b * b, 0.0)
+            if single:
+                dist = np.sqrt(d2.astype(np.float32)).astype(np.float64)
+            else:
+                dist = np.sqrt(d2)
+        else:
+            dist = np.abs(points[rows, None, :] - points[None, :, :]).max(axis=2)
+        # each point's distance to itself is exactly 0 (with the trick too: a*a - 2*a*a + a*a),
+        # the least of its row, so the (k+1)-th least of the row is the k-th least of the others
+        out[rows] = np.partition(dist, k, axis=1)[:, k]
+    return out
+
+
+def _count_within(values: np.ndarray, radius: np.ndarray, squared: bool) -> np.ndarray:
+    """For each i, #{j : |v_j - v_i| <= r_i} (v_i itself included), 1-D; with ``squared``,
+    #{j : (v_j - v_i)**2 <= r_i**2}, scikit-learn's Euclidean KDTree predicate."""
+    n = values.shape[0]
+    out = np.empty(n, dtype=np.intp)
+    for rows in _blocks(n, n):
+        diff = values[None, :] - values[rows, None]
+        r = radius[rows, None]
+        inside = diff * diff <= r * r if squared else np.abs(diff) <= r
+        out[rows] = inside.sum(axis=1)
+    return out
+
+
+def _mi_cc(x: np.ndarray, y: np.ndarray, n_neighbors: int) -> float:
+    """Kraskov-Stoegbauer-Grassberger I(X; Y) of two continuous samples (their first
+    estimator): psi(n) + psi(k) - mean psi(n_x + 1) - mean psi(n_y + 1), at least 0."""
+    n = x.size
+    if n_neighbors >= n:
+        raise ValueError(
+            f"n_neighbors must be less than the number of samples, got {n_neighbors} >= {n}"
+        )
+    x64, y64 = x.astype(np.float64), y.astype(np.float64)
+    kth = _kth_distance(np.column_stack([x64, y64]), n_neighbors)
+    radius = np.nextafter(kth, 0)
+    nx = _count_within(x64, radius, False) - 1.0
+    ny = _count_within(y64, radius, False) - 1.0
+    mi = _digamma(n) + _digamma(n_neighbors) - np.mean(_digamma(nx + 1)) - np.mean(_digamma(ny + 1))
+    return max(0.0, float(mi))
+
+
+def _mi_cd(c: np.ndarray, d: np.ndarray, n_neighbors: int) -> float:
+    """Ross's I(C; D) of a continuous and a discrete sample: psi(n) + mean psi(k) - mean
+    psi(N_label) - mean psi(m), over the n points whose label occurs more than once, at least
+    0.  k = min(n_neighbors, N_label - 1) and the radius is the distance to the k-th nearest
+    other point of the same label, less one ulp; m counts the points (any label, the point
+    itself included) within the radius.  Like scikit-learn, the distance of a label of at most
+    2 n_neighbors + 1 points is the one of its brute-force search (see ``_kth_distance``)."""
+    single = c.dtype == np.float32  # scikit-learn's 32-bit brute-force search
+    c64 = c.astype(np.float64)
+    n = c64.size
+    codes = np.unique(d, return_inverse=True)[1].reshape(-1)
+    counts = np.bincount(codes)
+    radius = np.zeros(n)
+    k_all = np.zeros(n)
+    for label in np.flatnonzero(counts > 1):
+        mask = codes == label
+        count = int(counts[label])
+        k = min(n_neighbors, count - 1)
+        brute = k >= count // 2  # NearestNeighbors(algorithm="auto") on this label's points
+        radius[mask] = np.nextafter(_kth_distance(c64[mask][:, None], k, brute, single), 0)
+        k_all[mask] = k
+    label_counts = counts[codes]
+    keep = label_counts > 1
+    n_kept = int(keep.sum())
+    if n_kept == 0:
+        raise ValueError("every label occurs once: no point has a neighbour of its own label")
+    m_all = _count_within(c64[keep], radius[keep], True)
+    mi = (
+        _digamma(n_kept)
+        + np.mean(_digamma(k_all[keep]))
+        - np.mean(_digamma(label_counts[keep]))
+        - np.mean(_digamma(m_all))
+    )
+    return max(0.0, float(mi))
+
+
+def _mi_dd(x: np.ndarray, y: np.ndarray) -> float:
+    """Plug-in I(X; Y) of two label samples, scikit-learn's ``mutual_info_score`` terms."""
+    a = np.unique(x, return_inverse=True)[1].reshape(-1)
+    b = np.unique(y, return_inverse=True)[1].reshape(-1)
+    table = _table(a, b)
+    if table.shape[0] == 1 or table.shape[1] == 1:
+        return 0.0
+    rows, cols = np.nonzero(table)
+    nz = table[rows, cols]
+    total = int(table.sum())
+    pi, pj = table.sum(axis=1), table.sum(axis=0)
+    share = nz / total
+    outer = pi[rows].astype(np.int64) * pj[cols].astype(np.int64)
+    log_outer = -np.log(outer) + math.log(pi.sum()) + math.log(pj.sum())
+    terms = share * (np.log(nz) - math.log(total)) + share * log_outer
+    terms = np.where(np.abs(terms) < np.finfo(np.float64).eps, 0.0, terms)
+    return max(float(terms.sum()), 0.0)
+
+
+def _random_state(seed: Any) -> np.random.RandomState:
+    """scikit-learn's check_random_state: None is NumPy's global RandomState, an integer seeds a
+    new one, a RandomState is used as it is (and advanced)."""
+    if seed is None:
+        return np.random.mtrand._rand
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(
+            f"random_state must be None, an integer or a RandomState, got {type(seed).__name__}"
+        )
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"random_state must be in [0, 2**32 - 1], got {seed}")
+    return np.random.RandomState(seed)
+
+
+def _nn_features(X: Any) -> tuple[np.ndarray, bool]:
+    """(X as an array, whether it was a scipy.sparse matrix, densified to float64)."""
+    if _library(X) == "scipy" and hasattr(X, "toarray") and hasattr(X, "nnz"):
+        if X.ndim != 2 or 0 in X.shape:
+            raise ValueError(f"X must be a non-empty 2-D matrix, got shape {X.shape}")
+        data = np.asarray(X.data)
+        if data.dtype.kind not in "biuf":
+            raise ValueError(f"X has unsupported dtype {data.dtype}")
+        if not np.isfinite(data.astype(np.float64)).all():
+            raise ValueError("X contains NaN or infinity")
+        return np.asarray(X.toarray(), dtype=np.float64), True
+    a = np.asarray(X)
+    if a.ndim != 2 or 0 in a.shape:
+        raise ValueError(f"X must be a non-empty 2-D array, got shape {a.shape}")
+    if a.dtype.kind == "O":
+        a = a.astype(np.float64)
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"X has unsupported dtype {a.dtype}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise ValueError("X contains NaN or infinity")
+    return a, False
+
+
+def _nn_target(y: Any, n: int, discrete: bool) -> np.ndarray:
+    """y as a 1-D array of n samples: labels (classification) or numbers (regression)."""
+    a = np.asarray(y)
+    if a.ndim == 2 and a.shape[1] == 1:
+        a = a.ravel()
+    if a.ndim != 1:
+        raise ValueError(f"y must be 1-D, got shape {a.shape}")
+    if discrete:
+        if a.dtype.kind == "O" and a.size and not isinstance(a.flat[0], str):
+            raise ValueError("y of objects must hold strings to be class labels")
+        if a.dtype.kind == "f":
+            if not np.isfinite(a).all():
+                raise ValueError("y contains NaN or infinity")
+            if (a != np.round(a)).any():
+                raise ValueError("y is continuous: class labels must be integers or strings")
+        elif a.dtype.kind == "c":
+            raise ValueError("y is complex")
+    else:
+        if a.dtype.kind == "O":
+            a = a.astype(np.float64)
+        if a.dtype.kind not in "biuf":
+            raise ValueError(f"y has unsupported dtype {a.dtype}")
+        if a.dtype.kind == "f" and not np.isfinite(a).all():
+            raise ValueError("y contains NaN or infinity")
+    if a.shape[0] != n:
+        raise ValueError(f"X and y must have the same number of samples, got {n} and {a.shape[0]}")
+    return a
+
+
+def _discrete_mask(discrete_features: Any, n_features: int, sparse: bool) -> np.ndarray:
+    """The boolean mask of the discrete columns: "auto" (sparse X only), a bool for all, a
+    boolean mask or an array of column indices (negative ones count from the end)."""
+    if isinstance(discrete_features, str):
+        if discrete_features != "auto":
+            raise ValueError(f"discrete_features must be 'auto', got {discrete_features!r}")
+        return np.full(n_features, sparse)
+    if isinstance(discrete_features, (bool, np.bool_)):
+        return np.full(n_features, bool(discrete_features))
+    given = np.asarray(discrete_features)
+    if given.ndim != 1 or given.size == 0:
+        raise ValueError("discrete_features must be a non-empty 1-D mask or list of indices")
+    if given.dtype == bool:
+        if given.shape[0] != n_features:
+            raise IndexError(
+                f"discrete_features has {given.shape[0]} flags for {n_features} columns"
+            )
+        return given.copy()
+    if given.dtype.kind == "f":  # NumPy's error for float indices
+        raise IndexError("discrete_features must be booleans or integer column indices")
+    if given.dtype.kind not in "iu":
+        raise ValueError("discrete_features must be booleans or integer column indices")
+    mask = np.zeros(n_features, dtype=bool)
+    mask[given] = True  # IndexError out of range, as NumPy
+    return mask
+
+
+def _nn_mutual_info(
+    X: Any,
+    y: Any,
+    discrete_features: Any,
+    discrete_target: bool,
+    n_neighbors: Any,
+    copy: Any,
+    random_state: Any,
+    n_jobs: Any,
+) -> np.ndarray:
+    """scikit-learn's _estimate_mi, step by step (the same operations in the same order)."""
+    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, (int, np.integer)):
+        raise TypeError(f"n_neighbors must be an integer, got {type(n_neighbors).__name__}")
+    if n_neighbors < 1:
+        raise ValueError(f"n_neighbors must be at least 1, got {n_neighbors}")
+    if not isinstance(copy, (bool, np.bool_)):
+        raise TypeError(f"copy must be True or False, got {type(copy).__name__}")
+    c.n_jobs(n_jobs)
+    k = int(n_neighbors)
+    features, sparse = _nn_features(X)
+    n_samples, n_features = features.shape
+    target = _nn_target(y, n_samples, discrete_target)
+    discrete = _discrete_mask(discrete_features, n_features, sparse)
+    continuous = ~discrete
+    if sparse and continuous.any():
+        raise ValueError("a sparse X can't have continuous features")
+    rng = _random_state(random_state)
+    if continuous.any():
+        features = features.astype(np.float64, copy=bool(copy))  # copy=False: X overwritten
+        scaled = features[:, continuous]
+        std = np.nanstd(scaled, axis=0)
+        std[std < 10 * np.finfo(std.dtype).eps] = 1.0
+        scaled /= std
+        features[:, continuous] = scaled
+        means = np.maximum(1, np.mean(np.abs(features[:, continuous]), axis=0))
+        features[:, continuous] += (
+            1e-10 * means * rng.standard_normal(size=(n_samples, int(continuous.sum())))
+        )
+    if not discrete_target:
+        # scale(y, with_mean=False): float64 unless y is already a float; a std of exactly 0
+        # (y is 1-D: a scalar std) counts as 1
+        y_scaled = target.astype(target.dtype if target.dtype.kind == "f" else np.float64)
+        y_std = np.nanstd(y_scaled, axis=0)
+        if y_std == 0.0:
+            y_std = 1.0
+        y_scaled /= y_std
+        y_scaled += (
+            1e-10 * np.maximum(1, np.mean(np.abs(y_scaled))) * rng.standard_normal(size=n_samples)
+        )
+        target = y_scaled
+    scores = []
+    for j in range(n_features):
+        column = features[:, j]
+        if discrete[j] and discrete_target:
+            scores.append(_mi_dd(column, target))
+        elif discrete[j]:
+            scores.append(_mi_cd(target, column, k))
+        elif discrete_target:
+            scores.append(_mi_cd(column, target, k))
+        else:
+            scores.append(_mi_cc(column, target, k))
+    return np.array(scores, dtype=np.float64)
+
+
+def mutual_info_classif(
+    X: Any,
+    y: Any,
+    *,
+    discrete_features: Any = "auto",
+    n_neighbors: int = 3,
+    copy: bool = True,
+    random_state: Any = None,
+    n_jobs: int | None = None,
+) -> np.ndarray:
+    """I(X_j; y) in nats of every column and a class label y, scikit-learn's
+    ``mutual_info_classif``: the same numbers for the same ``random_state``.
+
+    Parameters
+    ----------
+    X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+        The features.  A sparse X must be all discrete.
+    y : array-like of shape (n_samples,)
+        Class labels (integers, integer-valued floats, strings).
+    discrete_features : "auto", bool or array-like
+        "auto": discrete if X is sparse; a bool for every column; a boolean mask or the indices
+        of the discrete columns.
+    n_neighbors : int
+        k of the nearest-neighbour estimates (continuous columns).
+    copy : bool
+        False lets a float64 X be overwritten by its scaled, jittered copy.
+    random_state : None, int or numpy.random.RandomState
+        The source of the 1e-10 jitter added to the scaled continuous columns (None: NumPy's
+        global RandomState).
+    n_jobs : int or None
+        Checked only; the reference runs serially.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 of shape (n_features,): Ross's estimate for a continuous column, the plug-in
+        mutual information of the contingency table for a discrete one, both at least 0.
+
+    Raises
+    ------
+    ValueError
+        NaN or infinity in X or y, a continuous (fractional) y, mismatched lengths,
+        ``n_neighbors < 1``, a sparse X with a continuous column, a continuous column when every
+        label occurs once.
+    IndexError
+        A discrete mask of the wrong length or a column index out of range.
+    TypeError
+        A non-integer ``n_neighbors`` or ``random_state``, a non-bool ``copy``.
+
+    Notes
+    -----
+    Every continuous column is divided by its standard deviation (one near 0 counting as 1)
+    and jittered by ``1e-10 * max(1, mean |x|) * rng.standard_normal``, all columns drawn at
+    once.  The neighbour searches are brute force, by the formulas of ``_mi_cd``.
+
+    References
+    ----------
+    B. C. Ross, "Mutual information between discrete and continuous data sets", PLoS ONE 9(2),
+    2014.
+    """
+    return _nn_mutual_info(X, y, discrete_features, True, n_neighbors, copy, random_state, n_jobs)
+
+
+def mutual_info_regression(
+    X: Any,
+    y: Any,
+    *,
+    discrete_features: Any = "auto",
+    n_neighbors: int = 3,
+    copy: bool = True,
+    random_state: Any = None,
+    n_jobs: int | None = None,
+) -> np.ndarray:
+    """I(X_j; y) in nats of every column and a continuous y, scikit-learn's
+    ``mutual_info_regression``: the same numbers for the same ``random_state``.
+
+    Parameters
+    ----------
+    X : array-like or scipy.sparse matrix of shape (n_samples, n_features)
+        The features.  A sparse X must be all discrete.
+    y : array-like of shape (n_samples,)
+        The continuous target.
+    discrete_features : "auto", bool or array-like
+        As for ``mutual_info_classif``.
+    n_neighbors : int
+        k of the nearest-neighbour estimates.
+    copy : bool
+        False lets a float64 X be overwritten by its scaled, jittered copy.
+    random_state : None, int or numpy.random.RandomState
+        The source of the jitter: X's continuous columns first, then y.
+    n_jobs : int or None
+        Checked only; the reference runs serially.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 of shape (n_features,): the Kraskov-Stoegbauer-Grassberger estimate for a
+        continuous column, Ross's for a discrete one, both at least 0.
+
+    Raises
+    ------
+    ValueError
+        NaN or infinity in X or y, mismatched lengths, ``n_neighbors < 1`` or at least the
+        number of samples (continuous columns), a sparse X with a continuous column, a discrete
+        column whose every value occurs once.
+    IndexError
+        A discrete mask of the wrong length or a column index out of range.
+    TypeError
+        A non-integer ``n_neighbors`` or ``random_state``, a non-bool ``copy``.
+
+    Notes
+    -----
+    y is divided by its standard deviation (exactly 0 counting as 1; a float32 y stays
+    float32) and jittered by ``1e-10 * max(1, mean |y|) * rng.standard_normal``, drawn after
+    X's jitter.
+
+    References
+    ----------
+    A. Kraskov, H. Stoegbauer and P. Grassberger, "Estimating mutual information", Phys. Rev.
+    E 69, 2004.
+    """
+    return _nn_mutual_info(X, y, discrete_features, False, n_neighbors, copy, random_state, n_jobs)

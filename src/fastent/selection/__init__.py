@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .._core.checks import STRATEGIES
 from ._binning import discretize
 from ._greedy import CRITERIA, SCORE_MEANING, Selection, select_features
+from ._neighbors import mutual_info_classif, mutual_info_regression
 from ._scores import mutual_info_matrix, mutual_info_scores, mutual_info_test
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,7 +48,9 @@ __all__ = [
     "STRATEGIES",
     "Selection",
     "discretize",
+    "mutual_info_classif",
     "mutual_info_matrix",
+    "mutual_info_regression",
     "mutual_info_scores",
     "mutual_info_test",
     "select_features",

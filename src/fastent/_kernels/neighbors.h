@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * neighbors.h -- nearest-neighbour mutual information: Ross (2014) for a continuous and a
+ * discrete variable, Kraskov-Stoegbauer-Grassberger (2004, estimator 1) for two continuous ones;
+ * the kernels of fastent.selection's continuous="knn" and of its drop-in mutual_info_classif /
+ * mutual_info_regression (one extension, neighbors.pyx).
+ *
+ * The numbers are scikit-learn's (sklearn/feature_selection/_mutual_info.py), so every search
+ * reproduces the floating-point arithmetic of the one scikit-learn runs:
+ *   - Ross: the k-th neighbour distance of a point within its class is sqrt(d * d) of the
+ *     difference d (a KD-tree), except in a class of at most 2k + 1 points, where scikit-learn
+ *     searches by brute force with the expansion sqrt(max((a*a - 2*(a*b)) + b*b, 0)); the radius
+ *     is one ulp below it (nextafter(r, 0)); a point counts in the radius of another when
+ *     d * d <= radius * radius (the KD-tree's squared distances).
+ *   - KSG: Chebyshev distances max(|dx|, |dy|) in the plane, |dx| and |dy| on the axes.
+ * No tree per column: Ross sorts each class (a radix sort of the values) and walks outwards in
+ * 1-D; KSG cuts the plane into vertical strips of equal counts, each sorted by y, and finds the
+ * k-th neighbour by scanning outwards in y within strips outwards in x; both count the points
+ * inside each radius on the sorted axes by galloping from the point's own position.  Plain C
+ * (branchy searches gain nothing from SIMD): every column runs in its own thread with its own
+ * workspace.
+ */
+#ifndef FASTENT_NEIGHBORS_H
+#define FASTENT_NEIGHBORS_H
+
+#include <stdlib.h>
+
+#include "_math.h" /* fe_acc; Py_ssize_t, math.h, stdint.h, string.h */
+
+#define FE_MAX_NEIGHBORS 256 /* the k of one search; the Python layer checks n_neighbors */
+
+/* ---- digamma ----------------------------------------------------------------------------------
+ */
+
+/* psi(x) for x > 0: the recurrence up to x >= 10, then the asymptotic series (error < 1e-16). */
+static double fe_digamma(double x)
+{
+    double shift = 0.0;
+    while (x < 10.0) {
+        shift -= 1.0 / x;
+        x += 1.0;
+    }
+    const double inv = 1.0 / x, t = inv * inv;
+    /* ln x - 1/2x - sum B_2k / (2k x^2k), k = 1..7 */
+    const double series =
+        t * (1.0 / 12 -
+             t * (1.0 / 120 -
+                  t * (1.0 / 252 -
+                       t * (1.0 / 240 - t * (1.0 / 132 - t * (691.0 / 32760 - t * (1.0 / 12)))))));
+    return shift + log(x) - 0.5 * inv - series;
+}
+
+/* psi(1), ..., psi(FE_PSI_TABLE - 1): most counts of the estimators are small integers. */
+#define FE_PSI_TABLE 4096
+static double fe_psi_table[FE_PSI_TABLE];
+
+/* Fill the table (once, at import, before any thread reads it). */
+static void fe_neighbors_init(void)
+{
+    for (int m = 1; m < FE_PSI_TABLE; m++) fe_psi_table[m] = fe_digamma((double)m);
+}
+
+/* psi(m) of a count m >= 1. */
+static inline double fe_psi_count(Py_ssize_t m)
+{
+    return m < FE_PSI_TABLE ? fe_psi_table[m] : fe_digamma((double)m);
+}
+
+/* ---- sorting doubles ---------------------------------------------------------------------------
+ */
+
+/* The unsigned key that sorts like the double (no NaN). */
+static inline uint64_t fe_order_key(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : b | 0x8000000000000000ull;
+}
+
+/* order[0..n) = the indices 0..n-1 sorted by values v (stable LSD radix sort, 11-bit digits);
+ * keys, tmp_keys, tmp: n each. */
+static void fe_argsort(const double *v, Py_ssize_t n, Py_ssize_t *order, uint64_t *keys,
+                       uint64_t *tmp_keys, Py_ssize_t *tmp)
+{
+    Py_ssize_t count[2048];
+    uint64_t lo = ~0ull, hi = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        keys[i] = fe_order_key(v[i]);
+        order[i] = i;
+        lo &= keys[i];
+        hi |= keys[i];
+    }
+    const uint64_t differ = lo ^ hi; /* the bits on which some keys differ */
+    for (int shift = 0; shift < 64; shift += 11) {
+        if (!((differ >> shift) & 2047)) continue; /* every key has this digit: nothing to do */
+        memset(count, 0, sizeof count);
+        for (Py_ssize_t i = 0; i < n; i++) count[(keys[i] >> shift) & 2047]++;
+        Py_ssize_t sum = 0;
+        for (int d = 0; d < 2048; d++) {
+            Py_ssize_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_ssize_t at = count[(keys[i] >> shift) & 2047]++;
+            tmp_keys[at] = keys[i];
+            tmp[at] = order[i];
+        }
+        memcpy(keys, tmp_keys, (size_t)n * sizeof *keys);
+        memcpy(order, tmp, (size_t)n * sizeof *order);
+    }
+}
+
+/* The largest double below r >= 0 (0 for 0): scikit-learn's np.nextafter(r, 0), inlined. */
+static inline double fe_below(double r)
+{
+    if (!(r > 0)) return r;
+    uint64_t b;
+    memcpy(&b, &r, sizeof b);
+    b -= 1; /* positive finite doubles: the previous bit pattern is the previous value */
+    memcpy(&r, &b, sizeof r);
+    return r;
+}
+
+/* ---- k smallest distances ----------------------------------------------------------------------
+ */
+
+/* The k smallest values pushed so far, in decreasing order: best[0] is the k-th smallest once
+ * `size` == k. */
+typedef struct {
+    double best[FE_MAX_NEIGHBORS];
+    int size, k;
+} fe_kbest;
+
+static inline void fe_kbest_push(fe_kbest *h, double d)
+{
+    if (h->size == h->k) {
+        if (d >= h->best[0]) return;
+        int i = 0; /* drop the largest, insert d in decreasing order */
+        while (i + 1 < h->k && h->best[i + 1] > d) {
+            h->best[i] = h->best[i + 1];
+            i++;
+        }
+        h->best[i] = d;
+        return;
+    }
+    int i = h->size++;
+    while (i > 0 && h->best[i - 1] < d) {
+        h->best[i] = h->best[i - 1];
+        i--;
+    }
+    h->best[i] = d;
+}
+
+/* ---- Ross: continuous c, discrete d ------------------------------------------------------------
+ */
+
+/* Workspace of fe_mi_ross, in bytes. */
+static Py_ssize_t fe_ross_work_size(Py_ssize_t n, int32_t kd)
+{
+    return (Py_ssize_t)(n * (3 * sizeof(Py_ssize_t) + 3 * sizeof(uint64_t) + 2 * sizeof(double)) +
+                        (kd + 1) * 2 * sizeof(Py_ssize_t) + 64);
+}
+
+/* Squared-distance count of scikit-learn's KD-tree: points of sorted v (kept points) with
+ * (v[j] - v[at])^2 <= r2, galloping out from position `at` (v[at] is the point itself). */
+static Py_ssize_t fe_count_within_sq(const double *v, Py_ssize_t n, Py_ssize_t at, double r2)
+{
+    const double x = v[at];
+    Py_ssize_t step = 1, lo = at, hi = at; /* v[lo..hi] all inside */
+    /* upwards: the last j with (v[j] - x)^2 <= r2 (monotone in j) */
+    while (hi + step < n && (v[hi + step] - x) * (v[hi + step] - x) <= r2) {
+        hi += step;
+        step *= 2;
+    }
+    for (step /= 2; step > 0; step /= 2)
+        if (hi + step < n && (v[hi + step] - x) * (v[hi + step] - x) <= r2) hi += step;
+    step = 1;
+    while (lo - step >= 0 && (x - v[lo - step]) * (x - v[lo - step]) <= r2) {
+        lo -= step;
+        step *= 2;
+    }
+    for (step /= 2; step > 0; step /= 2)
+        if (lo - step >= 0 && (x - v[lo - step]) * (x - v[lo - step]) <= r2) lo -= step;
+    return hi - lo + 1;
+}
+
+/* Ross's I(C; D) in nats, clipped at 0, as scikit-learn's _compute_mi_cd: c[i] continuous, d[i]
+ * a label code in [0, kd); k neighbours (1 <= k <= FE_MAX_NEIGHBORS); single: c holds float32
+ * values (scikit-learn's brute-force search then rounds its distances to float32). */
+static double fe_mi_ross(const double *c, const int32_t *d, Py_ssize_t n, int32_t kd, int k,
+                         int single, void *work)
+{
+    char *w = (char *)work;
+    Py_ssize_t *order = (Py_ssize_t *)w, *tmp = order + n, *sorted_pos = tmp + n;
+    uint64_t *keys = (uint64_t *)(sorted_pos + n), *tmp_keys = keys + n,
+             *by_class_key = tmp_keys + n;
+    double *vals = (double *)(by_class_key + n), *kept = vals + n;
+    Py_ssize_t *start = (Py_ssize_t *)(kept + n), *fill = start + kd + 1;
+    (void)by_class_key;
+
+    fe_argsort(c, n, order, keys, tmp_keys, tmp);
+    /* classes in order, each sorted by value (a stable counting sort of the sorted order) */
+    memset(start, 0, (size_t)(kd + 1) * sizeof *start);
+    for (Py_ssize_t i = 0; i < n; i++) start[d[i] + 1]++;
+    for (int32_t l = 0; l < kd; l++) start[l + 1] += start[l];
+    memcpy(fill, start, (size_t)(kd + 1) * sizeof *fill);
+    for (Py_ssize_t s = 0; s < n; s++) {
+        Py_ssize_t i = order[s];
+        Py_ssize_t at = fill[d[i]]++;
+        vals[at] = c[i];
+        tmp[at] = s; /* the point's position in the global sorted order */
+    }
+    /* kept points (classes of more than one), in global sorted order: their positions */
+    for (Py_ssize_t s = 0; s < n; s++) sorted_pos[s] = -1;
+    Py_ssize_t n_kept = 0;
+    for (Py_ssize_t s = 0; s < n; s++) {
+        int32_t l = d[order[s]];
+        if (start[l + 1] - start[l] > 1) {
+            sorted_pos[s] = n_kept;
+            kept[n_kept++] = c[order[s]];
+        }
+    }
+    if (n_kept == 0) return 0.0;
+
+    fe_acc sum_k = {0, 0}, sum_count = {0, 0}, sum_m = {0, 0};
+    for (int32_t l = 0; l < kd; l++) {
+        const Py_ssize_t lo = start[l], m = start[l + 1] - lo;
+        if (m <= 1) continue;
+        const int kl = k < m - 1 ? k : (int)(m - 1);
+        /* scikit-learn's NearestNeighbors searches a class of m points by brute force (the
+         * expansion a*a - 2ab + b*b) when kl >= m / 2, else with a KD-tree (exact differences) */
+        const int brute = kl >= m / 2;
+        const double *v = vals + lo;
+        const double psi_k = fe_psi_count(kl), psi_m = fe_psi_count(m);
+        for (Py_ssize_t p = 0; p < m; p++) {
+            double r;
+            if (brute) {
+                fe_kbest h;
+                h.size = 0;
+                h.k = kl;
+                const double a = v[p];
+                for (Py_ssize_t q = 0; q < m; q++) {
+                    if (q == p) continue;
+                    const double b = v[q], e = (a * a - 2.0 * (a * b)) + b * b;
+                    /* float32 data (single): the distance rounded to float32, as NumPy's */
+                    fe_kbest_push(&h, single ? (double)sqrtf((float)(e > 0 ? e : 0.0))
+                                             : sqrt(e > 0 ? e : 0.0));
+                }
+                r = h.best[0];
+            } else { /* walk outwards from p: the kl-th smallest |difference| */
+                Py_ssize_t left = p - 1, right = p + 1;
+                double dist = 0.0;
+                for (int t = 0; t < kl; t++) {
+                    const double dl = left >= 0 ? v[p] - v[left] : INFINITY;
+                    const double dr = right < m ? v[right] - v[p] : INFINITY;
+                    if (dl <= dr) {
+                        dist = dl;
+                        left--;
+                    } else {
+                        dist = dr;
+                        right++;
+                    }
+                }
+                r = sqrt(dist * dist);
+            }
+            const double radius = fe_below(r);
+            const Py_ssize_t at = sorted_pos[tmp[lo + p]];
+            const Py_ssize_t count = fe_count_within_sq(kept, n_kept, at, radius * radius);
+            fe_acc_add(&sum_k, psi_k);
+            fe_acc_add(&sum_count, psi_m);
+            fe_acc_add(&sum_m, fe_psi_count(count));
+        }
+    }
+    const double nk = (double)n_kept;
+    const double mi = fe_digamma(nk) + fe_acc_value(&sum_k) / nk - fe_acc_value(&sum_count) / nk -
+                      fe_acc_value(&sum_m) / nk;
+    return mi > 0 ? mi : 0.0;
+}
+
+/* ---- KSG: continuous x, continuous y -----------------------------------------------------------
+ */
+
+/* Workspace of fe_mi_ksg, in bytes. */
+static Py_ssize_t fe_ksg_work_size(Py_ssize_t n)
+{
+    return (Py_ssize_t)(n * (6 * sizeof(Py_ssize_t) + 2 * sizeof(uint64_t) + 5 * sizeof(double)) +
+                        ((Py_ssize_t)sqrt((double)n) + 8) * sizeof(Py_ssize_t) + 64);
+}
+
+/* The points cut into vertical strips of about equal counts by x, each strip sorted by y: strip
+ * s holds positions first[s] .. first[s + 1] - 1 of (sx, sy), with x values in [xlo[s], xhi[s]]
+ * -- the structure of the k-th neighbour search in the plane. */
+typedef struct {
+    const double *xy; /* the points (x, y), strip by strip, by y within a strip */
+    const Py_ssize_t *first;
+    const double *xlo, *xhi;
+    Py_ssize_t n_strips;
+} fe_strips;
+
+/* The candidates of strip s from position `from` upwards (step 1) or downwards (step -1), while
+ * their y distance can still beat the k-th best: Chebyshev distances pushed into h. */
+static inline void fe_scan(const fe_strips *g, Py_ssize_t s, Py_ssize_t from, int step, double qx,
+                           double qy, fe_kbest *h)
+{
+    const Py_ssize_t lo = g->first[s], hi = g->first[s + 1];
+    for (Py_ssize_t j = from; j >= lo && j < hi; j += step) {
+        const double dy = fabs(g->xy[2 * j + 1] - qy);
+        if (h->size == h->k && dy >= h->best[0]) return; /* farther in y from here on */
+        const double dx = fabs(g->xy[2 * j] - qx), d = dx > dy ? dx : dy;
+        if (h->size < h->k || d < h->best[0]) fe_kbest_push(h, d);
+    }
+}
+
+/* First position of strip s whose y is >= qy, advancing the strip's cursor: the queries of one
+ * strip come in increasing y, so each cursor only moves forwards. */
+static inline Py_ssize_t fe_lower_bound(const fe_strips *g, Py_ssize_t s, double qy,
+                                        Py_ssize_t *cursor)
+{
+    Py_ssize_t j = cursor[s], step = 1; /* sy[j - 1] < qy already; gallop, then halve */
+    const Py_ssize_t hi = g->first[s + 1];
+    while (j + step <= hi && g->xy[2 * (j + step - 1) + 1] < qy) {
+        j += step;
+        step *= 2;
+    }
+    for (step /= 2; step > 0; step /= 2)
+        if (j + step <= hi && g->xy[2 * (j + step - 1) + 1] < qy) j += step;
+    if (j < hi && g->xy[2 * j + 1] < qy) j++;
+    cursor[s] = j;
+    return j;
+}
+
+/* The k-th smallest Chebyshev distance from the point at position `at` of strip s to the other
+ * points: its own strip outwards in y, then the strips outwards in x while their x gap can beat
+ * the k-th best. */
+static double fe_kth_chebyshev(const fe_strips *g, Py_ssize_t s, Py_ssize_t at, int k,
+                               Py_ssize_t *cursor)
+{
+    fe_kbest h;
+    h.size = 0;
+    h.k = k;
+    const double qx = g->xy[2 * at], qy = g->xy[2 * at + 1];
+    fe_scan(g, s, at + 1, 1, qx, qy, &h);
+    fe_scan(g, s, at - 1, -1, qx, qy, &h);
+    int left = 1, right = 1;
+    for (Py_ssize_t o = 1; left || right; o++) {
+        if (left) {
+            const Py_ssize_t t = s - o;
+            if (t < 0 || (h.size == k && qx - g->xhi[t] >= h.best[0])) {
+                left = 0;
+            } else {
+                const Py_ssize_t j = fe_lower_bound(g, t, qy, cursor);
+                fe_scan(g, t, j, 1, qx, qy, &h);
+                fe_scan(g, t, j - 1, -1, qx, qy, &h);
+            }
+        }
+        if (right) {
+            const Py_ssize_t t = s + o;
+            if (t >= g->n_strips || (h.size == k && g->xlo[t] - qx >= h.best[0])) {
+                right = 0;
+            } else {
+                const Py_ssize_t j = fe_lower_bound(g, t, qy, cursor);
+                fe_scan(g, t, j, 1, qx, qy, &h);
+                fe_scan(g, t, j - 1, -1, qx, qy, &h);
+            }
+        }
+    }
+    return h.best[0];
+}
+
+/* Chebyshev count on one axis: points of sorted v with |v[j] - v[at]| <= r (galloping out from
+ * the point, then halving without branches). */
+static Py_ssize_t fe_count_within(const double *v, Py_ssize_t n, Py_ssize_t at, double r)
+{
+    const double x = v[at];
+    Py_ssize_t step = 1, lo = at, hi = at;
+    while (hi + step < n && v[hi + step] - x <= r) {
+        hi += step;
+        step *= 2;
+    }
+    for (step /= 2; step > 0; step /= 2) {
+        const Py_ssize_t j = hi + step < n ? hi + step : n - 1;
+        hi += (v[j] - x <= r) ? j - hi : 0;
+    }
+    step = 1;
+    while (lo - step >= 0 && x - v[lo - step] <= r) {
+        lo -= step;
+        step *= 2;
+    }
+    for (step /= 2; step > 0; step /= 2) {
+        const Py_ssize_t j = lo - step >= 0 ? lo - step : 0;
+        lo -= (x - v[j] <= r) ? lo - j : 0;
+    }
+    return hi - lo + 1;
+}
+
+/* KSG's I(X; Y) in nats (estimator 1), clipped at 0, as scikit-learn's _compute_mi_cc.
+ * y_order: the indices that sort y (NULL: sorted here), so that columns against one y share it. */
+static double fe_mi_ksg(const double *x, const double *y, const Py_ssize_t *y_order, Py_ssize_t n,
+                        int k, void *work)
+{
+    if (n < 2 || k >= n) return 0.0; /* scikit-learn fails there; the caller checks */
+    const Py_ssize_t n_strips = (Py_ssize_t)sqrt((double)n / 4.0) + 1;
+    char *w = (char *)work;
+    Py_ssize_t *order = (Py_ssize_t *)w, *tmp = order + n, *rank_x = tmp + n,
+               *strip_of = rank_x + n, *rx = strip_of + n, *ry = rx + n, *first = ry + n;
+    uint64_t *keys = (uint64_t *)(first + n_strips + 2), *tmp_keys = keys + n;
+    double *sx = (double *)(tmp_keys + n), *sy = sx + n, *xy = sy + n, *radius = xy + 2 * n,
+           *xlo = (double *)tmp_keys, *xhi = xlo + n_strips;
+
+    /* x sorted, each point's place on it and its strip (by x rank) */
+    fe_argsort(x, n, order, keys, tmp_keys, tmp);
+    for (Py_ssize_t s = 0; s < n; s++) {
+        sx[s] = x[order[s]];
+        rank_x[order[s]] = s;
+        strip_of[order[s]] = s * n_strips / n;
+    }
+    if (y_order == NULL) {
+        fe_argsort(y, n, order, keys, tmp_keys, tmp);
+        y_order = order;
+    }
+    /* the strips (tmp_keys is free now: their x ranges) */
+    for (Py_ssize_t s = 0; s <= n_strips; s++) first[s] = (s * n + n_strips - 1) / n_strips;
+    for (Py_ssize_t s = 0; s < n_strips; s++) {
+        xlo[s] = sx[first[s]];
+        xhi[s] = sx[first[s + 1] - 1];
+        tmp[s] = first[s];
+    }
+    /* points dealt out in y order, so each strip is sorted by y; rx, ry: the ranks on the axes
+     * of the point at each strip position */
+    for (Py_ssize_t s = 0; s < n; s++) {
+        const Py_ssize_t i = y_order[s], at = tmp[strip_of[i]]++;
+        sy[s] = y[i];
+        xy[2 * at] = x[i];
+        xy[2 * at + 1] = y[i];
+        rx[at] = rank_x[i];
+        ry[at] = s;
+    }
+    /* the k-th neighbour of every point, strip by strip (consecutive queries share their
+     * strips in cache), then the counts on each axis */
+    const fe_strips g = {xy, first, xlo, xhi, n_strips};
+    Py_ssize_t *cursor = tmp; /* a cursor per strip, from the start of the strip at each s */
+    for (Py_ssize_t s = 0; s < n_strips; s++) {
+        memcpy(cursor, first, (size_t)n_strips * sizeof *cursor);
+        for (Py_ssize_t at = first[s]; at < first[s + 1]; at++)
+            radius[at] = fe_below(fe_kth_chebyshev(&g, s, at, k, cursor));
+    }
+    fe_acc sum_x = {0, 0}, sum_y = {0, 0};
+    for (Py_ssize_t at = 0; at < n; at++) {
+        /* psi(nx + 1), nx the count without the point itself */
+        fe_acc_add(&sum_x, fe_psi_count(fe_count_within(sx, n, rx[at], radius[at])));
+        fe_acc_add(&sum_y, fe_psi_count(fe_count_within(sy, n, ry[at], radius[at])));
+    }
+    const double dn = (double)n;
+    const double mi =
+        fe_digamma(dn) + fe_psi_count(k) - fe_acc_value(&sum_x) / dn - fe_acc_value(&sum_y) / dn;
+    return mi > 0 ? mi : 0.0;
+}
+
+#endif /* FASTENT_NEIGHBORS_H */
