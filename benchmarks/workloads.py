@@ -207,3 +207,17 @@ def w11(
     index = rng.integers(0, levels, n)
     y = (index % 7 + rng.integers(0, 2, n)) % 5
     return names[index], y
+
+
+@functools.cache
+def w12(
+    n: int = 100_000, p: int = 50
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """W12: X float64 (the first 10 columns carry the target), a class label and a continuous
+    target."""
+    rng = np.random.default_rng(LABEL_SEED + 12)
+    X = rng.normal(size=(n, p))
+    signal = X[:, : min(10, p)].sum(axis=1)
+    labels = np.digitize(signal, np.quantile(signal, [1 / 3, 2 / 3]))
+    target = signal + rng.normal(size=n)
+    return X, labels, target

@@ -396,6 +396,23 @@ def test_missing_level_and_drop_match_select_features(capsys, real_dir, missing,
     assert document["missing"] == missing
 
 
+def test_knn_estimator_matches_select_features(capsys, real_dir):
+    """--continuous-estimator knn: the nearest-neighbour relevance of select_features (the
+    numbers of scikit-learn's mutual_info_regression for the same preparation)."""
+    path = str(real_dir / "diabetes.csv")
+    argv = ("-t", "target", "-m", "mi", "-k", "4", "--continuous-estimator", "knn")
+    document, _ = rank_json(capsys, path, *argv, "--n-neighbors", "5")
+    diabetes = read_back(real_dir / "diabetes.csv")
+    expected = expected_selection(
+        diabetes, "target", 4, method="mi", continuous="knn", n_neighbors=5
+    )
+    assert [f["feature"] for f in document["features"]] == expected.names
+    np.testing.assert_allclose([f["score"] for f in document["features"]], expected.scores)
+    assert expected.names[0] == "target_copy"
+    status, out, err = run(capsys, "rank", path, "-t", "target", "--continuous-estimator", "kde")
+    assert_one_line_error(status, out, err, 2, "--continuous-estimator")
+
+
 def test_continuous_target_is_binned(capsys, real_dir):
     path = str(real_dir / "diabetes.csv")
     status, out, err = run(capsys, "rank", path, "-t", "target", "-k", "3")

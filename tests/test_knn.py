@@ -628,3 +628,71 @@ def test_bad_parameter_types(module, name):
         f(X4, Y4, n_jobs=0)
     with pytest.raises((TypeError, ValueError)):
         f(X4, Y4, random_state=-1)
+
+
+# ---- continuous="knn" of the scorers ------------------------------------------------------------
+
+
+def _mixed(n=400, seed=21):
+    rng = np.random.RandomState(seed)
+    a = rng.randn(n)
+    labels = (a + 0.5 * rng.randn(n) > 0).astype(int)
+    X = np.column_stack([a, rng.randn(n), rng.randint(0, 3, n), a + 0.3 * rng.randn(n)])
+    return X, labels, a + 0.5 * rng.randn(n)
+
+
+def test_scores_knn_equal_scikit_learn_estimators():
+    """continuous="knn": scikit-learn's numbers for random_state=0 (the same preparation), the
+    integer column counted as discrete in both."""
+    pytest.importorskip("sklearn")
+    from fastent import selection
+
+    X, labels, target = _mixed()
+    frame_mask = [False, False, True, False]
+    pd = pytest.importorskip("pandas")
+
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2].astype(int), "d": X[:, 3]})
+    got = selection.mutual_info_scores(frame, labels, continuous="knn")
+    want = sklearn_mi.mutual_info_classif(X, labels, discrete_features=frame_mask, random_state=0)
+    assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    got = selection.mutual_info_scores(frame, target, continuous="knn", n_neighbors=5)
+    want = sklearn_mi.mutual_info_regression(
+        X, target, discrete_features=frame_mask, random_state=0, n_neighbors=5
+    )
+    assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    sel = selection.select_features(frame, labels, 2, method="mi", continuous="knn")
+    assert_allclose(sel.relevance, selection.mutual_info_scores(frame, labels, continuous="knn"))
+
+
+def test_mrmr_knn_skips_a_noisy_copy():
+    from fastent import selection
+
+    rng = np.random.RandomState(3)
+    n = 600
+    a, b = rng.randn(n), rng.randn(n)
+    y = a + 0.5 * b + 0.3 * rng.randn(n)
+    X = np.column_stack([a, a + 0.01 * rng.randn(n), b])
+    plain = selection.select_features(X, y, 2, method="mi", continuous="knn")
+    assert sorted(plain.indices.tolist()) == [0, 1]  # relevance alone: a and its copy
+    mrmr = selection.select_features(X, y, 2, method="mrmr", continuous="knn")
+    assert mrmr.indices[0] in (0, 1)
+    assert mrmr.indices[1] == 2  # the copy is redundant: its KSG redundancy with a is large
+
+
+def test_knn_missing_drop_and_bad_arguments():
+    from fastent import selection
+
+    X, labels, _target = _mixed(300)
+    X = X.copy()
+    X[::7, 0] = np.nan
+    got = selection.mutual_info_scores(X, labels, continuous="knn", missing="drop")
+    assert np.isfinite(got).all()
+    assert got[0] > 0.1
+    with pytest.raises(ValueError, match="continuous must be one of"):
+        selection.mutual_info_scores(X, labels, continuous="kde", missing="drop")
+    with pytest.raises(ValueError, match="n_neighbors must be in"):
+        selection.mutual_info_scores(X, labels, continuous="knn", n_neighbors=0, missing="drop")
+    with pytest.raises(ValueError, match="does not apply to continuous='knn'"):
+        selection.mutual_info_scores(X, labels, continuous="knn", adjusted=True, missing="drop")
+    with pytest.raises(ValueError, match="missing values"):
+        selection.mutual_info_scores(X, labels, continuous="knn")

@@ -9,7 +9,10 @@ W8: mRMR, k = 20 of 200 columns, X 100,000 × 200 int64, y 3 classes; the same s
 NumPy greedy reference is checked.
 W11: coding + scoring one string column of 1,000,000 rows × 1,000 levels held as a pandas object
 column, a pandas ``string[pyarrow]`` column, a polars String and a polars Categorical column,
-against the frame library's own encoder alone.  Small sizes with ``--quick``.
+against the frame library's own encoder alone.
+W12: nearest-neighbour MI of 100,000 x 50 float64 columns, ``mutual_info_classif`` and
+``mutual_info_regression`` against scikit-learn's (n_jobs 1 and -1), the same numbers checked.
+Small sizes with ``--quick``.
 """
 
 from __future__ import annotations
@@ -234,3 +237,63 @@ def w11_polars(quick: bool) -> Workload:
 def w11_categorical(quick: bool) -> Workload:
     """Coding + scoring one string column: polars Categorical."""
     return _coding("W11-categorical", "polars Categorical", quick)
+
+
+def _knn(name: str, func_name: str, quick: bool) -> Workload:
+    """W12: fastent's drop-in ``func_name`` against scikit-learn's, random_state fixed."""
+    n, p = (3_000, 8) if quick else (100_000, 50)
+    X, labels, target = workloads.w12(n, p)
+    y = labels if func_name == "mutual_info_classif" else target
+    fast = getattr(selection, func_name)
+    peers = []
+    if mutual_info_classif is not None:
+        import sklearn.feature_selection as sk
+
+        for jobs in (1, -1):
+            peers.append(
+                Impl(
+                    f"`sklearn {func_name}(n_jobs={jobs})`",
+                    functools.partial(getattr(sk, func_name), X, y, random_state=0, n_jobs=jobs),
+                    max_repeats=1,
+                    assert_rtol=1e-10,
+                )
+            )
+    targets = []
+    if peers:
+        targets.append(
+            Target("≥ 20× scikit-learn (n_jobs=1) at 1 thread", peers[0].label, "ratio", 20)
+        )
+    if ALL_THREADS > 1:
+        targets.append(
+            Target(
+                f"{ALL_THREADS} threads ≥ 1.7× faster than 1",
+                fastent_label(DEFAULT_SIMD, ALL_THREADS),
+                "speedup",
+                1.7,
+            )
+        )
+    return Workload(
+        name,
+        f"nearest-neighbour MI, {func_name}",
+        fast,
+        (X, y),
+        tuple(peers),
+        tuple(targets),
+        reference_module=None,
+        truth=peers[0].run if peers else functools.partial(fast, X, y, random_state=0),
+        options=(("random_state", 0),),
+        elements=n * p,
+        shape_text=f"X {n:,} × {p} float64, y {'3 classes' if y is labels else 'continuous'}",
+    )
+
+
+@workload("W12-classif")
+def w12_classif(quick: bool) -> Workload:
+    """Nearest-neighbour MI of continuous columns with a class label (Ross)."""
+    return _knn("W12-classif", "mutual_info_classif", quick)
+
+
+@workload("W12-regression")
+def w12_regression(quick: bool) -> Workload:
+    """Nearest-neighbour MI of continuous columns with a continuous target (KSG)."""
+    return _knn("W12-regression", "mutual_info_regression", quick)

@@ -270,6 +270,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="chance-corrected information (I - E[I]): many-level columns stop winning by chance",
     )
     rank.add_argument(
+        "--continuous-estimator",
+        choices=("bin", "knn"),
+        default="bin",
+        help="continuous columns and targets: binned (--bins, --strategy), or by nearest "
+        "neighbours (scikit-learn's mutual_info_classif/regression estimators; mRMR's "
+        "redundancies too, JMI's and CMIM's terms stay binned) (default: bin)",
+    )
+    rank.add_argument(
+        "--n-neighbors",
+        type=int,
+        default=3,
+        metavar="K",
+        help="neighbours of the knn estimator (default: 3)",
+    )
+    rank.add_argument(
         "--sep",
         metavar="SEP",
         help="CSV field separator, one character ('\\t' or 'tab' for tabs; default: tab for "
@@ -714,6 +729,8 @@ def rank(table: Table, args: argparse.Namespace) -> selection.Selection:
                 missing=args.missing,
                 discrete_target=args.discrete_target,
                 adjusted=args.adjusted,
+                continuous=args.continuous_estimator,
+                n_neighbors=args.n_neighbors,
                 n_jobs=args.n_jobs,
                 progress=bar,
             )

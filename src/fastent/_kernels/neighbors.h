@@ -368,30 +368,83 @@ static double fe_kth_chebyshev(const fe_strips *g, Py_ssize_t s, Py_ssize_t at, 
     return h.best[0];
 }
 
-/* Chebyshev count on one axis: points of sorted v with |v[j] - v[at]| <= r (galloping out from
- * the point, then halving without branches). */
-static Py_ssize_t fe_count_within(const double *v, Py_ssize_t n, Py_ssize_t at, double r)
+/* The last position j >= at of sorted v with v[j] - v[at] <= r, searched from `guess` (the
+ * previous point's answer: in a sweep along v the ends move little) by galloping away from it,
+ * then halving. */
+static inline Py_ssize_t fe_upper_end(const double *v, Py_ssize_t n, Py_ssize_t at, double r,
+                                      Py_ssize_t guess)
 {
     const double x = v[at];
-    Py_ssize_t step = 1, lo = at, hi = at;
-    while (hi + step < n && v[hi + step] - x <= r) {
-        hi += step;
-        step *= 2;
+    Py_ssize_t in, out, step = 1; /* v[in] inside, `out` the first known outside (or n) */
+    guess = guess < at ? at : (guess >= n ? n - 1 : guess);
+    if (v[guess] - x <= r) { /* inside: gallop up */
+        in = guess;
+        while (in + step < n && v[in + step] - x <= r) {
+            in += step;
+            step *= 2;
+        }
+        out = in + step < n ? in + step : n;
+    } else { /* outside: gallop down towards at */
+        out = guess;
+        while (out - step > at && v[out - step] - x > r) {
+            out -= step;
+            step *= 2;
+        }
+        in = out - step > at ? out - step : at;
     }
-    for (step /= 2; step > 0; step /= 2) {
-        const Py_ssize_t j = hi + step < n ? hi + step : n - 1;
-        hi += (v[j] - x <= r) ? j - hi : 0;
+    while (out - in > 1) {
+        const Py_ssize_t mid = in + (out - in) / 2;
+        if (v[mid] - x <= r)
+            in = mid;
+        else
+            out = mid;
     }
-    step = 1;
-    while (lo - step >= 0 && x - v[lo - step] <= r) {
-        lo -= step;
-        step *= 2;
+    return in;
+}
+
+/* The same downwards: the first position j <= at with v[at] - v[j] <= r. */
+static inline Py_ssize_t fe_lower_end(const double *v, Py_ssize_t at, double r, Py_ssize_t guess)
+{
+    const double x = v[at];
+    Py_ssize_t in, out, step = 1;
+    guess = guess > at ? at : (guess < 0 ? 0 : guess);
+    if (x - v[guess] <= r) {
+        in = guess;
+        while (in - step >= 0 && x - v[in - step] <= r) {
+            in -= step;
+            step *= 2;
+        }
+        out = in - step >= 0 ? in - step : -1;
+    } else {
+        out = guess;
+        while (out + step < at && x - v[out + step] > r) {
+            out += step;
+            step *= 2;
+        }
+        in = out + step < at ? out + step : at;
     }
-    for (step /= 2; step > 0; step /= 2) {
-        const Py_ssize_t j = lo - step >= 0 ? lo - step : 0;
-        lo -= (x - v[j] <= r) ? lo - j : 0;
+    while (in - out > 1) {
+        const Py_ssize_t mid = out + (in - out) / 2;
+        if (x - v[mid] <= r)
+            in = mid;
+        else
+            out = mid;
     }
-    return hi - lo + 1;
+    return in;
+}
+
+/* Sum over s of psi(the count of points j with |v[j] - v[s]| <= r[s], s included): a sweep along
+ * sorted v, each end searched from the previous point's. */
+static double fe_sum_psi_counts(const double *v, const double *r, Py_ssize_t n)
+{
+    fe_acc sum = {0, 0};
+    Py_ssize_t hi = 0, lo = 0;
+    for (Py_ssize_t s = 0; s < n; s++) {
+        hi = fe_upper_end(v, n, s, r[s], hi);
+        lo = fe_lower_end(v, s, r[s], lo);
+        fe_acc_add(&sum, fe_psi_count(hi - lo + 1));
+    }
+    return fe_acc_value(&sum);
 }
 
 /* KSG's I(X; Y) in nats (estimator 1), clipped at 0, as scikit-learn's _compute_mi_cc.
@@ -445,15 +498,16 @@ static double fe_mi_ksg(const double *x, const double *y, const Py_ssize_t *y_or
         for (Py_ssize_t at = first[s]; at < first[s + 1]; at++)
             radius[at] = fe_below(fe_kth_chebyshev(&g, s, at, k, cursor));
     }
-    fe_acc sum_x = {0, 0}, sum_y = {0, 0};
+    /* the radii in each axis' sorted order (keys, tmp_keys are free), then psi(nx + 1) and
+     * psi(ny + 1), nx the count without the point itself, in sweeps along the sorted axes */
+    double *rad_x = (double *)keys, *rad_y = (double *)tmp_keys;
     for (Py_ssize_t at = 0; at < n; at++) {
-        /* psi(nx + 1), nx the count without the point itself */
-        fe_acc_add(&sum_x, fe_psi_count(fe_count_within(sx, n, rx[at], radius[at])));
-        fe_acc_add(&sum_y, fe_psi_count(fe_count_within(sy, n, ry[at], radius[at])));
+        rad_x[rx[at]] = radius[at];
+        rad_y[ry[at]] = radius[at];
     }
     const double dn = (double)n;
-    const double mi =
-        fe_digamma(dn) + fe_psi_count(k) - fe_acc_value(&sum_x) / dn - fe_acc_value(&sum_y) / dn;
+    const double mi = fe_digamma(dn) + fe_psi_count(k) - fe_sum_psi_counts(sx, rad_x, n) / dn -
+                      fe_sum_psi_counts(sy, rad_y, n) / dn;
     return mi > 0 ? mi : 0.0;
 }
 

@@ -61,7 +61,8 @@ class Columns:
     values in ``[offset[j], offset[j] + size[j])`` (``exact[j]`` False: a range guessed from a
     sample of rows, which the kernel checks) -- or, for a sparse matrix, the codes of ``sparse``.
     ``drop[j]``: the last level of column j holds its missing values, left out of every count.
-    ``binned[j]``: column j was binned as continuous.
+    ``binned[j]``: column j was binned as continuous; ``values[j]``: then its (values, missing
+    mask), when the call keeps them (``continuous="knn"``).
     """
 
     names: list[str]
@@ -76,6 +77,7 @@ class Columns:
     drop: list[bool] = field(default_factory=list)
     binned: list[bool] = field(default_factory=list)
     sparse: Sparse | None = None
+    values: dict[int, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
 
     def add(self, codes: _codes.Codes, binned: bool = False) -> None:
         """A separate contiguous column."""
@@ -200,6 +202,7 @@ def _matrix_columns(
     strategy: str,
     n_threads: int,
     missing: str,
+    keep_values: bool = False,
 ) -> list[_codes.MissingValuesError]:
     """Columns of a 2-D array: integer/bool columns read in place (no copy), others coded."""
     kind = arr.dtype.kind
@@ -268,12 +271,21 @@ def _numbers(column: Any, name: str) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 def binned_codes(
-    column: Any, n_bins: int, strategy: str, name: str, missing: str, label: str = ""
+    column: Any,
+    n_bins: int,
+    strategy: str,
+    name: str,
+    missing: str,
+    label: str = "",
+    keep: list[tuple[np.ndarray, np.ndarray | None]] | None = None,
 ) -> _codes.Codes:
     """A continuous column (or target) binned: codes in [0, bins), missing rows (NaN, nulls) in
     one more code as ``missing`` says (``label``: the variable in messages, by default
-    "column {name}")."""
+    "column {name}"); ``keep``: its (values, missing mask) are appended there (the
+    nearest-neighbour estimates read them)."""
     values, absent = _numbers(column, name)
+    if keep is not None:
+        keep.append((values, absent))
     if absent is None:
         binned, edges = bin_column(values, n_bins, strategy, name)
         return _codes.Codes(binned, 0, max(edges.size - 1, 1), None, binned.dtype)
@@ -303,6 +315,7 @@ def _add_column(
     j: int,
     n_threads: int,
     missing: str,
+    keep_values: bool = False,
 ) -> _codes.MissingValuesError | None:
     """Add column j, coded; the missing-value error of the column when ``missing`` is "error"
     (collected, so that one error lists every affected column)."""
@@ -319,7 +332,10 @@ def _add_column(
                 ) from None
             cols.add(_codes.exact(codes, n_threads))
         else:
-            cols.add(binned_codes(column, n_bins, strategy, name, missing), binned=True)
+            kept: list[tuple[np.ndarray, np.ndarray | None]] | None = [] if keep_values else None
+            cols.add(binned_codes(column, n_bins, strategy, name, missing, keep=kept), binned=True)
+            if kept:
+                cols.values[j] = kept[0]
     except _codes.MissingValuesError as err:
         cols.add(_codes.Codes(np.zeros(1, np.int32), 0, 1, None, np.dtype(np.int32)))
         return err
@@ -439,9 +455,11 @@ def code_columns(
     n_threads: int,
     missing: str = "error",
     rows: np.ndarray | None = None,
+    keep_values: bool = False,
 ) -> Columns:
     """Every column of ``X`` coded: discrete ones as labels, the others binned; only the rows
-    ``rows`` (a bool mask) when given: the rows of a target that is present."""
+    ``rows`` (a bool mask) when given: the rows of a target that is present; ``keep_values``:
+    the binned columns' values are kept too."""
     check_binning(n_bins, strategy)
     _codes.check_missing(missing)
     if is_sparse(X):
@@ -460,7 +478,11 @@ def code_columns(
         errors = [
             err
             for j, column in enumerate(data)
-            if (err := _add_column(cols, column, mask[j], n_bins, strategy, j, n_threads, missing))
+            if (
+                err := _add_column(
+                    cols, column, mask[j], n_bins, strategy, j, n_threads, missing, keep_values
+                )
+            )
         ]
     else:
         arr = as_matrix(X, "X")
@@ -469,7 +491,7 @@ def code_columns(
             arr = arr[rows]
         cols = Columns([str(j) for j in range(arr.shape[1])], arr.shape[0])
         mask = _discrete_mask(discrete, cols.names, [arr.dtype.kind] * arr.shape[1])
-        errors = _matrix_columns(arr, cols, mask, n_bins, strategy, n_threads, missing)
+        errors = _matrix_columns(arr, cols, mask, n_bins, strategy, n_threads, missing, keep_values)
     if errors:
         raise _missing_error(errors, cols.n)
     return cols
@@ -482,6 +504,7 @@ class CodedTarget:
 
     codes: _codes.Codes
     binned: bool
+    values: tuple[np.ndarray, np.ndarray | None] | None = None
 
 
 def _is_numeric(y: Any) -> bool:
@@ -529,8 +552,9 @@ def code_target(
         codes = _codes.encode(y, "y", n_threads, missing, sort=False, warn=False)
         codes = _codes.compacted(_codes.exact(codes, n_threads), n_threads)
         binned = discrete_target is None and _is_numeric(y) and _looks_continuous(codes)
+    kept: list[tuple[np.ndarray, np.ndarray | None]] = []
     if binned:
-        codes = binned_codes(y, n_bins, strategy, "y", missing, "y")
+        codes = binned_codes(y, n_bins, strategy, "y", missing, "y", keep=kept)
         codes = _codes.compacted(_codes.exact(codes, n_threads), n_threads)
     assert codes is not None
     if n is not None and codes.data.shape[0] != n:
@@ -548,6 +572,7 @@ def code_target(
             drop_missing=codes.drop_missing,
         ),
         binned,
+        kept[0] if kept else None,
     )
 
 
@@ -563,4 +588,5 @@ def present_rows(target: CodedTarget) -> tuple[CodedTarget, np.ndarray | None]:
     kept = _codes.Codes(
         np.ascontiguousarray(codes.data[rows]), 0, codes.size - 1, None, codes.dtype
     )
-    return CodedTarget(kept, target.binned), rows
+    values = None if target.values is None else (target.values[0][rows], None)
+    return CodedTarget(kept, target.binned, values), rows

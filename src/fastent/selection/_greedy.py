@@ -18,7 +18,8 @@ import numpy as np
 
 from .._core.checks import check_k, log_base
 from .._core.measures import estimator_code
-from ._scores import check_adjusted, g_test_pvalues, input_bytes, scoring
+from ._neighbors import knn_redundancy, knn_relevance, prepare
+from ._scores import check_adjusted, check_knn, g_test_pvalues, input_bytes, scoring
 from ._sweeps import Bitsets, Sweeps, Target
 
 __all__ = ["CRITERIA", "SCORE_MEANING", "Selection", "select", "select_features"]
@@ -229,6 +230,8 @@ def select_features(
     missing: str = "error",
     discrete_target: bool | None = None,
     adjusted: bool = False,
+    continuous: str = "bin",
+    n_neighbors: int = 3,
     n_jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Selection:
@@ -244,6 +247,13 @@ def select_features(
         :math:`I - E[I]`, mRMR's redundancies likewise, JMI's joint terms with the pair
         :math:`(X_j, X_s)` as one variable, CMIM's conditional terms within each stratum of
         :math:`X_s`.  Many-level columns then stop winning by chance.
+    continuous, n_neighbors
+        As in :func:`mutual_info_scores`: with ``"knn"`` the relevance is estimated by
+        nearest neighbours wherever a column or the target is continuous, and so are mRMR's
+        redundancies I(X_j; X_s) wherever either column is; JMI's and CMIM's terms, which need
+        a three-variable estimate, stay on the binned columns (the kNN conditional estimators
+        are too slow to run k passes over every column pair and have no scikit-learn numbers to
+        match), so with them ``"knn"`` changes the relevance and the first pick only.
     k : int
         Number of columns to select, 1 <= k <= n_features.
     method : {"mi", "mrmr", "jmi", "cmim"}, default "mrmr"
@@ -304,6 +314,8 @@ def select_features(
         missing=missing,
         discrete_target=discrete_target,
         adjusted=adjusted,
+        continuous=continuous,
+        n_neighbors=n_neighbors,
         n_jobs=n_jobs,
         progress=progress,
     )
@@ -323,6 +335,8 @@ def select(
     missing: str = "error",
     discrete_target: bool | None = None,
     adjusted: bool = False,
+    continuous: str = "bin",
+    n_neighbors: int = 3,
     n_jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     pvalues: bool = False,
@@ -335,7 +349,11 @@ def select(
     estimator_code(estimator)
     scale = log_base(base)
     adjusted = check_adjusted(adjusted, estimator)
-    run = scoring(X, y, discrete, n_bins, strategy, estimator, n_jobs, missing, discrete_target)
+    continuous, n_neighbors = check_knn(continuous, n_neighbors, adjusted)
+    knn = continuous == "knn"
+    run = scoring(
+        X, y, discrete, n_bins, strategy, estimator, n_jobs, missing, discrete_target, knn
+    )
     assert run.target is not None
     cols, threads = run.cols, run.threads
     k = check_k(k, len(cols.names))
@@ -345,9 +363,22 @@ def select(
     sweeps = Sweeps(cols, run.estimator, threads, bitsets, adjusted)
     target = sweeps.target(run.target.codes)
     relevance = sweeps.mutual_info(range(len(cols.names)), target)
+    prepared = prepare(cols, run.target) if knn else None
+    if prepared is not None:
+        relevance = knn_relevance(prepared, cols, run.target, relevance, n_neighbors, threads)
 
     def term(candidates: Sequence[int], s: int) -> np.ndarray:
         assert criterion.term is not None
+        if prepared is not None and criterion.term is _redundancy:  # mRMR: kNN where continuous
+            return knn_redundancy(
+                prepared,
+                cols,
+                candidates,
+                s,
+                lambda which: sweeps.mutual_info(which, sweeps.column_target(s)),
+                n_neighbors,
+                threads,
+            )
         return criterion.term(sweeps, candidates, s, target, relevance)
 
     picks = greedy(relevance, k, criterion, term, progress)

@@ -14,6 +14,8 @@ uses the same estimates (:func:`knn_relevance`, :func:`knn_redundancy`).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,13 +27,18 @@ from .._core.frames import as_frame, column_data, is_sparse
 from .._core.layout import to_array
 from .._core.threads import effective_n_threads
 from .._kernels import neighbors as _k
+from ._columns import CodedTarget, Columns
 
 __all__ = [
     "CONTINUOUS",
+    "Prepared",
     "check_continuous",
+    "knn_redundancy",
     "knn_relevance",
     "mutual_info_classif",
     "mutual_info_regression",
+    "pair_mutual_info",
+    "prepare",
 ]
 
 #: How the scorers estimate information of continuous columns: bins or nearest neighbours.
@@ -335,21 +342,148 @@ def mutual_info_regression(
     return _estimate(X, y, discrete_features, False, n_neighbors, random_state, n_jobs)
 
 
+# ---- continuous="knn" of the scorers -----------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """The continuous variables of a scoring call, prepared as scikit-learn prepares them
+    (divided by their standard deviation, 1e-10 of noise from ``RandomState(0)``): column j's
+    values (NaN where missing) and the target's (None for class labels)."""
+
+    columns: dict[int, np.ndarray]
+    target: np.ndarray | None
+
+
+def prepare(cols: Columns, target: CodedTarget) -> Prepared:
+    """The continuous columns and target of a scoring call prepared for the kNN estimators."""
+    rng = np.random.RandomState(0)
+    which = sorted(cols.values)
+    columns: dict[int, np.ndarray] = {}
+    if which:
+        block = np.column_stack(
+            [
+                np.where(absent, np.nan, values) if absent is not None else values
+                for values, absent in (cols.values[j] for j in which)
+            ]
+        )
+        block = _scaled(block)
+        means = np.maximum(1, np.nanmean(np.abs(block), axis=0))
+        block += 1e-10 * means * rng.standard_normal(size=block.shape)
+        columns = {j: np.ascontiguousarray(block[:, i]) for i, j in enumerate(which)}
+    values = None
+    if target.values is not None:
+        raw, absent = target.values
+        if absent is not None and absent.any():
+            raise ValueError(
+                "continuous='knn' cannot make a level of a continuous target's missing values: "
+                "use missing='drop'"
+            )
+        std = np.nanstd(raw)
+        values = raw / (std if std != 0 else 1.0)
+        values += (
+            1e-10 * max(1.0, float(np.mean(np.abs(values)))) * rng.standard_normal(size=values.size)
+        )
+    return Prepared(columns, values)
+
+
+def _variable(prep: Prepared, cols: Columns, j: int, n_threads: int) -> tuple[Any, ...]:
+    """Column j as ("c", values) or ("d", codes, size, missing last level)."""
+    if j in prep.columns:
+        return ("c", prep.columns[j])
+    codes = cols.codes(j, n_threads)
+    return ("d", codes.data, codes.size, cols.drop[j])
+
+
+def _target_variable(prep: Prepared, target: CodedTarget) -> tuple[Any, ...]:
+    if prep.target is not None:
+        return ("c", prep.target)
+    codes = target.codes
+    return ("d", codes.data, codes.size, codes.drop_missing)
+
+
+def _present(v: tuple[Any, ...]) -> np.ndarray | None:
+    """The rows where a variable has a value (None: all)."""
+    if v[0] == "c":
+        nan = np.isnan(v[1])
+        return ~nan if nan.any() else None
+    if v[3]:
+        return np.asarray(v[1] != v[2] - 1)
+    return None
+
+
+def pair_mutual_info(a: tuple[Any, ...], b: tuple[Any, ...], k: int, n_threads: int) -> float:
+    """I(A; B) by nearest neighbours of two variables, at least one continuous, on the rows
+    where both have a value (a discrete variable's levels need not all appear)."""
+    rows = [m for m in (_present(a), _present(b)) if m is not None]
+    keep = np.logical_and.reduce(rows) if rows else None
+
+    def part(x: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(x if keep is None else x[keep])
+
+    if a[0] == "d":
+        a, b = b, a
+    c = part(a[1]).astype(np.float64)
+    if c.size < 2:
+        return 0.0
+    if b[0] == "c":
+        if k >= c.size:
+            raise ValueError(f"n_neighbors ({k}) must be below the number of rows ({c.size})")
+        return float(_k.ksg(c[None, :], part(b[1]).astype(np.float64)[None, :], k, n_threads)[0])
+    d = part(b[1]).astype(np.int32)
+    return float(_k.ross(c[None, :], d[None, :], np.array([b[2]], np.int32), k, n_threads)[0])
+
+
 def knn_relevance(
-    continuous_rows: np.ndarray,
-    target_values: np.ndarray | None,
-    target_codes: np.ndarray | None,
-    target_size: int,
+    prep: Prepared, cols: Columns, target: CodedTarget, counted: np.ndarray, k: int, n_threads: int
+) -> np.ndarray:
+    """I(X_j; y) of every column: by nearest neighbours where X_j or y is continuous (the
+    columns without missing values in one kernel call, in parallel), the ``counted``
+    (count-based) value where both are discrete."""
+    out = counted.copy()
+    y = _target_variable(prep, target)
+    pairs = [j for j in range(len(cols.names)) if j in prep.columns or y[0] == "c"]
+    variables = {j: _variable(prep, cols, j, n_threads) for j in pairs}
+    whole = [j for j in pairs if _present(variables[j]) is None]
+    cont = [j for j in whole if variables[j][0] == "c"]
+    disc = [j for j in whole if variables[j][0] == "d"]
+    n = y[1].shape[0]
+    if cont and (y[0] == "d" or k < n):
+        block = np.ascontiguousarray(np.stack([variables[j][1] for j in cont]))
+        if y[0] == "c":
+            out[cont] = _k.ksg(block, y[1][None, :], k, n_threads)
+        else:
+            sizes = np.array([y[2]], np.int32)
+            out[cont] = _k.ross(block, y[1].astype(np.int32)[None, :], sizes, k, n_threads)
+    if disc:  # a continuous y against discrete columns: Ross with y as the continuous side
+        codes = np.ascontiguousarray(np.stack([variables[j][1] for j in disc]).astype(np.int32))
+        sizes = np.asarray([variables[j][2] for j in disc], dtype=np.int32)
+        out[disc] = _k.ross(y[1][None, :], codes, sizes, k, n_threads)
+    done = set(cont if (y[0] == "d" or k < n) else []) | set(disc)
+    for j in pairs:
+        if j not in done:
+            out[j] = pair_mutual_info(variables[j], y, k, n_threads)
+    return out
+
+
+def knn_redundancy(
+    prep: Prepared,
+    cols: Columns,
+    which: Sequence[int],
+    s: int,
+    counted: Callable[[list[int]], np.ndarray],
     k: int,
     n_threads: int,
 ) -> np.ndarray:
-    """I(X_j; y) of prepared continuous columns (rows of ``continuous_rows``) and a continuous
-    (``target_values``) or discrete (``target_codes``) target."""
-    if target_values is not None:
-        return np.asarray(_k.ksg(continuous_rows, target_values[None, :], k, n_threads))
-    assert target_codes is not None
-    return np.asarray(
-        _k.ross(
-            continuous_rows, target_codes[None, :], np.array([target_size], np.int32), k, n_threads
-        )
-    )
+    """I(X_j; X_s) for j in ``which``: by nearest neighbours where either is continuous, else
+    ``counted(columns)``."""
+    which = list(which)
+    out = np.empty(len(which))
+    given = _variable(prep, cols, s, n_threads)
+    discrete = [i for i, j in enumerate(which) if j not in prep.columns and given[0] == "d"]
+    if discrete:
+        out[discrete] = counted([which[i] for i in discrete])
+    for i, j in enumerate(which):
+        if j in prep.columns or given[0] == "c":
+            out[i] = pair_mutual_info(_variable(prep, cols, j, n_threads), given, k, n_threads)
+    return out

@@ -21,11 +21,13 @@ from ._columns import (
     code_target,
     present_rows,
 )
+from ._neighbors import check_continuous, knn_relevance, prepare
 from ._sweeps import Bitsets, Sweeps
 
 __all__ = [
     "Scoring",
     "check_adjusted",
+    "check_knn",
     "g_test_pvalues",
     "mutual_info_matrix",
     "mutual_info_scores",
@@ -67,6 +69,7 @@ def scoring(
     n_jobs: int | None,
     missing: str = "error",
     discrete_target: bool | None = None,
+    keep_values: bool = False,
 ) -> Scoring:
     """The columns (and, unless ``y`` is None, the target) of a scoring call coded, the
     arguments checked.  With ``missing="drop"`` the rows where ``y`` is missing are left out of
@@ -79,7 +82,7 @@ def scoring(
         target = code_target(y, None, threads, missing, discrete_target, n_bins, strategy)
         target, rows = present_rows(target)
     try:
-        cols = code_columns(X, discrete, n_bins, strategy, threads, missing, rows)
+        cols = code_columns(X, discrete, n_bins, strategy, threads, missing, rows, keep_values)
     except MissingColumnsError as err:  # one error that lists the target's gaps too
         if y is not None and target is None:
             try:
@@ -117,6 +120,8 @@ def mutual_info_scores(
     missing: str = "error",
     discrete_target: bool | None = None,
     adjusted: bool = False,
+    continuous: str = "bin",
+    n_neighbors: int = 3,
     n_jobs: int | None = None,
 ) -> np.ndarray:
     r"""Mutual information :math:`I(X_j; y)` of every column with the target.
@@ -158,6 +163,14 @@ def mutual_info_scores(
         target (the hypergeometric model of the adjusted mutual information): a near-unique
         column (an ID) or one with many levels no longer wins by chance; its score is near 0.
         Needs ``estimator="plugin"`` (E[I] is the plug-in estimate's expectation).
+    continuous : {"bin", "knn"}, default "bin"
+        How pairs with a continuous column or target are estimated: from bins (``n_bins``,
+        ``strategy``), or by nearest neighbours (``n_neighbors``): Kraskov et al. for two
+        continuous variables, Ross for a continuous and a discrete one -- scikit-learn's
+        ``mutual_info_classif`` / ``mutual_info_regression`` estimators, with their scaling and
+        1e-10 noise (seeded with 0, so results are reproducible).  Discrete pairs are counted.
+    n_neighbors : int, default 3
+        Neighbours of the ``"knn"`` estimators.
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
 
@@ -194,11 +207,29 @@ def mutual_info_scores(
     estimator_code(estimator)
     scale = log_base(base)
     adjusted = check_adjusted(adjusted, estimator)
-    run = scoring(X, y, discrete, n_bins, strategy, estimator, n_jobs, missing, discrete_target)
+    continuous, k = check_knn(continuous, n_neighbors, adjusted)
+    knn = continuous == "knn"
+    run = scoring(
+        X, y, discrete, n_bins, strategy, estimator, n_jobs, missing, discrete_target, knn
+    )
     assert run.target is not None
     sweeps = Sweeps(run.cols, run.estimator, run.threads, adjusted=adjusted)
     scores = sweeps.mutual_info(range(len(run.cols.names)), sweeps.target(run.target.codes))
+    if knn:
+        prepared = prepare(run.cols, run.target)
+        scores = knn_relevance(prepared, run.cols, run.target, scores, k, run.threads)
     return scores / scale if scale != 1.0 else scores
+
+
+def check_knn(continuous: Any, n_neighbors: Any, adjusted: bool) -> tuple[str, int]:
+    """(``continuous``, ``n_neighbors``) checked; the kNN estimates have no chance correction."""
+    continuous, k = check_continuous(continuous, n_neighbors)
+    if continuous == "knn" and adjusted:
+        raise ValueError(
+            "adjusted=True corrects binned or discrete estimates for chance; it does not apply "
+            "to continuous='knn'"
+        )
+    return continuous, k
 
 
 def mutual_info_matrix(

@@ -74,6 +74,11 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
     adjusted : bool, default False
         Chance-corrected terms (:math:`I - E[I]`), so ID-like and many-level columns do not win
         by chance.
+    continuous : {"bin", "knn"}, default "bin"
+        Continuous columns and targets by bins or by nearest neighbours (scikit-learn's
+        estimators; see :func:`~fastent.selection.select_features`).
+    n_neighbors : int, default 3
+        Neighbours of the ``"knn"`` estimators.
     n_jobs : int, optional
         Threads: None uses all OpenMP allows, 1 is serial, -1 all cores.
 
@@ -132,6 +137,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         missing: str = "error",
         discrete_target: bool | None = None,
         adjusted: bool = False,
+        continuous: str = "bin",
+        n_neighbors: int = 3,
         n_jobs: int | None = None,
     ) -> None:
         self.k = k
@@ -143,6 +150,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         self.missing = missing
         self.discrete_target = discrete_target
         self.adjusted = adjusted
+        self.continuous = continuous
+        self.n_neighbors = n_neighbors
         self.n_jobs = n_jobs
 
     def fit(self, X: Any, y: Any) -> MutualInfoSelector:
@@ -193,6 +202,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
             missing=self.missing,
             discrete_target=self.discrete_target,
             adjusted=self.adjusted,
+            continuous=self.continuous,
+            n_neighbors=self.n_neighbors,
             n_jobs=self.n_jobs,
             pvalues=True,
         )
