@@ -187,8 +187,39 @@ def _canonical(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _knn(draw: Draw, name: str) -> None:
+    """The scikit-learn drop-ins (nearest-neighbour MI) against the brute-force reference."""
+    rows, cols = draw.int(0, 60), draw.int(0, 4)
+    X: Any = draw.numbers((rows, cols))
+    if draw.int(0, 2) == 0 and X.size:  # ties: few distinct values
+        X = np.round(np.asarray(X, dtype=np.float64))
+    if name == "mutual_info_classif":
+        y: Any = draw.labels(rows if draw.int(0, 15) else draw.int(0, 60))
+    else:
+        y = draw.numbers((rows if draw.int(0, 15) else draw.int(0, 60),))
+    kwargs: dict[str, Any] = {
+        "discrete_features": draw.pick(["auto", True, False, [0], [True] * cols, "x"]),
+        "n_neighbors": draw.pick([3, 1, 2, 5, 0]),
+        "random_state": draw.pick([0, 1, 7]),
+        "n_jobs": draw.n_jobs(),
+    }
+    check(name, getattr(selection, name), getattr(reference_selection, name), (X, y), kwargs)
+
+
 def _selection(draw: Draw) -> None:
-    name = draw.pick(["mutual_info_scores", "mutual_info_matrix", "select_features", "discretize"])
+    name = draw.pick(
+        [
+            "mutual_info_scores",
+            "mutual_info_matrix",
+            "select_features",
+            "discretize",
+            "mutual_info_classif",
+            "mutual_info_regression",
+        ]
+    )
+    if name in ("mutual_info_classif", "mutual_info_regression"):
+        _knn(draw, name)
+        return
     rows, cols = draw.int(0, 80), draw.int(0, 6)
     if draw.int(0, 3):  # integer codes (read in place), else floats (binned) or mixed
         X: Any = (
