@@ -258,10 +258,18 @@ class Sweeps:
 
         return Target(given.codes * np.int32(ky) + y.codes, ks * ky, pair_bits)
 
-    def conditional_mutual_info(self, which: Sequence[int], s: int, y: Target) -> np.ndarray:
-        """I(X_j; y | X_s) in nats for j in ``which``: the columns against the joint code of
-        (X_s, y) (minus its expectation under permutation within the strata of X_s when
-        adjusted)."""
+    def _given(
+        self,
+        which: Sequence[int],
+        s: int,
+        y: Target,
+        from_tables: Callable[[np.ndarray, np.ndarray, int, np.ndarray, int, int], np.ndarray],
+        from_cells: Callable[[int, Target, Cells], float],
+    ) -> np.ndarray:
+        """A measure of every column of ``which`` with y and X_s: ``from_tables(tables,
+        positions, step, sizes, kz, ky)`` of the tables against the joint code of (X_s, y), the
+        levels of missing values left out, or ``from_cells(j, X_s, cells of (X_j, y, X_s))``
+        for the columns whose tables are too large."""
         given = self.column_target(s)
         which = list(which)
         dense, wide = self._split(which, given.size * y.size)
@@ -273,6 +281,23 @@ class Sweeps:
             tables, first, step, sizes, (kz, ky) = self._kept(
                 tables, first, step, columns, (given, y)
             )
+            return from_tables(tables, first, step, sizes, kz, ky)
+
+        if dense:
+            self._swept(which, dense, self._pair(given, y), information, out)
+        for i in wide:
+            cells = self._cells(which[i], (y, given))
+            out[i] = 0.0 if cells.n == 0 else from_cells(which[i], given, cells)
+        return out
+
+    def conditional_mutual_info(self, which: Sequence[int], s: int, y: Target) -> np.ndarray:
+        """I(X_j; y | X_s) in nats for j in ``which``: the columns against the joint code of
+        (X_s, y) (minus its expectation under permutation within the strata of X_s when
+        adjusted)."""
+
+        def from_tables(
+            tables: np.ndarray, first: np.ndarray, step: int, sizes: np.ndarray, kz: int, ky: int
+        ) -> np.ndarray:
             cmi = measures.table_conditional_mutual_info(
                 tables, first, step, sizes, kz, ky, self.estimator, self.n_threads
             )
@@ -282,34 +307,23 @@ class Sweeps:
                 )
             return cmi
 
-        if dense:
-            self._swept(which, dense, self._pair(given, y), information, out)
-        for i in wide:
-            cells = self._cells(which[i], (y, given))
-            if cells.n == 0:
-                out[i] = 0.0
-                continue
-            out[i] = measures.conditional_mutual_info(cells, self.estimator)
+        def from_cells(j: int, given: Target, cells: Cells) -> float:
+            cmi = measures.conditional_mutual_info(cells, self.estimator)
             if self.adjusted:
-                out[i] -= measures.cells_conditional_expected_mutual_info(cells)
-        return out
+                cmi -= measures.cells_conditional_expected_mutual_info(cells)
+            return cmi
+
+        return self._given(which, s, y, from_tables, from_cells)
 
     def joint_mutual_info(self, which: Sequence[int], s: int, y: Target) -> np.ndarray:
         """I(X_j, X_s; y) = I(X_s; y) + I(X_j; y | X_s) in nats for j in ``which``, both terms
         from the tables of the columns against the joint code of (X_s, y), so over the same
         rows (those where X_j, X_s and y are present); minus E[I] of the pair (X_j, X_s) as one
         variable when adjusted (plug-in)."""
-        given = self.column_target(s)
-        which = list(which)
-        dense, wide = self._split(which, given.size * y.size)
-        out = np.empty(len(which))
 
-        def information(
-            tables: np.ndarray, first: np.ndarray, step: int, columns: list[int]
+        def from_tables(
+            tables: np.ndarray, first: np.ndarray, step: int, sizes: np.ndarray, kz: int, ky: int
         ) -> np.ndarray:
-            tables, first, step, sizes, (kz, ky) = self._kept(
-                tables, first, step, columns, (given, y)
-            )
             mi = measures.table_conditional_mutual_info(
                 tables, first, step, sizes, kz, ky, self.estimator, self.n_threads
             )
@@ -320,24 +334,20 @@ class Sweeps:
                 mi -= measures.table_expected_mutual_info(*joint, ky)
             return mi
 
-        if dense:
-            self._swept(which, dense, self._pair(given, y), information, out)
-        for i in wide:
-            cells = self._cells(which[i], (y, given))
-            if cells.n == 0:
-                out[i] = 0.0
-                continue
-            x = self.cols.codes(which[i], self.n_threads)
+        def from_cells(j: int, given: Target, cells: Cells) -> float:
+            x = self.cols.codes(j, self.n_threads)
             pair = [
                 Codes(t.codes, 0, t.size, None, np.dtype(np.int32), drop_missing=t.drop)
                 for t in (y, given)
             ]
-            out[i] = measures.mutual_info(
+            mi = measures.mutual_info(
                 count(drop_missing_rows(pair, [x]), self.n_threads), self.estimator
             ) + measures.conditional_mutual_info(cells, self.estimator)
             if self.adjusted:
-                out[i] -= measures.cells_expected_mutual_info(cells, (1,), (0, 2))
-        return out
+                mi -= measures.cells_expected_mutual_info(cells, (1,), (0, 2))
+            return mi
+
+        return self._given(which, s, y, from_tables, from_cells)
 
     def g_test(self, which: Sequence[int], target: Target) -> np.ndarray:
         """(plug-in I in nats, rows counted, degrees of freedom) of every column of ``which``
