@@ -323,8 +323,3 @@ def column_data(x: Any) -> Column | None:
     if library in ("modin", "cudf") and getattr(x, "ndim", 0) == 1:
         return column_data(_narwhals().from_native(x, series_only=True).to_arrow())
     return None
-
-
-def loaded() -> bool:
-    """Whether narwhals has been imported (tests check that ``import fastent`` does not)."""
-    return "narwhals" in sys.modules

@@ -28,6 +28,7 @@ __all__ = [
     "Columns",
     "MissingColumnsError",
     "Sparse",
+    "check_samples",
     "code_columns",
     "code_target",
     "present_rows",
@@ -369,11 +370,6 @@ class MissingColumnsError(ValueError):
         return MissingColumnsError([*self.errors, named], self.n)
 
 
-def _missing_error(errors: list[_codes.MissingValuesError], n: int) -> MissingColumnsError:
-    """One error naming every column with missing values."""
-    return MissingColumnsError(errors, n)
-
-
 def _sparse_columns(X: Any, discrete: Any, n_bins: int, strategy: str, missing: str) -> Columns:
     """The columns of a scipy.sparse matrix, coded without densifying X: the stored values of
     each column factorised (an explicit zero joins the implicit ones), or the column binned."""
@@ -435,16 +431,20 @@ def _sparse_columns(X: Any, discrete: Any, n_bins: int, strategy: str, missing: 
         cols.add_view(codes, 0, 1, 0, size, True)
         cols.drop[-1], cols.binned[-1] = drop, binned
     if errors:
-        raise _missing_error(errors, n)
+        raise MissingColumnsError(errors, n)
     cols.sparse = Sparse(indptr, rows, codes, zero)
     return cols
 
 
+def check_samples(n: int, n_target: int) -> None:
+    """X's n rows and the target's must agree."""
+    if n != n_target:
+        raise ValueError(f"X and y must have the same number of samples, got {n} and {n_target}")
+
+
 def _check_rows(n: int, rows: np.ndarray | None) -> None:
-    if rows is not None and rows.shape[0] != n:
-        raise ValueError(
-            f"X and y must have the same number of samples, got {n} and {rows.shape[0]}"
-        )
+    if rows is not None:
+        check_samples(n, rows.shape[0])
 
 
 def code_columns(
@@ -493,7 +493,7 @@ def code_columns(
         mask = _discrete_mask(discrete, cols.names, [arr.dtype.kind] * arr.shape[1])
         errors = _matrix_columns(arr, cols, mask, n_bins, strategy, n_threads, missing, keep_values)
     if errors:
-        raise _missing_error(errors, cols.n)
+        raise MissingColumnsError(errors, cols.n)
     return cols
 
 
@@ -557,10 +557,8 @@ def code_target(
         codes = binned_codes(y, n_bins, strategy, "y", missing, "y", keep=kept)
         codes = _codes.compacted(_codes.exact(codes, n_threads), n_threads)
     assert codes is not None
-    if n is not None and codes.data.shape[0] != n:
-        raise ValueError(
-            f"X and y must have the same number of samples, got {n} and {codes.data.shape[0]}"
-        )
+    if n is not None:
+        check_samples(n, codes.data.shape[0])
     return CodedTarget(
         _codes.Codes(
             codes.zero_based(),

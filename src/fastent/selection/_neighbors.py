@@ -27,7 +27,7 @@ from .._core.frames import as_frame, column_data, is_sparse
 from .._core.layout import to_array
 from .._core.threads import effective_n_threads
 from .._kernels import neighbors as _k
-from ._columns import CodedTarget, Columns
+from ._columns import CodedTarget, Columns, check_samples
 
 __all__ = [
     "CONTINUOUS",
@@ -131,12 +131,26 @@ def _discrete_mask(discrete_features: Any, p: int, sparse: bool) -> np.ndarray:
     return mask
 
 
-def _scaled(values: np.ndarray) -> np.ndarray:
-    """scikit-learn's ``scale(with_mean=False)`` of columns: divided by their standard deviation
-    (one where it is below 10 eps)."""
-    std = np.nanstd(values, axis=0)
+def _noised_columns(block: np.ndarray, rng: np.random.RandomState) -> np.ndarray:
+    """scikit-learn's preparation of continuous columns (rows x columns, NaN where missing):
+    ``scale(with_mean=False)`` (divided by the standard deviation, one where it is below 10 eps),
+    then ``+= 1e-10 * max(1, mean |x|) * rng.standard_normal`` drawn for the whole block."""
+    std = np.nanstd(block, axis=0)
     std[std < 10 * np.finfo(np.float64).eps] = 1.0
-    return np.asarray(values / std)
+    block = np.asarray(block / std)
+    means = np.maximum(1, np.nanmean(np.abs(block), axis=0))
+    block += 1e-10 * means * rng.standard_normal(size=block.shape)
+    return block
+
+
+def _noised_target(y: np.ndarray, rng: np.random.RandomState) -> np.ndarray:
+    """scikit-learn's preparation of a continuous target, drawn after the columns' noise: its
+    dtype kept (float32 stays float32), divided by its standard deviation (a scalar: one only
+    where it is 0), then its 1e-10 noise."""
+    std = np.nanstd(y, axis=0)
+    y = y / (std if std != 0 else 1.0)
+    y += 1e-10 * np.maximum(1, np.nanmean(np.abs(y))) * rng.standard_normal(size=y.shape[0])
+    return y
 
 
 def _codes_of(x: np.ndarray, n_threads: int) -> tuple[np.ndarray, int]:
@@ -163,8 +177,7 @@ def _estimate(
         target = target[:, 0]
     if target.ndim != 1:
         raise ValueError(f"y must be 1-D, got shape {target.shape}")
-    if target.shape[0] != n:
-        raise ValueError(f"X and y must have the same number of samples, got {n} and {len(target)}")
+    check_samples(n, target.shape[0])
     if target.dtype.kind not in "biuf":
         if not discrete_target:
             raise ValueError("y must be numeric for mutual_info_regression")
@@ -178,21 +191,16 @@ def _estimate(
     rng = _random_state(random_state)
     cont = np.empty((0, n))
     if continuous.any():
-        block = _scaled(np.asarray(arr[:, continuous]))
-        means = np.maximum(1, np.mean(np.abs(block), axis=0))
-        block += 1e-10 * means * rng.standard_normal(size=(n, int(continuous.sum())))
-        cont = np.ascontiguousarray(block.T)
+        cont = np.ascontiguousarray(_noised_columns(np.asarray(arr[:, continuous]), rng).T)
     single = False
     if discrete_target:
         y_codes, ky = _codes_of(target, threads)
         if cont.shape[0] and np.bincount(y_codes).max() < 2:
             raise ValueError("every label of y is unique: no neighbours of the same class")
     else:
-        # scikit-learn keeps a float32 or float16 y in its dtype through scaling and noise
-        y_values = target.astype(target.dtype if target.dtype.kind == "f" else np.float64)
-        std = np.nanstd(y_values, axis=0)
-        y_values /= std if std != 0 else 1.0  # a scalar: scale's zero rule
-        y_values += 1e-10 * np.maximum(1, np.mean(np.abs(y_values))) * rng.standard_normal(size=n)
+        y_values = _noised_target(
+            target.astype(target.dtype if target.dtype.kind == "f" else np.float64), rng
+        )
         single = y_values.dtype == np.float32
         y_values = y_values.astype(np.float64)
     if cont.shape[0] and not discrete_target and k >= n:
@@ -367,9 +375,7 @@ def prepare(cols: Columns, target: CodedTarget) -> Prepared:
                 for values, absent in (cols.values[j] for j in which)
             ]
         )
-        block = _scaled(block)
-        means = np.maximum(1, np.nanmean(np.abs(block), axis=0))
-        block += 1e-10 * means * rng.standard_normal(size=block.shape)
+        block = _noised_columns(block, rng)
         columns = {j: np.ascontiguousarray(block[:, i]) for i, j in enumerate(which)}
     values = None
     if target.values is not None:
@@ -379,11 +385,7 @@ def prepare(cols: Columns, target: CodedTarget) -> Prepared:
                 "continuous='knn' cannot make a level of a continuous target's missing values: "
                 "use missing='drop'"
             )
-        std = np.nanstd(raw)
-        values = raw / (std if std != 0 else 1.0)
-        values += (
-            1e-10 * max(1.0, float(np.mean(np.abs(values)))) * rng.standard_normal(size=values.size)
-        )
+        values = _noised_target(np.asarray(raw, dtype=np.float64), rng)
     return Prepared(columns, values)
 
 

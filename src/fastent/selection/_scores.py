@@ -17,6 +17,7 @@ from ._columns import (
     CodedTarget,
     Columns,
     MissingColumnsError,
+    check_samples,
     code_columns,
     code_target,
     present_rows,
@@ -95,11 +96,8 @@ def scoring(
     threads = effective_n_threads(n_jobs, cols.n * len(cols.names))
     if y is not None and target is None:
         target = code_target(y, cols.n, threads, missing, discrete_target, n_bins, strategy)
-    if target is not None and target.codes.data.shape[0] != cols.n:
-        raise ValueError(
-            "X and y must have the same number of samples, got "
-            f"{cols.n} and {target.codes.data.shape[0]}"
-        )
+    if target is not None:
+        check_samples(cols.n, target.codes.data.shape[0])
     return Scoring(cols, est, threads, target)
 
 
