@@ -280,7 +280,7 @@ def _polars_column(s: Any) -> Column:
         physical = s.to_physical()
         missing = _mask(physical.is_null().to_numpy()) if physical.null_count() else None
         if missing is not None:
-            physical = physical.cast(pl_int64(s)).fill_null(-1)
+            physical = physical.cast(_pl_int64(s)).fill_null(-1)
         categories = dtype.categories
         levels = (categories if name == "Enum" else categories.to_series()).to_numpy()
         # object levels, as np.asarray(series) of a Categorical or Enum gives
@@ -294,7 +294,7 @@ def _polars_column(s: Any) -> Column:
     return column
 
 
-def pl_int64(s: Any) -> Any:
+def _pl_int64(s: Any) -> Any:
     """polars' Int64 dtype (polars is loaded: ``s`` is one of its Series)."""
     return sys.modules[type(s).__module__.partition(".")[0]].Int64
 

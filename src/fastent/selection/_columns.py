@@ -28,6 +28,7 @@ __all__ = [
     "Columns",
     "MissingColumnsError",
     "Sparse",
+    "binned_codes",
     "check_samples",
     "code_columns",
     "code_target",
