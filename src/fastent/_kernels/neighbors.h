@@ -77,37 +77,52 @@ static inline uint64_t fe_order_key(double v)
     return (b >> 63) ? ~b : b | 0x8000000000000000ull;
 }
 
-/* order[0..n) = the indices 0..n-1 sorted by values v (stable LSD radix sort, 11-bit digits);
- * keys, tmp_keys, tmp: n each. */
+/* order[0..n) = the indices 0..n-1 sorted by values v (stable LSD radix sort, 11-bit digits:
+ * the counts of every digit in one pass over the keys, then a scatter pass for each digit on
+ * which the keys differ, between (keys, order) and (tmp_keys, tmp)); keys, tmp_keys, tmp: n
+ * each, scratch. */
 static void fe_argsort(const double *v, Py_ssize_t n, Py_ssize_t *order, uint64_t *keys,
                        uint64_t *tmp_keys, Py_ssize_t *tmp)
 {
-    Py_ssize_t count[2048];
+    enum { DIGITS = 6, RADIX = 2048 };
+    Py_ssize_t count[DIGITS][RADIX];
+    memset(count, 0, sizeof count);
     uint64_t lo = ~0ull, hi = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        keys[i] = fe_order_key(v[i]);
-        order[i] = i;
-        lo &= keys[i];
-        hi |= keys[i];
+        const uint64_t key = fe_order_key(v[i]);
+        keys[i] = key;
+        lo &= key;
+        hi |= key;
+        for (int d = 0; d < DIGITS; d++) count[d][(key >> (11 * d)) & (RADIX - 1)]++;
     }
     const uint64_t differ = lo ^ hi; /* the bits on which some keys differ */
-    for (int shift = 0; shift < 64; shift += 11) {
-        if (!((differ >> shift) & 2047)) continue; /* every key has this digit: nothing to do */
-        memset(count, 0, sizeof count);
-        for (Py_ssize_t i = 0; i < n; i++) count[(keys[i] >> shift) & 2047]++;
-        Py_ssize_t sum = 0;
-        for (int d = 0; d < 2048; d++) {
-            Py_ssize_t c = count[d];
-            count[d] = sum;
-            sum += c;
+    uint64_t *src_keys = keys, *dst_keys = tmp_keys;
+    Py_ssize_t *src = NULL, *dst = tmp; /* src NULL: the identity order */
+    for (int d = 0; d < DIGITS; d++) {
+        const int shift = 11 * d;
+        if (!((differ >> shift) & (RADIX - 1))) continue; /* one value of this digit: in order */
+        Py_ssize_t *at = count[d], sum = 0;
+        for (int c = 0; c < RADIX; c++) {
+            const Py_ssize_t m = at[c];
+            at[c] = sum;
+            sum += m;
         }
         for (Py_ssize_t i = 0; i < n; i++) {
-            Py_ssize_t at = count[(keys[i] >> shift) & 2047]++;
-            tmp_keys[at] = keys[i];
-            tmp[at] = order[i];
+            const uint64_t key = src_keys[i];
+            const Py_ssize_t to = at[(key >> shift) & (RADIX - 1)]++;
+            dst_keys[to] = key;
+            dst[to] = src ? src[i] : i;
         }
-        memcpy(keys, tmp_keys, (size_t)n * sizeof *keys);
-        memcpy(order, tmp, (size_t)n * sizeof *order);
+        uint64_t *swap_keys = src_keys;
+        src_keys = dst_keys;
+        dst_keys = swap_keys;
+        src = dst;
+        dst = src == tmp ? order : tmp;
+    }
+    if (src == NULL) {
+        for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
+    } else if (src != order) {
+        memcpy(order, src, (size_t)n * sizeof *order);
     }
 }
 
@@ -434,14 +449,27 @@ static inline Py_ssize_t fe_lower_end(const double *v, Py_ssize_t at, double r, 
 }
 
 /* Sum over s of psi(the count of points j with |v[j] - v[s]| <= r[s], s included): a sweep along
- * sorted v, each end searched from the previous point's. */
-static double fe_sum_psi_counts(const double *v, const double *r, Py_ssize_t n)
+ * sorted v, each end galloped from a guess read in `table` (n / 2 + 2 entries): the first
+ * position at or above each of n / 2 + 1 equally spaced values, so that a guess is a few
+ * positions from its answer wherever the values are not crowded into a few of those intervals
+ * (and no worse than a search from the previous point's answer where they are). */
+static double fe_sum_psi_counts(const double *v, const double *r, Py_ssize_t n, Py_ssize_t *table)
 {
+    const Py_ssize_t nb = n / 2 + 1;
+    const double first = v[0], width = (v[n - 1] - v[0]) / (double)nb;
+    const double scale = width > 0 && isfinite(width) ? 1.0 / width : 0.0;
+    for (Py_ssize_t b = 0, j = 0; b <= nb; b++) {
+        const double edge = first + (double)b * width;
+        while (j < n && v[j] < edge) j++;
+        table[b] = j;
+    }
     fe_acc sum = {0, 0};
-    Py_ssize_t hi = 0, lo = 0;
     for (Py_ssize_t s = 0; s < n; s++) {
-        hi = fe_upper_end(v, n, s, r[s], hi);
-        lo = fe_lower_end(v, s, r[s], lo);
+        const double t_hi = (v[s] + r[s] - first) * scale, t_lo = (v[s] - r[s] - first) * scale;
+        const Py_ssize_t b_hi = t_hi > 0 ? (t_hi < (double)nb ? (Py_ssize_t)t_hi : nb - 1) : 0;
+        const Py_ssize_t b_lo = t_lo > 0 ? (t_lo < (double)nb ? (Py_ssize_t)t_lo : nb - 1) : 0;
+        const Py_ssize_t hi = fe_upper_end(v, n, s, r[s], table[b_hi + 1] - 1);
+        const Py_ssize_t lo = fe_lower_end(v, s, r[s], table[b_lo]);
         fe_acc_add(&sum, fe_psi_count(hi - lo + 1));
     }
     return fe_acc_value(&sum);
@@ -499,15 +527,17 @@ static double fe_mi_ksg(const double *x, const double *y, const Py_ssize_t *y_or
             radius[at] = fe_below(fe_kth_chebyshev(&g, s, at, k, cursor));
     }
     /* the radii in each axis' sorted order (keys, tmp_keys are free), then psi(nx + 1) and
-     * psi(ny + 1), nx the count without the point itself, in sweeps along the sorted axes */
+     * psi(ny + 1), nx the count without the point itself, in sweeps along the sorted axes
+     * (order and tmp, free too, hold their guess tables) */
     double *rad_x = (double *)keys, *rad_y = (double *)tmp_keys;
     for (Py_ssize_t at = 0; at < n; at++) {
         rad_x[rx[at]] = radius[at];
         rad_y[ry[at]] = radius[at];
     }
     const double dn = (double)n;
-    const double mi = fe_digamma(dn) + fe_psi_count(k) - fe_sum_psi_counts(sx, rad_x, n) / dn -
-                      fe_sum_psi_counts(sy, rad_y, n) / dn;
+    const double mi = fe_digamma(dn) + fe_psi_count(k) -
+                      fe_sum_psi_counts(sx, rad_x, n, order) / dn -
+                      fe_sum_psi_counts(sy, rad_y, n, order) / dn;
     return mi > 0 ? mi : 0.0;
 }
 
