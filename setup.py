@@ -75,7 +75,9 @@ class BuildExt(build_ext):
         if ctype == "msvc":
             cflags, ldflags = ["/O2"] if not DEBUG else ["/Od"], []
         else:
-            math = ["-fno-math-errno", "-fno-trapping-math"]
+            # no a*b+c fused behind the code's back (GCC fuses across statements wherever FMA is
+            # in the baseline, e.g. aarch64): the kNN kernels reproduce scikit-learn's roundings
+            math = ["-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off"]
             if SANITIZE:
                 level = ["-O1", "-g", "-fno-omit-frame-pointer", *SANITIZERS, *math]
             elif DEBUG:

@@ -296,6 +296,45 @@ def test_n_jobs(module, name, make):
         assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize("n", [50, 40_000])
+def test_noised_columns_are_scikit_learns_steps(order, n_threads, n):
+    # scikit-learn's preparation written out with NumPy: bit for bit, in either layout, with
+    # NaN (missing rows of continuous='knn'), for blocks whose noise is drawn on a second thread
+    from fastent.selection._neighbors import _noised_columns
+
+    rng = np.random.RandomState(1)
+    block = np.asarray(rng.randn(n, 3) * [1.0, 1e-20, 300.0], order=order)
+    block[::7, 0] = np.nan
+    before = block.copy()
+    got = _noised_columns(block, None, np.random.RandomState(5), n_threads)
+    std = np.nanstd(block, axis=0)
+    std[std < 10 * np.finfo(np.float64).eps] = 1.0
+    scaled = block / std
+    scaled += (
+        1e-10
+        * np.maximum(1, np.nanmean(np.abs(scaled), axis=0))
+        * np.random.RandomState(5).standard_normal(size=block.shape)
+    )
+    assert got.flags.c_contiguous
+    np.testing.assert_array_equal(got, scaled.T)
+    np.testing.assert_array_equal(block, before)
+
+
+@pytest.mark.parametrize("name", ["mutual_info_regression", "mutual_info_classif"])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_noise_drawn_on_a_thread_equals_scikit_learn(name, order):
+    # rounded values: ties everywhere, so the noise decides the neighbours and a noise drawn in
+    # another order would change the estimates
+    rng = np.random.RandomState(0)
+    X = np.asarray(np.round(rng.randn(20_000, 4), 1), order=order)
+    y = X[:, 0] + np.round(rng.randn(20_000), 1) if name.endswith("regression") else X[:, 1] > 0
+    expected = sklearn_result(name, X, y, random_state=3)
+    got = getattr(fastent_selection, name)(X, y, random_state=3, n_jobs=2)
+    assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
+
+
 # ---- random data: ties, small classes, tiny samples ----------------------------------------------
 
 

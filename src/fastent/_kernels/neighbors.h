@@ -167,6 +167,29 @@ static inline void fe_kbest_push(fe_kbest *h, double d)
     h->best[i] = d;
 }
 
+/* ---- scikit-learn's preparation of continuous columns ---------------------------------------
+ */
+
+/* Rows i0 .. i1 - 1 of the continuous columns divided by their scale, plus their noise,
+ * transposed: out[j * n + i] = x[i, j] / scale[j] + noise_scale[j] * noise[i * p + j], x[i, j]
+ * at x + i * row_step + j * col_step (elements) -- NumPy's `x / scale` then `+= noise_scale *
+ * noise`, operation for operation (two roundings each; the kernels are built without FMA
+ * contraction). */
+static void fe_noised_rows(const double *x, Py_ssize_t row_step, Py_ssize_t col_step,
+                           const double *noise, const double *scale, const double *noise_scale,
+                           Py_ssize_t n, Py_ssize_t p, Py_ssize_t i0, Py_ssize_t i1, double *out)
+{
+    for (Py_ssize_t j = 0; j < p; j++) {
+        const double s = scale[j], c = noise_scale[j];
+        const double *xj = x + j * col_step;
+        double *o = out + j * n;
+        for (Py_ssize_t i = i0; i < i1; i++) {
+            const double v = xj[i * row_step] / s, e = c * noise[i * p + j];
+            o[i] = v + e;
+        }
+    }
+}
+
 /* ---- Ross: continuous c, discrete d ------------------------------------------------------------
  */
 

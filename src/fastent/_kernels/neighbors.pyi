@@ -5,6 +5,13 @@ import numpy.typing as npt
 MAX_NEIGHBORS: int
 
 def digamma(x: float) -> float: ...
+def noised_columns(
+    x: npt.NDArray[np.float64],
+    noise: npt.NDArray[np.float64],
+    scale: npt.NDArray[np.float64],
+    noise_scale: npt.NDArray[np.float64],
+    n_threads: int,
+) -> npt.NDArray[np.float64]: ...
 def ross(
     C: npt.NDArray[np.float64],
     D: npt.NDArray[np.int32],

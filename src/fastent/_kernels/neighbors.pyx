@@ -11,6 +11,9 @@ Contract (callers: ``fastent.selection._neighbors``):
   are float32 ones.  ``ksg(X, Y, k, n_threads)``: KSG's I(X_j; Y_j), the same pairing (a single
   Y is sorted once for all the columns).  1 <= k <= ``MAX_NEIGHBORS``,
   and k < the number of samples for KSG.
+* ``noised_columns(x, noise, scale, noise_scale, n_threads)``: the last step of scikit-learn's
+  preparation of continuous columns, fused and transposed into that layout (rows of x in
+  parallel).
 * Pairs run in parallel (``n_threads``), each thread with its own workspace; the GIL is
   released.
 """
@@ -27,6 +30,25 @@ fe_neighbors_init()  # the table of psi at small counts, filled before any kerne
 def digamma(double x):
     """psi(x) for x > 0 (the kernels' own)."""
     return fe_digamma(x)
+
+
+def noised_columns(const double[:, :] x, const double[:, ::1] noise, const double[::1] scale,
+                   const double[::1] noise_scale, int n_threads):
+    """scikit-learn's noised continuous columns, one per row: ``out[j, i] = x[i, j] / scale[j] +
+    noise_scale[j] * noise[i, j]`` (x of any strides, noise of x's shape)."""
+    cdef Py_ssize_t n = x.shape[0], p = x.shape[1], b, block = 256
+    out = np.empty((p, n), dtype=np.float64)
+    cdef double[:, ::1] o = out
+    if n == 0 or p == 0:
+        return out
+    cdef Py_ssize_t row_step = x.strides[0] // sizeof(double)
+    cdef Py_ssize_t col_step = x.strides[1] // sizeof(double)
+    cdef Py_ssize_t n_blocks = (n + block - 1) // block
+    n_threads = max(1, min(n_threads, n_blocks))
+    for b in prange(n_blocks, nogil=True, num_threads=n_threads, schedule="static"):
+        fe_noised_rows(&x[0, 0], row_step, col_step, &noise[0, 0], &scale[0], &noise_scale[0], n,
+                       p, b * block, min(n, b * block + block), &o[0, 0])
+    return out
 
 
 def ross(const double[:, ::1] C, const int32_t[:, ::1] D, const int32_t[::1] sizes, int k,

@@ -363,7 +363,7 @@ def select(
     sweeps = Sweeps(cols, run.estimator, threads, bitsets, adjusted)
     target = sweeps.target(run.target.codes)
     relevance = sweeps.mutual_info(range(len(cols.names)), target)
-    prepared = prepare(cols, run.target) if knn else None
+    prepared = prepare(cols, run.target, run.threads) if knn else None
     if prepared is not None:
         relevance = knn_relevance(prepared, cols, run.target, relevance, n_neighbors, threads)
 

@@ -14,6 +14,7 @@ uses the same estimates (:func:`knn_relevance`, :func:`knn_redundancy`).
 from __future__ import annotations
 
 import numbers
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -101,7 +102,7 @@ def _matrix(X: Any) -> tuple[Any, bool]:
             raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {arr.shape}")
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"X has unsupported dtype {arr.dtype}; expected numbers")
-        arr = arr.astype(np.float64)  # a copy: the input is never modified
+        arr = arr.astype(np.float64, copy=False)  # read only: never written to
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"X is empty (shape {arr.shape})")
     if not np.isfinite(arr).all():
@@ -131,16 +132,51 @@ def _discrete_mask(discrete_features: Any, p: int, sparse: bool) -> np.ndarray:
     return mask
 
 
-def _noised_columns(block: np.ndarray, rng: np.random.RandomState) -> np.ndarray:
-    """scikit-learn's preparation of continuous columns (rows x columns, NaN where missing):
-    ``scale(with_mean=False)`` (divided by the standard deviation, one where it is below 10 eps),
-    then ``+= 1e-10 * max(1, mean |x|) * rng.standard_normal`` drawn for the whole block."""
+def _noised_columns(
+    arr: np.ndarray, columns: np.ndarray | None, rng: np.random.RandomState, n_threads: int = 1
+) -> np.ndarray:
+    """scikit-learn's preparation of the continuous columns ``arr[:, columns]`` (all of them for
+    None; NaN where missing), returned one column per row (C-contiguous):
+    ``scale(with_mean=False)`` (divided by the standard deviation, one where it is below 10
+    eps), then ``+= 1e-10 * max(1, mean |x|) * rng.standard_normal`` drawn for the whole block.
+    The statistics are NumPy's own calls on the block as scikit-learn selects it (their
+    summation order, which depends on the layout, is the bits of the result); with two threads
+    or more the noise is drawn on a second thread meanwhile (NumPy releases the GIL to draw)."""
+    shape = (arr.shape[0], arr.shape[1] if columns is None else int(np.count_nonzero(columns)))
+    draw = _Draw(rng, shape, background=n_threads > 1 and shape[0] * shape[1] >= 1 << 16)
+    block = arr if columns is None else np.asarray(arr[:, columns])
     std = np.nanstd(block, axis=0)
     std[std < 10 * np.finfo(np.float64).eps] = 1.0
-    block = np.asarray(block / std)
-    means = np.maximum(1, np.nanmean(np.abs(block), axis=0))
-    block += 1e-10 * means * rng.standard_normal(size=block.shape)
-    return block
+    means = np.maximum(1, np.nanmean(np.abs(block / std), axis=0))
+    return _k.noised_columns(block, draw.result(), std, 1e-10 * means, n_threads)
+
+
+class _Draw:
+    """``rng.standard_normal(size=shape)``, drawn now or on a thread of its own."""
+
+    def __init__(self, rng: np.random.RandomState, shape: tuple[int, ...], background: bool):
+        self._values: np.ndarray | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, args=(rng, shape), daemon=True)
+            self._thread.start()
+        else:
+            self._run(rng, shape)
+
+    def _run(self, rng: np.random.RandomState, shape: tuple[int, ...]) -> None:
+        try:
+            self._values = rng.standard_normal(size=shape)
+        except BaseException as error:  # re-raised in the caller's thread
+            self._error = error
+
+    def result(self) -> np.ndarray:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._values is not None
+        return self._values
 
 
 def _noised_target(y: np.ndarray, rng: np.random.RandomState) -> np.ndarray:
@@ -191,7 +227,7 @@ def _estimate(
     rng = _random_state(random_state)
     cont = np.empty((0, n))
     if continuous.any():
-        cont = np.ascontiguousarray(_noised_columns(np.asarray(arr[:, continuous]), rng).T)
+        cont = _noised_columns(arr, continuous, rng, threads)
     single = False
     if discrete_target:
         y_codes, ky = _codes_of(target, threads)
@@ -363,7 +399,7 @@ class Prepared:
     target: np.ndarray | None
 
 
-def prepare(cols: Columns, target: CodedTarget) -> Prepared:
+def prepare(cols: Columns, target: CodedTarget, n_threads: int = 1) -> Prepared:
     """The continuous columns and target of a scoring call prepared for the kNN estimators."""
     rng = np.random.RandomState(0)
     which = sorted(cols.values)
@@ -375,8 +411,8 @@ def prepare(cols: Columns, target: CodedTarget) -> Prepared:
                 for values, absent in (cols.values[j] for j in which)
             ]
         )
-        block = _noised_columns(block, rng)
-        columns = {j: np.ascontiguousarray(block[:, i]) for i, j in enumerate(which)}
+        block = _noised_columns(block, None, rng, n_threads)
+        columns = {j: block[i] for i, j in enumerate(which)}
     values = None
     if target.values is not None:
         raw, absent = target.values

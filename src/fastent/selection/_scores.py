@@ -214,7 +214,7 @@ def mutual_info_scores(
     sweeps = Sweeps(run.cols, run.estimator, run.threads, adjusted=adjusted)
     scores = sweeps.mutual_info(range(len(run.cols.names)), sweeps.target(run.target.codes))
     if knn:
-        prepared = prepare(run.cols, run.target)
+        prepared = prepare(run.cols, run.target, run.threads)
         scores = knn_relevance(prepared, run.cols, run.target, scores, k, run.threads)
     return scores / scale if scale != 1.0 else scores
 
