@@ -140,31 +140,36 @@ static inline double fe_below(double r)
 /* ---- k smallest distances ----------------------------------------------------------------------
  */
 
-/* The k smallest values pushed so far, in decreasing order: best[0] is the k-th smallest once
- * `size` == k. */
+/* The k smallest of the values pushed so far, ascending, +inf while fewer than k were pushed:
+ * best[k - 1] is the k-th smallest, the bound a new value must beat. */
 typedef struct {
     double best[FE_MAX_NEIGHBORS];
-    int size, k;
+    int k;
 } fe_kbest;
 
+static inline void fe_kbest_init(fe_kbest *h, int k)
+{
+    h->k = k;
+    for (int i = 0; i < k; i++) h->best[i] = INFINITY;
+}
+
+static inline double fe_kbest_bound(const fe_kbest *h)
+{
+    return h->best[h->k - 1];
+}
+
+/* Insert d, dropping the largest: best[i] = max(best[i - 1], min(best[i], d)) from the top,
+ * without a branch (a value that loses changes nothing); for large k the losers are skipped. */
 static inline void fe_kbest_push(fe_kbest *h, double d)
 {
-    if (h->size == h->k) {
-        if (d >= h->best[0]) return;
-        int i = 0; /* drop the largest, insert d in decreasing order */
-        while (i + 1 < h->k && h->best[i + 1] > d) {
-            h->best[i] = h->best[i + 1];
-            i++;
-        }
-        h->best[i] = d;
-        return;
+    double *b = h->best;
+    const int k = h->k;
+    if (k > 8 && d >= b[k - 1]) return;
+    for (int i = k - 1; i > 0; i--) {
+        const double m = b[i] < d ? b[i] : d;
+        b[i] = b[i - 1] > m ? b[i - 1] : m;
     }
-    int i = h->size++;
-    while (i > 0 && h->best[i - 1] < d) {
-        h->best[i] = h->best[i - 1];
-        i--;
-    }
-    h->best[i] = d;
+    b[0] = b[0] < d ? b[0] : d;
 }
 
 /* ---- scikit-learn's preparation of continuous columns ---------------------------------------
@@ -275,8 +280,7 @@ static double fe_mi_ross(const double *c, const int32_t *d, Py_ssize_t n, int32_
             double r;
             if (brute) {
                 fe_kbest h;
-                h.size = 0;
-                h.k = kl;
+                fe_kbest_init(&h, kl);
                 const double a = v[p];
                 for (Py_ssize_t q = 0; q < m; q++) {
                     if (q == p) continue;
@@ -285,7 +289,7 @@ static double fe_mi_ross(const double *c, const int32_t *d, Py_ssize_t n, int32_
                     fe_kbest_push(&h, single ? (double)sqrtf((float)(e > 0 ? e : 0.0))
                                              : sqrt(e > 0 ? e : 0.0));
                 }
-                r = h.best[0];
+                r = fe_kbest_bound(&h);
             } else { /* walk outwards from p: the kl-th smallest |difference| */
                 Py_ssize_t left = p - 1, right = p + 1;
                 double dist = 0.0;
@@ -344,9 +348,9 @@ static inline void fe_scan(const fe_strips *g, Py_ssize_t s, Py_ssize_t from, in
     const Py_ssize_t lo = g->first[s], hi = g->first[s + 1];
     for (Py_ssize_t j = from; j >= lo && j < hi; j += step) {
         const double dy = fabs(g->xy[2 * j + 1] - qy);
-        if (h->size == h->k && dy >= h->best[0]) return; /* farther in y from here on */
-        const double dx = fabs(g->xy[2 * j] - qx), d = dx > dy ? dx : dy;
-        if (h->size < h->k || d < h->best[0]) fe_kbest_push(h, d);
+        if (dy >= fe_kbest_bound(h)) return; /* farther in y from here on */
+        const double dx = fabs(g->xy[2 * j] - qx);
+        fe_kbest_push(h, dx > dy ? dx : dy);
     }
 }
 
@@ -375,8 +379,7 @@ static double fe_kth_chebyshev(const fe_strips *g, Py_ssize_t s, Py_ssize_t at, 
                                Py_ssize_t *cursor)
 {
     fe_kbest h;
-    h.size = 0;
-    h.k = k;
+    fe_kbest_init(&h, k);
     const double qx = g->xy[2 * at], qy = g->xy[2 * at + 1];
     fe_scan(g, s, at + 1, 1, qx, qy, &h);
     fe_scan(g, s, at - 1, -1, qx, qy, &h);
@@ -384,7 +387,7 @@ static double fe_kth_chebyshev(const fe_strips *g, Py_ssize_t s, Py_ssize_t at, 
     for (Py_ssize_t o = 1; left || right; o++) {
         if (left) {
             const Py_ssize_t t = s - o;
-            if (t < 0 || (h.size == k && qx - g->xhi[t] >= h.best[0])) {
+            if (t < 0 || qx - g->xhi[t] >= fe_kbest_bound(&h)) {
                 left = 0;
             } else {
                 const Py_ssize_t j = fe_lower_bound(g, t, qy, cursor);
@@ -394,7 +397,7 @@ static double fe_kth_chebyshev(const fe_strips *g, Py_ssize_t s, Py_ssize_t at, 
         }
         if (right) {
             const Py_ssize_t t = s + o;
-            if (t >= g->n_strips || (h.size == k && g->xlo[t] - qx >= h.best[0])) {
+            if (t >= g->n_strips || g->xlo[t] - qx >= fe_kbest_bound(&h)) {
                 right = 0;
             } else {
                 const Py_ssize_t j = fe_lower_bound(g, t, qy, cursor);
@@ -403,7 +406,7 @@ static double fe_kth_chebyshev(const fe_strips *g, Py_ssize_t s, Py_ssize_t at, 
             }
         }
     }
-    return h.best[0];
+    return fe_kbest_bound(&h);
 }
 
 /* The last position j >= at of sorted v with v[j] - v[at] <= r, searched from `guess` (the
