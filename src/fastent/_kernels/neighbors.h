@@ -474,28 +474,43 @@ static inline Py_ssize_t fe_lower_end(const double *v, Py_ssize_t at, double r, 
     return in;
 }
 
-/* Sum over s of psi(the count of points j with |v[j] - v[s]| <= r[s], s included): a sweep along
- * sorted v, each end galloped from a guess read in `table` (n / 2 + 2 entries): the first
- * position at or above each of n / 2 + 1 equally spaced values, so that a guess is a few
- * positions from its answer wherever the values are not crowded into a few of those intervals
- * (and no worse than a search from the previous point's answer where they are). */
+/* The bucket of t = (value - first) / width among nb buckets (the end ones take the rest). */
+static inline Py_ssize_t fe_bucket(double t, Py_ssize_t nb)
+{
+    return t > 0 ? (t < (double)nb ? (Py_ssize_t)t : nb - 1) : 0;
+}
+
+/* Sum over s of psi(the count of points j with |v[j] - v[s]| <= r[s], s included), v sorted.
+ * The values are cut into n / 2 + 1 buckets of equal width, table[b] (n / 2 + 2 entries) the
+ * first position of bucket b: each end of a count lies in or next to the bucket of v[s] +- r[s],
+ * found there by halving without branches, then checked; where the values crowd into a few
+ * buckets (so the check fails) it is galloped to from there. */
 static double fe_sum_psi_counts(const double *v, const double *r, Py_ssize_t n, Py_ssize_t *table)
 {
     const Py_ssize_t nb = n / 2 + 1;
     const double first = v[0], width = (v[n - 1] - v[0]) / (double)nb;
     const double scale = width > 0 && isfinite(width) ? 1.0 / width : 0.0;
-    for (Py_ssize_t b = 0, j = 0; b <= nb; b++) {
-        const double edge = first + (double)b * width;
-        while (j < n && v[j] < edge) j++;
-        table[b] = j;
-    }
+    memset(table, 0, (size_t)(nb + 1) * sizeof *table);
+    for (Py_ssize_t j = 0; j < n; j++) table[fe_bucket((v[j] - first) * scale, nb) + 1]++;
+    for (Py_ssize_t b = 0; b < nb; b++) table[b + 1] += table[b];
     fe_acc sum = {0, 0};
     for (Py_ssize_t s = 0; s < n; s++) {
-        const double t_hi = (v[s] + r[s] - first) * scale, t_lo = (v[s] - r[s] - first) * scale;
-        const Py_ssize_t b_hi = t_hi > 0 ? (t_hi < (double)nb ? (Py_ssize_t)t_hi : nb - 1) : 0;
-        const Py_ssize_t b_lo = t_lo > 0 ? (t_lo < (double)nb ? (Py_ssize_t)t_lo : nb - 1) : 0;
-        const Py_ssize_t hi = fe_upper_end(v, n, s, r[s], table[b_hi + 1] - 1);
-        const Py_ssize_t lo = fe_lower_end(v, s, r[s], table[b_lo]);
+        const double x = v[s], rs = r[s];
+        /* hi: the last position with v[hi] - x <= rs, in [w0, w1] (v[w0] inside) */
+        Py_ssize_t b = fe_bucket((x + rs - first) * scale, nb);
+        Py_ssize_t w0 = table[b] - 1, w1 = table[b + 1];
+        Py_ssize_t hi = w0 < s ? s : w0, len = (w1 >= n ? n - 1 : w1) - hi + 1;
+        for (; len > 1; len -= len / 2) hi = v[hi + len / 2] - x <= rs ? hi + len / 2 : hi;
+        if (!(v[hi] - x <= rs) || (hi + 1 < n && v[hi + 1] - x <= rs))
+            hi = fe_upper_end(v, n, s, rs, hi);
+        /* lo: the first position with x - v[lo] <= rs, in [w0, w1] (v[w1] inside) */
+        b = fe_bucket((x - rs - first) * scale, nb);
+        w0 = table[b] - 1;
+        w1 = table[b + 1];
+        Py_ssize_t lo = w0 < 0 ? 0 : w0;
+        len = (w1 > s ? s : w1) - lo + 1;
+        for (; len > 1; len -= len / 2) lo = x - v[lo + len / 2 - 1] > rs ? lo + len / 2 : lo;
+        if (!(x - v[lo] <= rs) || (lo > 0 && x - v[lo - 1] <= rs)) lo = fe_lower_end(v, s, rs, lo);
         fe_acc_add(&sum, fe_psi_count(hi - lo + 1));
     }
     return fe_acc_value(&sum);
