@@ -75,9 +75,7 @@ class BuildExt(build_ext):
         if ctype == "msvc":
             cflags, ldflags = ["/O2"] if not DEBUG else ["/Od"], []
         else:
-            # no a*b+c fused behind the code's back (GCC fuses across statements wherever FMA is
-            # in the baseline, e.g. aarch64): the kNN kernels reproduce scikit-learn's roundings
-            math = ["-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off"]
+            math = ["-fno-math-errno", "-fno-trapping-math"]
             if SANITIZE:
                 level = ["-O1", "-g", "-fno-omit-frame-pointer", *SANITIZERS, *math]
             elif DEBUG:
@@ -114,12 +112,20 @@ class BuildExt(build_ext):
         super().build_extensions()
 
 
+# The kNN kernels reproduce scikit-learn's roundings operation for operation: no a*b+c fused
+# behind the code's back (GCC fuses across statements wherever FMA is in the baseline, e.g.
+# aarch64).  The other kernels keep contraction: their exp/log polynomials gain from FMA.
+EXACT_ROUNDING = {"neighbors"}
+
+
 def _extension(name):
+    exact = name in EXACT_ROUNDING and not sys.platform.startswith("win")
     return Extension(
         f"fastent._kernels.{name}",
         [str(KERNELS / f"{name}.pyx")],
         include_dirs=[str(KERNELS)],
         depends=[str(p) for pattern in ("*.h", "*.pxd") for p in KERNELS.glob(pattern)],
+        extra_compile_args=["-ffp-contract=off"] if exact else [],
     )
 
 
