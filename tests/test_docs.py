@@ -10,7 +10,8 @@ import pytest
 import fastent
 from fastent import discrete, selection
 
-#: Every module whose docstrings hold examples (the selector's need scikit-learn).
+#: Every module whose docstrings hold examples (the selector's need scikit-learn, fastent.dask's
+#: Dask).
 MODULES = [
     "fastent",
     "fastent.distributions",
@@ -21,6 +22,9 @@ MODULES = [
     "fastent.selection._scores",
     "fastent.selection._greedy",
     "fastent.selection._sklearn",
+    "fastent.selection._stream",
+    "fastent.stream",
+    "fastent.dask",
     "fastent.reference",
     "fastent.reference.discrete",
     "fastent.reference.selection",
@@ -32,6 +36,8 @@ MODULES = [
 def test_docstring_examples(name):
     if name.endswith("_sklearn"):
         pytest.importorskip("sklearn")
+    if name == "fastent.dask":
+        pytest.importorskip("dask.dataframe")
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0

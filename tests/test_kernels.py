@@ -137,7 +137,8 @@ def test_show_config(capsys):
 def test_import_is_light():
     """``import fastent`` pulls in no optional or heavy dependency (they are imported lazily)."""
     code = (
-        "import sys, fastent; heavy = ('pandas', 'scipy', 'sklearn', 'dask', 'torch', 'polars');"
+        "import sys, fastent; heavy = ('pandas', 'scipy', 'sklearn', 'dask', 'distributed', "
+        "'torch', 'polars');"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

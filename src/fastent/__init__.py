@@ -4,9 +4,10 @@
 Entropy, cross-entropy, KL and Jensen-Shannon divergence of probability arrays, and logsumexp,
 softmax, log_softmax, sigmoid and log_sigmoid of logits (top level); entropies and mutual
 information estimated from samples (``fastent.discrete``); mutual-information feature scoring and
-selection (``fastent.selection``); all computed by SIMD-dispatched, multi-threaded Cython/C
-kernels.  ``fastent.reference`` holds the plain NumPy definitions the kernels are tested and
-benchmarked against.
+selection (``fastent.selection``), also chunk by chunk (``fastent.stream``) and on Dask
+collections (``fastent.dask``, imported on its own: Dask is optional); all computed by
+SIMD-dispatched, multi-threaded Cython/C kernels.  ``fastent.reference`` holds the plain NumPy
+definitions the kernels are tested and benchmarked against.
 """
 
 try:
@@ -20,7 +21,7 @@ except ImportError as exc:  # pragma: no cover - only a broken install gets here
 
 from typing import Any
 
-from . import discrete, selection
+from . import discrete, selection, stream
 from ._core.config import show_config
 from ._version import __version__
 from .distributions import (
@@ -66,6 +67,7 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy_with_logits",
     "sparse_softmax_cross_entropy_with_logits",
+    "stream",
 ]
 
 

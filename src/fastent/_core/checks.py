@@ -25,6 +25,7 @@ __all__ = [
     "REDUCTIONS",
     "STRATEGIES",
     "Valid",
+    "check_adjusted",
     "check_binning",
     "check_clip_eps",
     "check_distance_base",
@@ -259,6 +260,19 @@ def check_binning(n_bins: Any, strategy: str) -> None:
         raise ValueError(f"n_bins must be in [2, 65536], got {n_bins}")
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+
+
+def check_adjusted(adjusted: Any, estimator: str) -> bool:
+    """``adjusted`` checked: a bool, True only with the plug-in estimator (E[I] is the
+    expectation of the plug-in mutual information)."""
+    if not isinstance(adjusted, (bool, np.bool_)):
+        raise TypeError(f"adjusted must be True or False, got {type(adjusted).__name__}")
+    if adjusted and estimator != "plugin":
+        raise ValueError(
+            "adjusted=True subtracts the expected plug-in mutual information: it needs "
+            f"estimator='plugin', got {estimator!r}"
+        )
+    return bool(adjusted)
 
 
 def check_k(k: Any, p: int) -> int:

@@ -41,6 +41,8 @@ __all__ = [
     "label_array",
     "looks_continuous",
     "missing_mask",
+    "reduce_error",
+    "sorted_levels",
     "user_stacklevel",
 ]
 
@@ -166,9 +168,24 @@ def check_missing(missing: Any) -> str:
     return missing
 
 
+def _rebuilt(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    err = cls.__new__(cls, *args)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
+
+def reduce_error(err: BaseException) -> tuple[Any, ...]:
+    """``__reduce__`` of an exception whose ``__init__`` does not take its message: it pickles
+    (to a Dask worker's client, a process pool's parent) as it is, message and attributes."""
+    return _rebuilt, (type(err), err.args, err.__dict__)
+
+
 class MissingValuesError(ValueError):
     """Missing values where ``missing="error"``: the message names the variable, the count and
     the options."""
+
+    __reduce__ = reduce_error
 
     def __init__(self, name: str, count: int, first: int) -> None:
         self.variable, self.count, self.first = name, count, first
@@ -213,6 +230,12 @@ def _sorted_levels(distinct: list[Any]) -> list[Any]:
         if _increasing(ordered if key is None else [key(v) for v in ordered]):
             return ordered
     return sorted(distinct, key=lambda v: (type(v).__name__, repr(v)))
+
+
+def sorted_levels(distinct: list[Any]) -> list[Any]:
+    """Distinct labels in the order the coder sorts levels: by value when ``<`` orders them
+    totally, else by type name then value (ints and strings), else by type name then repr."""
+    return _sorted_levels(distinct)
 
 
 def _sort_order(values: np.ndarray) -> np.ndarray:

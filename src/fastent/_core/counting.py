@@ -58,6 +58,18 @@ class Cells:
         counts = counts.astype(np.int64)
         return counts, counts[per_cell]
 
+    def of(self, which: tuple[int, ...]) -> Cells:
+        """The nonzero cells of the variables ``which`` alone (the others summed out), in the
+        order ``count`` gives them (codes in lexicographic order)."""
+        sizes = [self.variables[j].size for j in which]
+        key = np.ravel_multi_index(tuple(self.index[j] for j in which), sizes)
+        groups, per_cell = np.unique(key, return_inverse=True)
+        counts = np.bincount(per_cell, weights=self.counts, minlength=groups.size)
+        index = np.unravel_index(groups, sizes)
+        return Cells(
+            counts.astype(np.int64), tuple(index), [self.variables[j] for j in which], self.n
+        )
+
     def levels_seen(self, j: int) -> int:
         """How many distinct values variable j takes."""
         return int(np.count_nonzero(np.bincount(self.index[j], minlength=self.variables[j].size)))

@@ -123,9 +123,11 @@ class Frame:
     n_rows: int
 
 
-def as_frame(X: Any, name: str, columns: list[str] | None = None) -> Frame | None:
+def as_frame(
+    X: Any, name: str, columns: list[str] | None = None, allow_empty: bool = False
+) -> Frame | None:
     """The columns of a DataFrame (all, or ``columns`` only; a LazyFrame collects just those),
-    or None when ``X`` is not a DataFrame."""
+    or None when ``X`` is not a DataFrame (``allow_empty``: a frame with no rows is accepted)."""
     frame = _to_narwhals_frame(X)
     if frame is None:
         return None
@@ -144,20 +146,21 @@ def as_frame(X: Any, name: str, columns: list[str] | None = None) -> Frame | Non
     names = [str(c) for c in frame.columns]
     if not names:
         raise ValueError(f"{name} has no columns")
-    if len(frame) == 0:
+    if len(frame) == 0 and not allow_empty:
         raise ValueError(f"{name} has no rows")
     return Frame(names, [frame.get_column(c) for c in frame.columns], len(frame))
 
 
-def as_matrix(X: Any, name: str) -> np.ndarray:
-    """``X`` as a 2-D, non-empty array of a real or label dtype."""
+def as_matrix(X: Any, name: str, allow_empty: bool = False) -> np.ndarray:
+    """``X`` as a 2-D, non-empty array of a real or label dtype (``allow_empty``: no rows
+    accepted, but at least one column)."""
     if isinstance(X, (str, bytes)):
         raise ValueError(f"{name} must be a 2-D array, got a {type(X).__name__}")
     check_not_lazy_collection(X, name)
     arr = to_array(X, name)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {arr.shape}")
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
+    if (arr.shape[0] == 0 and not allow_empty) or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape})")
     if arr.dtype.kind in "cV":
         raise TypeError(f"{name} has unsupported dtype {arr.dtype}")

@@ -11,7 +11,9 @@ one pass over the remaining columns and no pair is ever counted twice.
 The package's parts: ``_columns`` (column coding of ``X``), ``_binning`` (continuous columns),
 ``_sweeps`` (count/bitset sweeps and information from their tables), ``_scores``
 (:func:`mutual_info_scores`, :func:`mutual_info_matrix`), ``_greedy`` (:func:`select_features`:
-the criteria table and the greedy loop) and ``_sklearn`` (:class:`MutualInfoSelector`, imported
+the criteria table and the greedy loop), ``_stream`` (:class:`MutualInfoAccumulator`: the
+tables kept and merged chunk by chunk, served to the sweeps; public as ``fastent.stream``) and
+``_sklearn`` (:class:`MutualInfoSelector`, imported
 on first use: scikit-learn is optional).
 
 Examples
@@ -36,6 +38,7 @@ from ._binning import discretize
 from ._greedy import CRITERIA, SCORE_MEANING, Selection, select_features
 from ._neighbors import mutual_info_classif, mutual_info_regression
 from ._scores import mutual_info_matrix, mutual_info_scores, mutual_info_test
+from ._stream import MutualInfoAccumulator
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._sklearn import MutualInfoSelector as MutualInfoSelector
@@ -46,6 +49,7 @@ __all__ = [
     "METHODS",
     "SCORE_MEANING",
     "STRATEGIES",
+    "MutualInfoAccumulator",
     "Selection",
     "discretize",
     "mutual_info_classif",

@@ -11,7 +11,7 @@ import numpy as np
 from .._core.checks import check_binning
 from .._core.frames import as_frame, as_matrix, column_data
 
-__all__ = ["bin_column", "discretize"]
+__all__ = ["bin_column", "bin_with_edges", "discretize"]
 
 
 def _midpoint(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
@@ -115,13 +115,21 @@ def _bin_edges(values: np.ndarray, n_bins: int, strategy: str) -> tuple[np.ndarr
         scale = _halving(values)
         lo, hi = values.min() / scale, values.max() / scale
         edges = np.unique(scale * np.linspace(lo, hi, n_bins + 1))
-    return np.searchsorted(edges[1:-1], values, side="right"), edges
+    return bin_with_edges(values, edges), edges
+
+
+def bin_with_edges(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Bin of each value: k where ``edges[k] <= value < edges[k + 1]``, the last bin including
+    its right edge; values below the first edge fall in the first bin, values above the last in
+    the last (the binning of :func:`discretize`, with edges fixed in advance)."""
+    return np.searchsorted(edges[1:-1], values, side="right")
 
 
 def bin_column(
-    column: np.ndarray, n_bins: int, strategy: str, name: str
+    column: np.ndarray, n_bins: int, strategy: str, name: str, edges: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, edges) of one numeric column; NaN or inf is a ValueError naming the column."""
+    """(codes, edges) of one numeric column (binned with ``edges`` when given, else with edges
+    from its values); NaN or inf is a ValueError naming the column."""
     try:
         values = np.asarray(column, dtype=np.float64)
     except (TypeError, ValueError):
@@ -133,7 +141,10 @@ def bin_column(
     if not finite.all():
         i = int(np.flatnonzero(~finite)[0])
         raise ValueError(f"column {name} has a non-finite value at row {i} ({values[i]!r})")
-    codes, edges = _bin_edges(values, n_bins, strategy)
+    if edges is None:
+        codes, edges = _bin_edges(values, n_bins, strategy)
+    else:
+        codes = bin_with_edges(values, edges)
     return codes.astype(np.uint8 if edges.size <= 257 else np.uint16), edges
 
 

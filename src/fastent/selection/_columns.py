@@ -28,11 +28,15 @@ __all__ = [
     "Columns",
     "MissingColumnsError",
     "Sparse",
+    "Table",
     "binned_codes",
     "check_samples",
     "code_columns",
+    "code_table",
     "code_target",
+    "discrete_mask",
     "present_rows",
+    "read_table",
 ]
 
 
@@ -64,7 +68,8 @@ class Columns:
     sample of rows, which the kernel checks) -- or, for a sparse matrix, the codes of ``sparse``.
     ``drop[j]``: the last level of column j holds its missing values, left out of every count.
     ``binned[j]``: column j was binned as continuous; ``values[j]``: then its (values, missing
-    mask), when the call keeps them (``continuous="knn"``).
+    mask), when the call keeps them (``continuous="knn"``).  ``levels[j]``: the label of each
+    code of a factorised column (None: code c stands for ``offset[j] + c``, or is a bin).
     """
 
     names: list[str]
@@ -80,11 +85,12 @@ class Columns:
     binned: list[bool] = field(default_factory=list)
     sparse: Sparse | None = None
     values: dict[int, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+    levels: list[np.ndarray | None] = field(default_factory=list)
 
     def add(self, codes: _codes.Codes, binned: bool = False) -> None:
         """A separate contiguous column."""
         self.add_view(codes.data, 0, 1, codes.offset, codes.size, codes.exact)
-        self.drop[-1], self.binned[-1] = codes.drop_missing, binned
+        self.drop[-1], self.binned[-1], self.levels[-1] = codes.drop_missing, binned, codes.levels
 
     def add_view(
         self, src: np.ndarray, start: int, stride: int, offset: int, size: int, exact: bool
@@ -100,6 +106,7 @@ class Columns:
         self.exact.append(bool(exact))
         self.drop.append(False)
         self.binned.append(False)
+        self.levels.append(None)
 
     def arrays(
         self, which: Sequence[int]
@@ -143,6 +150,15 @@ class Columns:
         self.source[j] = len(self.sources) - 1
         self.start[j], self.stride[j] = 0, 1
         self.offset[j], self.size[j], self.exact[j] = int(codes.offset), int(codes.size), True
+        self.levels[j] = codes.levels
+
+    def labels(self, j: int, codes: np.ndarray) -> list[Any]:
+        """The labels (Python values) of exact codes of column j: its levels, or
+        ``offset[j] + code`` (a binned column's codes are its bins)."""
+        levels = self.levels[j]
+        if levels is not None:
+            return list(np.asarray(levels[codes]).tolist())
+        return [int(c) + self.offset[j] for c in codes.tolist()]
 
     def codes(self, j: int, n_threads: int) -> _codes.Codes:
         """Column j as exact int32 codes in [0, size)."""
@@ -205,6 +221,7 @@ def _matrix_columns(
     n_threads: int,
     missing: str,
     keep_values: bool = False,
+    edges: Sequence[np.ndarray | None] | None = None,
 ) -> list[_codes.MissingValuesError]:
     """Columns of a 2-D array: integer/bool columns read in place (no copy), others coded."""
     kind = arr.dtype.kind
@@ -214,7 +231,15 @@ def _matrix_columns(
             for j in range(arr.shape[1])
             if (
                 err := _add_column(
-                    cols, arr[:, j], mask[j], n_bins, strategy, j, n_threads, missing
+                    cols,
+                    arr[:, j],
+                    mask[j],
+                    n_bins,
+                    strategy,
+                    j,
+                    n_threads,
+                    missing,
+                    edges=None if edges is None else edges[j],
                 )
             )
         ]
@@ -280,16 +305,18 @@ def binned_codes(
     missing: str,
     label: str = "",
     keep: list[tuple[np.ndarray, np.ndarray | None]] | None = None,
+    edges: np.ndarray | None = None,
 ) -> _codes.Codes:
     """A continuous column (or target) binned: codes in [0, bins), missing rows (NaN, nulls) in
     one more code as ``missing`` says (``label``: the variable in messages, by default
     "column {name}"); ``keep``: its (values, missing mask) are appended there (the
-    nearest-neighbour estimates read them)."""
+    nearest-neighbour estimates read them); ``edges``: fixed bin edges (else edges from the
+    values by ``n_bins`` and ``strategy``)."""
     values, absent = _numbers(column, name)
     if keep is not None:
         keep.append((values, absent))
     if absent is None:
-        binned, edges = bin_column(values, n_bins, strategy, name)
+        binned, edges = bin_column(values, n_bins, strategy, name, edges)
         return _codes.Codes(binned, 0, max(edges.size - 1, 1), None, binned.dtype)
     n_missing = int(np.count_nonzero(absent))
     if missing == "error":
@@ -297,9 +324,10 @@ def binned_codes(
             label or f"column {name}", n_missing, int(np.argmax(absent))
         )
     if n_missing == values.size:
-        size, data = 0, np.zeros(values.size, dtype=np.uint16)
+        size = 0 if edges is None else max(edges.size - 1, 1)
+        data = np.full(values.size, size, dtype=np.uint16)
     else:
-        present, edges = bin_column(values[~absent], n_bins, strategy, name)
+        present, edges = bin_column(values[~absent], n_bins, strategy, name, edges)
         size = max(edges.size - 1, 1)
         data = np.full(values.size, size, dtype=np.uint16)
         data[~absent] = present
@@ -318,9 +346,11 @@ def _add_column(
     n_threads: int,
     missing: str,
     keep_values: bool = False,
+    edges: np.ndarray | None = None,
 ) -> _codes.MissingValuesError | None:
-    """Add column j, coded; the missing-value error of the column when ``missing`` is "error"
-    (collected, so that one error lists every affected column)."""
+    """Add column j, coded (binned with ``edges`` when given); the missing-value error of the
+    column when ``missing`` is "error" (collected, so that one error lists every affected
+    column)."""
     name = cols.names[j]
     try:
         if is_discrete:
@@ -335,7 +365,8 @@ def _add_column(
             cols.add(_codes.exact(codes, n_threads))
         else:
             kept: list[tuple[np.ndarray, np.ndarray | None]] | None = [] if keep_values else None
-            cols.add(binned_codes(column, n_bins, strategy, name, missing, keep=kept), binned=True)
+            coded = binned_codes(column, n_bins, strategy, name, missing, keep=kept, edges=edges)
+            cols.add(coded, binned=True)
             if kept:
                 cols.values[j] = kept[0]
     except _codes.MissingValuesError as err:
@@ -347,6 +378,8 @@ def _add_column(
 class MissingColumnsError(ValueError):
     """Missing values where ``missing="error"``: every affected column (and the target) in one
     message."""
+
+    __reduce__ = _codes.reduce_error
 
     def __init__(self, errors: list[_codes.MissingValuesError], n: int) -> None:
         self.errors, self.n = errors, n
@@ -448,6 +481,47 @@ def _check_rows(n: int, rows: np.ndarray | None) -> None:
         check_samples(n, rows.shape[0])
 
 
+@dataclass
+class Table:
+    """``X`` read as named columns: a DataFrame's (``data``: each a :class:`Column`, None for a
+    kind the adapter does not know) or a 2-D array's (``arr``); ``kinds``: each column's kind
+    (a frame column's ``Column.kind``, else the array's dtype kind), which ``discrete="auto"``
+    goes by."""
+
+    names: list[str]
+    kinds: list[str]
+    n: int
+    data: list[Column | None] | None = None
+    arr: np.ndarray | None = None
+
+    def take(self, rows: np.ndarray) -> Table:
+        """The table at ``rows`` (a bool mask)."""
+        n = int(rows.sum())
+        if self.data is not None:
+            data = [d.take(rows) if d is not None else None for d in self.data]
+            return Table(self.names, self.kinds, n, data=data)
+        assert self.arr is not None
+        return Table(self.names, self.kinds, n, arr=self.arr[rows])
+
+
+def read_table(X: Any, allow_empty: bool = False) -> Table:
+    """A DataFrame or 2-D array (not sparse) as a :class:`Table` (``allow_empty``: no rows
+    accepted)."""
+    frame = as_frame(X, "X", allow_empty=allow_empty)
+    if frame is not None:
+        data = [column_data(c) for c in frame.columns]
+        kinds = [d.kind if d else "O" for d in data]
+        return Table(frame.names, kinds, frame.n_rows, data=data)
+    arr = as_matrix(X, "X", allow_empty=allow_empty)
+    p = arr.shape[1]
+    return Table([str(j) for j in range(p)], [arr.dtype.kind] * p, arr.shape[0], arr=arr)
+
+
+def discrete_mask(discrete: Any, table: Table) -> list[bool]:
+    """Which columns of the table are discrete (``discrete`` as in ``mutual_info_scores``)."""
+    return _discrete_mask(discrete, table.names, table.kinds)
+
+
 def code_columns(
     X: Any,
     discrete: Any,
@@ -468,31 +542,52 @@ def code_columns(
         return _sparse_columns(
             X if rows is None else X.tocsr()[rows], discrete, n_bins, strategy, missing
         )
-    frame = as_frame(X, "X")
-    if frame is not None:
-        _check_rows(frame.n_rows, rows)
-        data = [column_data(c) for c in frame.columns]
-        if rows is not None:
-            data = [d.take(rows) if d is not None else None for d in data]
-        cols = Columns(frame.names, frame.n_rows if rows is None else int(rows.sum()))
-        mask = _discrete_mask(discrete, frame.names, [d.kind if d else "O" for d in data])
+    table = read_table(X)
+    _check_rows(table.n, rows)
+    if rows is not None:
+        table = table.take(rows)
+    mask = discrete_mask(discrete, table)
+    return code_table(table, mask, n_bins, strategy, n_threads, missing, keep_values)
+
+
+def code_table(
+    table: Table,
+    mask: list[bool],
+    n_bins: int,
+    strategy: str,
+    n_threads: int,
+    missing: str = "error",
+    keep_values: bool = False,
+    edges: Sequence[np.ndarray | None] | None = None,
+) -> Columns:
+    """Every column of a table coded: the discrete ones (``mask``) as labels, the others
+    binned, with ``edges[j]`` when given (else with edges from their values by ``n_bins`` and
+    ``strategy``); ``keep_values``: the binned columns' values are kept too."""
+    cols = Columns(table.names, table.n)
+    if table.data is not None:
         errors = [
             err
-            for j, column in enumerate(data)
+            for j, column in enumerate(table.data)
             if (
                 err := _add_column(
-                    cols, column, mask[j], n_bins, strategy, j, n_threads, missing, keep_values
+                    cols,
+                    column,
+                    mask[j],
+                    n_bins,
+                    strategy,
+                    j,
+                    n_threads,
+                    missing,
+                    keep_values,
+                    None if edges is None else edges[j],
                 )
             )
         ]
     else:
-        arr = as_matrix(X, "X")
-        _check_rows(arr.shape[0], rows)
-        if rows is not None:
-            arr = arr[rows]
-        cols = Columns([str(j) for j in range(arr.shape[1])], arr.shape[0])
-        mask = _discrete_mask(discrete, cols.names, [arr.dtype.kind] * arr.shape[1])
-        errors = _matrix_columns(arr, cols, mask, n_bins, strategy, n_threads, missing, keep_values)
+        assert table.arr is not None
+        errors = _matrix_columns(
+            table.arr, cols, mask, n_bins, strategy, n_threads, missing, keep_values, edges
+        )
     if errors:
         raise MissingColumnsError(errors, cols.n)
     return cols

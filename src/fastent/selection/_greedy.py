@@ -18,11 +18,20 @@ import numpy as np
 
 from .._core.checks import check_k, log_base
 from .._core.measures import estimator_code
+from ._columns import Columns
 from ._neighbors import knn_redundancy, knn_relevance, prepare
 from ._scores import check_adjusted, check_knn, g_test_pvalues, input_bytes, scoring
 from ._sweeps import Bitsets, Sweeps, Target
 
-__all__ = ["CRITERIA", "SCORE_MEANING", "Selection", "select", "select_features"]
+__all__ = [
+    "CRITERIA",
+    "SCORE_MEANING",
+    "Selection",
+    "check_method",
+    "greedy_selection",
+    "select",
+    "select_features",
+]
 
 #: The new term of each candidate given a new pick s: sweep(sweeps, candidates, s, y, relevance).
 Term = Callable[[Sweeps, Sequence[int], int, Target, np.ndarray], np.ndarray]
@@ -65,6 +74,13 @@ CRITERIA: dict[str, Criterion] = {
     "jmi": Criterion(_joint),
     "cmim": Criterion(_conditional, fold=np.minimum, start=np.inf),
 }
+
+
+def check_method(method: Any) -> Criterion:
+    """The criterion of ``method`` (a ``ValueError`` for an unknown one)."""
+    if not isinstance(method, str) or method not in CRITERIA:
+        raise ValueError(f"method must be one of {tuple(CRITERIA)}, got {method!r}")
+    return CRITERIA[method]
 
 
 def greedy(
@@ -343,11 +359,9 @@ def select(
 ) -> Selection:
     """:func:`select_features`, and with ``pvalues`` the G-test p-values of the relevance from
     the same coded columns (one more sweep)."""
-    if method not in CRITERIA:
-        raise ValueError(f"method must be one of {tuple(CRITERIA)}, got {method!r}")
-    criterion = CRITERIA[method]
+    criterion = check_method(method)
     estimator_code(estimator)
-    scale = log_base(base)
+    log_base(base)  # checked before any work
     adjusted = check_adjusted(adjusted, estimator)
     continuous, n_neighbors = check_knn(continuous, n_neighbors, adjusted)
     knn = continuous == "knn"
@@ -386,6 +400,47 @@ def select(
     if pvalues:
         plain = sweeps if not adjusted else Sweeps(cols, run.estimator, threads)
         p_values = g_test_pvalues(plain.g_test(range(len(cols.names)), target))
+    return _result(picks, relevance, cols, method, base, adjusted, run.target.binned, p_values)
+
+
+def greedy_selection(
+    sweeps: Sweeps,
+    target: Target,
+    k: int,
+    method: str,
+    base: float | None,
+    target_binned: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> Selection:
+    """:func:`select_features` on the columns of ``sweeps`` (which may serve their tables from
+    counts kept elsewhere, as ``fastent.stream`` does) against ``target``: the relevance, the
+    greedy loop of the criterion of ``method``, the result."""
+    criterion = check_method(method)
+    log_base(base)  # checked before any work
+    cols = sweeps.cols
+    k = check_k(k, len(cols.names))
+    relevance = sweeps.mutual_info(range(len(cols.names)), target)
+
+    def term(candidates: Sequence[int], s: int) -> np.ndarray:
+        assert criterion.term is not None
+        return criterion.term(sweeps, candidates, s, target, relevance)
+
+    picks = greedy(relevance, k, criterion, term, progress)
+    return _result(picks, relevance, cols, method, base, sweeps.adjusted, target_binned, None)
+
+
+def _result(
+    picks: list[tuple[int, float]],
+    relevance: np.ndarray,
+    cols: Columns,
+    method: str,
+    base: float | None,
+    adjusted: bool,
+    target_binned: bool,
+    p_values: np.ndarray | None,
+) -> Selection:
+    """The :class:`Selection` of the picks, the scores in ``base`` units."""
+    scale = log_base(base)
     indices = np.asarray([j for j, _ in picks], dtype=np.intp)
     scores = np.asarray([score for _, score in picks]) / scale
     return Selection(
@@ -396,7 +451,7 @@ def select(
         method,
         base,
         adjusted,
-        run.target.binned,
+        target_binned,
         [name for name, b in zip(cols.names, cols.binned, strict=True) if b],
         list(cols.names),
         p_values,

@@ -8,10 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from .._core.checks import log_base
+from .._core.checks import check_adjusted, log_base
 from .._core.codes import MissingValuesError, check_missing
 from .._core.measures import estimator_code
-from .._core.memory import allocate
 from .._core.threads import effective_n_threads
 from ._columns import (
     CodedTarget,
@@ -45,19 +44,6 @@ class Scoring:
     estimator: int
     threads: int
     target: CodedTarget | None = None
-
-
-def check_adjusted(adjusted: Any, estimator: str) -> bool:
-    """``adjusted`` checked: a bool, True only with the plug-in estimator (E[I] is the
-    expectation of the plug-in mutual information)."""
-    if not isinstance(adjusted, (bool, np.bool_)):
-        raise TypeError(f"adjusted must be True or False, got {type(adjusted).__name__}")
-    if adjusted and estimator != "plugin":
-        raise ValueError(
-            "adjusted=True subtracts the expected plug-in mutual information: it needs "
-            f"estimator='plugin', got {estimator!r}"
-        )
-    return bool(adjusted)
 
 
 def scoring(
@@ -267,13 +253,7 @@ def mutual_info_matrix(
     cols, threads = run.cols, run.threads
     p = len(cols.names)
     bitsets = Bitsets.build(cols, threads, input_bytes(X)) if p > 2 else None
-    sweeps = Sweeps(cols, run.estimator, threads, bitsets)
-    out = allocate((p, p), np.float64, f"the {p} x {p} matrix")
-    for i in range(p):  # column i against columns i+1..p-1: each pair counted once
-        out[i, i + 1 :] = out[i + 1 :, i] = sweeps.mutual_info(
-            range(i + 1, p), sweeps.column_target(i)
-        )
-        out[i, i] = sweeps.entropy(i)  # H(X_i), any estimator
+    out = Sweeps(cols, run.estimator, threads, bitsets).matrix()
     return out / scale if scale != 1.0 else out
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from .._core import measures
 from .._core.codes import Codes
 from .._core.counting import Cells, count, drop_missing_rows, fits_dense
+from .._core.memory import allocate
 from .._kernels import counting as _k
 from ._columns import Columns
 
@@ -141,6 +142,12 @@ class Sweeps:
         totals = np.bincount(target.codes, minlength=kt)
         t[:, positions + sparse.zero[idx]] += totals[:, None] - stored
         return tables, positions, step
+
+    def counts(self, which: Sequence[int], target: Target) -> tuple[np.ndarray, np.ndarray, int]:
+        """(tables, positions, step) of the columns ``which`` against the target, in the layout
+        of ``count_columns``: cell (v, t) of the i-th column at ``t * step + positions[i] + v``
+        (the counts ``fastent.stream`` accumulates)."""
+        return self._tables(which, target)
 
     def _tables(self, which: Sequence[int], target: Target) -> tuple[np.ndarray, np.ndarray, int]:
         """(tables, positions, step) of columns ``which`` against the target, by bitsets when the
@@ -335,14 +342,9 @@ class Sweeps:
             return mi
 
         def from_cells(j: int, given: Target, cells: Cells) -> float:
-            x = self.cols.codes(j, self.n_threads)
-            pair = [
-                Codes(t.codes, 0, t.size, None, np.dtype(np.int32), drop_missing=t.drop)
-                for t in (y, given)
-            ]
-            mi = measures.mutual_info(
-                count(drop_missing_rows(pair, [x]), self.n_threads), self.estimator
-            ) + measures.conditional_mutual_info(cells, self.estimator)
+            # I(X_s; y) over the rows of the cells (x, y, s): those where all three are present
+            mi = measures.mutual_info(cells.of((1, 2)), self.estimator)
+            mi += measures.conditional_mutual_info(cells, self.estimator)
             if self.adjusted:
                 mi -= measures.cells_expected_mutual_info(cells, (1,), (0, 2))
             return mi
@@ -379,6 +381,18 @@ class Sweeps:
                 continue
             dof = max(cells.levels_seen(0) - 1, 0) * max(cells.levels_seen(1) - 1, 0)
             out[i] = measures.mutual_info(cells, measures.PLUGIN), cells.n, dof
+        return out
+
+    def matrix(self) -> np.ndarray:
+        """I(X_i; X_j) in nats of every pair of columns, H(X_i) on the diagonal: column i
+        against the columns after it, so each pair is counted once."""
+        p = len(self.cols.names)
+        out = allocate((p, p), np.float64, f"the {p} x {p} matrix")
+        for i in range(p):
+            out[i, i + 1 :] = out[i + 1 :, i] = self.mutual_info(
+                range(i + 1, p), self.column_target(i)
+            )
+            out[i, i] = self.entropy(i)  # H(X_i), any estimator
         return out
 
     def entropy(self, j: int) -> float:
