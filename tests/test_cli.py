@@ -1098,3 +1098,105 @@ def test_bench_reports_a_wrong_result(capsys, monkeypatch):
     assert status == 1
     flagged = [line for line in out.splitlines() if line.endswith("(results differ!)")]
     assert [line.split()[0] for line in flagged] == ["entropy"]
+
+
+# ---- streaming: --chunksize and --scheduler ------------------------------------------------------
+
+
+def assert_same_report(got, expected):
+    """Two JSON reports equal: names and order exactly, numbers to the last bits (the streamed
+    counts sum a table's cells in the coder's sorted order, the in-memory call sometimes in
+    order of first appearance)."""
+    if isinstance(expected, dict):
+        assert got.keys() == expected.keys()
+        for key in expected:
+            assert_same_report(got[key], expected[key])
+    elif isinstance(expected, list):
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected, strict=True):
+            assert_same_report(g, e)
+    elif isinstance(expected, float):
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("iris.csv", []),
+        ("iris.parquet", ["--method", "jmi"]),
+        ("iris.tsv.gz", ["--method", "mi", "--base", "2"]),
+        ("iris_nan.csv", ["--missing", "level"]),
+        ("iris_nan.parquet", ["--missing", "drop", "--method", "cmim"]),
+        ("iris.csv", ["--strategy", "uniform", "--bins", "5", "--adjusted"]),
+    ],
+)
+@pytest.mark.parametrize("chunksize", ["7", "1000"])
+def test_chunksize_streams_to_the_in_memory_ranking(capsys, real_dir, name, options, chunksize):
+    # files smaller than the edges' sample: the edges are the in-memory ones, so are the numbers
+    if name.endswith(".parquet"):
+        pytest.importorskip("pyarrow")
+    argv = [str(real_dir / name), "--target", "species", *options]
+    expected, expected_err = rank_json(capsys, *argv)
+    got, err = rank_json(capsys, *argv, "--chunksize", chunksize)
+    assert_same_report(got, expected)
+    assert err == expected_err  # the same warnings (row_id is near-unique)
+
+
+def test_chunksize_bins_a_continuous_target(capsys, real_dir):
+    pytest.importorskip("pyarrow")
+    argv = [str(real_dir / "diabetes.parquet"), "--target", "target", "--k", "4"]
+    expected, _ = rank_json(capsys, *argv)
+    got, _ = rank_json(capsys, *argv, "--chunksize", "50")
+    assert got["target_binned"] is True
+    assert_same_report(got, expected)
+
+
+def test_chunksize_fits_edges_on_a_sample_of_a_larger_file(capsys, monkeypatch, real_dir):
+    # a sample smaller than the file: edges from 100 sampled rows, close to the in-memory ranking
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(cli, "SAMPLE_ROWS", 100)
+    argv = [str(real_dir / "iris.parquet"), "--target", "species", "--method", "mi"]
+    expected, _ = rank_json(capsys, *argv)
+    got, _ = rank_json(capsys, *argv, "--chunksize", "30")
+    assert got["n_rows"] == expected["n_rows"] == 150
+    top = [row["feature"] for row in expected["features"][:3]]
+    assert [row["feature"] for row in got["features"][:3]] == top
+    for g, e in zip(got["features"], expected["features"], strict=True):
+        assert g["relevance"] == pytest.approx(e["relevance"], rel=0.15)
+
+
+def test_scheduler_local_counts_through_dask(capsys, real_dir):
+    pytest.importorskip("distributed")
+    argv = [str(real_dir / "iris.parquet"), "--target", "species"]
+    expected, _ = rank_json(capsys, *argv)
+    got, _ = rank_json(capsys, *argv, "--scheduler", "local", "--chunksize", "40")
+    assert_same_report(got, expected)
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--chunksize", "0"], "--chunksize must be at least 1, got 0"),
+        (["--chunksize", "10", "--continuous-estimator", "knn"], "needs every row at once"),
+    ],
+)
+def test_streaming_usage_errors(capsys, real_dir, argv, fragment):
+    status, out, err = run(capsys, "rank", str(real_dir / "iris.csv"), "-t", "species", *argv)
+    assert_one_line_error(status, out, err, 2, fragment)
+
+
+def test_streaming_needs_a_file(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a,b\n1,2\n"))
+    status, out, err = run(capsys, "rank", "-", "-t", "b", "--chunksize", "10")
+    assert_one_line_error(status, out, err, 2, "read a file, not stdin")
+    status, out, err = run(capsys, "rank", "--example", "--chunksize", "10")
+    assert_one_line_error(status, out, err, 2, "read a file, not --example")
+
+
+def test_streaming_missing_values_error_names_the_chunk(capsys, real_dir):
+    status, out, err = run(
+        capsys, "rank", str(real_dir / "iris_nan.csv"), "-t", "species", "--chunksize", "4"
+    )
+    assert_one_line_error(status, out, err, 1, "chunk 0")

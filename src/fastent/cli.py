@@ -47,7 +47,7 @@ import numpy as np
 
 from . import discrete, selection
 from ._core.checks import check_binning, log_base
-from ._core.codes import ContinuousLabelsWarning
+from ._core.codes import ContinuousLabelsWarning, has_fractions, looks_continuous
 from ._core.frames import column_data
 from ._core.measures import ESTIMATORS
 from ._core.threads import effective_n_threads
@@ -77,6 +77,9 @@ COMPRESSION_SUFFIXES = (*STDLIB_CODECS, ".zip", ".zst", ".lz4")
 PLOT_SUFFIXES = (".png", ".svg")
 #: Seconds a selection runs before the progress bar appears (fast runs never show it).
 PROGRESS_DELAY = 0.3
+# rows of the uniform sample that the bin edges of continuous columns are fitted on when
+# streaming (--chunksize, --scheduler)
+SAMPLE_ROWS = 200_000
 #: A discrete feature with more distinct values than this share of the rows is near-unique (an
 #: ID-like column that scores high by chance unless --adjusted).
 NEAR_UNIQUE = 0.5
@@ -308,6 +311,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="threads (default: all OpenMP allows; 1: serial; -1: all cores)",
     )
+    rank.add_argument(
+        "--chunksize",
+        type=int,
+        metavar="ROWS",
+        help="stream DATA, ROWS rows at a time (pyarrow's batch readers): memory stays flat "
+        "whatever the file's size; continuous columns are binned by edges fitted on a uniform "
+        f"sample of {SAMPLE_ROWS:,} rows (a first pass over the file)",
+    )
+    rank.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="count through Dask (per-partition tables merged by a tree): 'local' starts a "
+        "local cluster of one worker process per core, else the address of a running Dask "
+        "scheduler (host:port) that can read DATA; needs pip install 'fastentropy[dask]'",
+    )
     rank.set_defaults(run=run_rank)
     bench = commands.add_parser(
         "bench",
@@ -373,6 +391,18 @@ def check_arguments(args: argparse.Namespace) -> None:
         raise CommandError(message, USAGE_ERROR) from None
     if args.plot is not None and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
         raise CommandError(f"--plot FILE must end in .png or .svg, got {args.plot!r}", USAGE_ERROR)
+    streamed = args.chunksize is not None or args.scheduler is not None
+    if args.chunksize is not None and args.chunksize < 1:
+        raise CommandError(f"--chunksize must be at least 1, got {args.chunksize}", USAGE_ERROR)
+    if streamed and (args.example or args.data == "-"):
+        what = "--example" if args.example else "stdin"
+        raise CommandError(f"--chunksize and --scheduler read a file, not {what}", USAGE_ERROR)
+    if streamed and args.continuous_estimator == "knn":
+        raise CommandError(
+            "--continuous-estimator knn needs every row at once: not with --chunksize or "
+            "--scheduler",
+            USAGE_ERROR,
+        )
     args.sep = _separator(args.sep)
     for option in ("columns", "exclude", "discrete", "continuous"):
         _no_repeats(f"--{option}", getattr(args, option))
@@ -626,6 +656,262 @@ def load_table(args: argparse.Namespace) -> Table:
     return Table(source, X, features, y, target, n_rows, floats)
 
 
+# ---- streaming: --chunksize and --scheduler ------------------------------------------------------
+
+
+@dataclass
+class Source:
+    """A file read batch by batch: its separator (CSV), feature and target names, which
+    features hold floats, and its row count when the file says (Parquet)."""
+
+    path: str
+    parquet: bool
+    sep: str
+    names: list[str]
+    target: str
+    floats: list[bool]
+    target_numeric: bool
+    target_float: bool
+    n_rows: int | None
+
+
+def _arrow_modules() -> tuple[Any, Any, Any]:
+    if not _have("pyarrow"):
+        raise CommandError(
+            "--chunksize and --scheduler read files with pyarrow: pip install pyarrow"
+        )
+    pa, pcsv, pq = (
+        importlib.import_module(m) for m in ("pyarrow", "pyarrow.csv", "pyarrow.parquet")
+    )
+    return pa, pcsv, pq
+
+
+def _csv_block_size(path: str, rows: int) -> int:
+    """Bytes of a CSV block holding about ``rows`` rows (from the first MiB's line lengths)."""
+    with _open_binary(path) as stream:
+        head = stream.read(1 << 20)
+    per_row = len(head) / max(head.count(b"\n"), 1)
+    return int(min(max(rows * per_row, 1 << 16), (1 << 31) - 1))
+
+
+def _batches(src: Source, columns: list[str] | None, rows: int) -> Any:
+    """The tables of ``columns`` (None: all) of the file, about ``rows`` rows each."""
+    pa, pcsv, pq = _arrow_modules()
+    if src.parquet:
+        for batch in pq.ParquetFile(src.path).iter_batches(batch_size=rows, columns=columns):
+            yield pa.Table.from_batches([batch])
+        return
+    source = _csv_source(src.path, None, True)
+    try:
+        reader = pcsv.open_csv(
+            source,
+            read_options=pcsv.ReadOptions(block_size=_csv_block_size(src.path, rows)),
+            parse_options=pcsv.ParseOptions(delimiter=src.sep),
+            convert_options=pcsv.ConvertOptions(
+                include_columns=columns or [], strings_can_be_null=True
+            ),
+        )
+        for batch in reader:
+            yield pa.Table.from_batches([batch])
+    finally:
+        if not isinstance(source, str):
+            source.close()
+
+
+def open_source(args: argparse.Namespace) -> Source:
+    """DATA's columns and types, read from its schema (Parquet) or its first block (CSV)."""
+    pa, _, pq = _arrow_modules()
+    path, target = args.data, args.target
+    _check_file(path)
+    parquet = Path(path).suffix.lower() in PARQUET_SUFFIXES
+    kind = "Parquet" if parquet else "CSV"
+    try:
+        if parquet:
+            schema, sep = pq.read_schema(path), ","
+            n_rows: int | None = pq.ParquetFile(path).metadata.num_rows
+        else:
+            with _open_binary(path) as stream:
+                _, sep = csv_header(stream, path, args.sep)
+            src = Source(path, False, sep, [], target, [], False, False, None)
+            schema, n_rows = next(iter(_batches(src, None, 1000))).schema, None
+    except CommandError:
+        raise
+    except Exception as exc:
+        raise CommandError(f"could not read {path} as {kind}: {_one_line(exc)}") from None
+    names = list(schema.names)
+    features = select_columns(names, target, args, Path(path).name)
+    types = {name: schema.field(name).type for name in names}
+    numeric = pa.types.is_integer(types[target]) or pa.types.is_floating(types[target])
+    return Source(
+        path,
+        parquet,
+        sep,
+        features,
+        target,
+        [bool(pa.types.is_floating(types[n])) for n in features],
+        bool(numeric),
+        bool(pa.types.is_floating(types[target])),
+        n_rows,
+    )
+
+
+def _sample(src: Source, columns: list[str], args: argparse.Namespace) -> dict[str, np.ndarray]:
+    """A uniform sample of SAMPLE_ROWS rows of numeric ``columns`` (float64, NaN where
+    missing): each row gets a random key and the smallest keys stay, batch by batch."""
+    rng = np.random.default_rng(0)
+    keys = np.empty(0)
+    kept = {name: np.empty(0) for name in columns}
+    for table in _batches(src, columns, args.chunksize or SAMPLE_ROWS):
+        new = rng.random(table.num_rows)
+        every = np.concatenate([keys, new])
+        order = np.argsort(every, kind="stable")[:SAMPLE_ROWS]
+        for name in columns:
+            values = table.column(name).to_numpy(zero_copy_only=False).astype(np.float64)
+            kept[name] = np.concatenate([kept[name], values])[order]
+        keys = every[order]
+    return kept
+
+
+def _edges(values: np.ndarray, args: argparse.Namespace) -> np.ndarray:
+    """Bin edges of a continuous column fitted on its sampled values (NaN left out)."""
+    present = values[~np.isnan(values)]
+    if present.size == 0:
+        return np.array([0.0, 0.0])
+    _, edges = selection.discretize(present, n_bins=args.bins, strategy=args.strategy)
+    return np.asarray(edges)
+
+
+def _target_binned(src: Source, sample: np.ndarray | None, args: argparse.Namespace) -> bool:
+    """Whether the target is binned: --continuous-target, or the in-memory rule (numbers with
+    fractions, or many values for the rows) applied to its sample."""
+    if args.discrete_target is not None:
+        return not args.discrete_target
+    if sample is None:
+        return False
+    levels = np.unique(sample[~np.isnan(sample)])
+    if not src.target_float:
+        levels = levels.astype(np.int64)
+    n = int(np.count_nonzero(~np.isnan(sample)))
+    return looks_continuous(levels, n) or has_fractions(levels)
+
+
+def stream_counts(args: argparse.Namespace) -> tuple[Source, Any, list[bool]]:
+    """(the source, its MutualInfoAccumulator, which features were binned): DATA counted batch
+    by batch, or by Dask partitions with --scheduler."""
+    src = open_source(args)
+    listed, binned_ints = set(args.discrete), set(args.continuous)
+    binned = [
+        (is_float and name not in listed) or name in binned_ints
+        for name, is_float in zip(src.names, src.floats, strict=True)
+    ]
+    to_sample = [name for name, b in zip(src.names, binned, strict=True) if b]
+    if args.discrete_target is False and not src.target_numeric:
+        raise CommandError(f"--continuous-target: the target column {src.target!r} is not numeric")
+    if src.target_numeric and args.discrete_target is not True:
+        to_sample.append(src.target)
+    try:
+        sample = _sample(src, to_sample, args) if to_sample else {}
+    except Exception as exc:
+        raise CommandError(f"could not read {src.path}: {_one_line(exc)}") from None
+    edges = {name: _edges(sample[name], args) for name in src.names if name in sample}
+    y_binned = _target_binned(src, sample.get(src.target), args)
+    settings = {
+        "discrete": [not b for b in binned],
+        "edges": [edges.get(name) for name in src.names],
+        "y_edges": _edges(sample[src.target], args) if y_binned else None,
+        "missing": args.missing,
+        "pairs": args.method != "mi",
+    }
+    try:
+        if args.scheduler is not None:
+            acc = _dask_counts(src, settings, args)
+        else:
+            acc = _batch_counts(src, settings, args)
+    except (ValueError, TypeError) as exc:
+        raise CommandError(_library_message(exc, src.target)) from None
+    return src, acc, binned
+
+
+def _batch_counts(src: Source, settings: dict[str, Any], args: argparse.Namespace) -> Any:
+    stream = importlib.import_module("fastent.stream")
+    acc = stream.MutualInfoAccumulator(n_jobs=args.n_jobs, **settings)
+    bar = ProgressBar(sys.stderr, f"{PROG}: counting") if sys.stderr.isatty() else None
+    try:
+        for i, table in enumerate(_batches(src, [*src.names, src.target], args.chunksize)):
+            acc.update(table.select(src.names), table.column(src.target), chunk=i)
+            if bar is not None and src.n_rows:
+                bar(acc.n_rows, src.n_rows)
+    except (ValueError, TypeError):
+        raise
+    except Exception as exc:  # pyarrow: a value a column's type (from the first block) rejects
+        raise CommandError(f"could not read {src.path}: {_one_line(exc)}") from None
+    finally:
+        if bar is not None:
+            bar.close()
+    return acc
+
+
+def _dask_counts(src: Source, settings: dict[str, Any], args: argparse.Namespace) -> Any:
+    try:
+        dd = importlib.import_module("dask.dataframe")
+        distributed = importlib.import_module("distributed")
+        fastent_dask = importlib.import_module("fastent.dask")
+    except ImportError:
+        raise CommandError("--scheduler needs Dask: pip install 'fastentropy[dask]'") from None
+    columns = [*src.names, src.target]
+    if src.parquet:
+        frame = dd.read_parquet(src.path, columns=columns)
+    else:
+        blocksize = _csv_block_size(src.path, args.chunksize or 1_000_000)
+        frame = dd.read_csv(src.path, sep=src.sep, usecols=columns, blocksize=blocksize)
+    if args.scheduler == "local":
+        cluster = distributed.LocalCluster(
+            threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = distributed.Client(cluster)
+    else:
+        cluster = None
+        try:
+            client = distributed.Client(args.scheduler, timeout="10s")
+        except OSError as exc:
+            raise CommandError(f"--scheduler {args.scheduler}: {_one_line(exc)}") from None
+    try:
+        return fastent_dask.accumulate(frame[src.names], frame[src.target], **settings)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def rank_streamed(args: argparse.Namespace) -> tuple[Table, selection.Selection, float, int]:
+    """(the table's description, the selection, H(target) and its levels) of DATA streamed."""
+    src, acc, binned = stream_counts(args)
+    p = len(src.names)
+    k = _default_k(args.method, p) if args.k is None else args.k
+    if k > p:
+        _warn(f"--k {k} is more than the {p} features: ranking all {p} (as SelectKBest)")
+        k = p
+    if acc.n_rows == 0:
+        raise CommandError(f"{Path(src.path).name} has no rows")
+    try:
+        result = acc.select(
+            k, method=args.method, estimator=args.estimator, base=args.base, adjusted=args.adjusted
+        )
+        entropy = acc.target_entropy(estimator=args.estimator, base=args.base)
+    except (ValueError, TypeError) as exc:
+        raise CommandError(_library_message(exc, src.target)) from None
+    table = Table(Path(src.path).name, None, src.names, None, src.target, acc.n_rows, binned)
+    if not args.adjusted:
+        _warn_near_unique(
+            [
+                n
+                for n, m, b in zip(src.names, acc.n_levels, binned, strict=True)
+                if not b and m > max(NEAR_UNIQUE * acc.n_rows, 1)
+            ]
+        )
+    return table, result, entropy, acc.n_target_levels
+
+
 # ---- ranking -------------------------------------------------------------------------------------
 
 
@@ -748,21 +1034,26 @@ def rank(table: Table, args: argparse.Namespace) -> selection.Selection:
             columns=list(table.names),
         )
     if not args.adjusted:
-        near_unique = [
-            name
-            for name in table.names
-            if name not in result.binned
-            and _n_distinct(table, name) > max(NEAR_UNIQUE * table.n_rows, 1)
-        ]
-        if near_unique:
-            shown = ", ".join(near_unique[:5]) + (
-                f" and {len(near_unique) - 5} more" if len(near_unique) > 5 else ""
-            )
-            _warn(
-                f"near-unique column(s) (distinct values in more than half the rows) can score "
-                f"high by chance: {shown}; pass --adjusted to correct for chance"
-            )
+        _warn_near_unique(
+            [
+                name
+                for name in table.names
+                if name not in result.binned
+                and _n_distinct(table, name) > max(NEAR_UNIQUE * table.n_rows, 1)
+            ]
+        )
     return result
+
+
+def _warn_near_unique(near_unique: list[str]) -> None:
+    if near_unique:
+        shown = ", ".join(near_unique[:5]) + (
+            f" and {len(near_unique) - 5} more" if len(near_unique) > 5 else ""
+        )
+        _warn(
+            f"near-unique column(s) (distinct values in more than half the rows) can score "
+            f"high by chance: {shown}; pass --adjusted to correct for chance"
+        )
 
 
 def _n_distinct(table: Table, name: str) -> int:
@@ -849,8 +1140,15 @@ def target_entropy(
     return float(h), levels
 
 
-def build_report(table: Table, result: selection.Selection, args: argparse.Namespace) -> Report:
-    entropy, levels = target_entropy(table, result, args)
+def build_report(
+    table: Table,
+    result: selection.Selection,
+    args: argparse.Namespace,
+    target: tuple[float, int] | None = None,
+) -> Report:
+    """The report of a ranking; ``target``: (H(target), its levels) when known (streamed),
+    else computed from the table's target column."""
+    entropy, levels = target if target is not None else target_entropy(table, result, args)
     binned = set(result.binned)
     rows = [
         Row(
@@ -1013,9 +1311,13 @@ def run_rank(args: argparse.Namespace) -> int:
     """``fastent rank``."""
     check_arguments(args)
     pyplot = _pyplot() if args.plot is not None else None  # before the work: fail early
-    table = load_example(args) if args.example else load_table(args)
-    result = rank(table, args)
-    report = build_report(table, result, args)
+    if args.chunksize is not None or args.scheduler is not None:
+        table, result, entropy, levels = rank_streamed(args)
+        report = build_report(table, result, args, (entropy, levels))
+    else:
+        table = load_example(args) if args.example else load_table(args)
+        result = rank(table, args)
+        report = build_report(table, result, args)
     to_file = args.output is not None and args.output != "-"
     if args.format == "csv":
         text = format_csv(report)

@@ -237,6 +237,8 @@ class MutualInfoAccumulator:
         The column names (DataFrame names, else indices as strings), set by the first chunk.
     n_samples : int
         Rows counted (with ``missing="drop"``, those where the target is present).
+    n_rows : int
+        Rows given to ``update`` (those dropped included), of the merged accumulators too.
     n_chunks : int
         Chunks counted (``update`` calls, and those of the merged accumulators).
 
@@ -298,6 +300,7 @@ class MutualInfoAccumulator:
         self.pairs = bool(pairs)
         self.n_jobs = n_jobs
         self.n_samples = 0
+        self.n_rows = 0
         self.n_chunks = 0
         self._layout: _Layout | None = None
         self._levels: list[list[Any]] = []  # per column: its labels, by code
@@ -318,6 +321,33 @@ class MutualInfoAccumulator:
     def columns(self) -> list[str] | None:
         """The column names (set by the first chunk)."""
         return None if self._layout is None else list(self._layout.names)
+
+    @property
+    def n_levels(self) -> list[int]:
+        """Distinct labels (bins of a continuous column) seen in each column, missing left out."""
+        return [sum(label is not None for label in levels) for levels in self._levels]
+
+    @property
+    def n_target_levels(self) -> int:
+        """Distinct labels (bins) of the target seen, its missing level included."""
+        return len(self._y_levels)
+
+    def target_entropy(self, *, estimator: str = "plugin", base: float | None = None) -> float:
+        """:math:`H(y)` of the target as counted (binned with ``y_edges``; its missing values a
+        level with ``missing="level"``, left out with ``"drop"``).
+
+        Examples
+        --------
+        >>> from fastent.stream import MutualInfoAccumulator
+        >>> MutualInfoAccumulator().update([[0], [1]], ["a", "b"]).target_entropy(base=2)
+        1.0
+        """
+        code = estimator_code(estimator)
+        scale = log_base(base)
+        if not self._tables:
+            raise ValueError("target_entropy() of an accumulator that has counted no rows")
+        counts = self._tables[0].sum(axis=0)
+        return float(entropy_of_counts(counts[counts > 0], code)) / scale
 
     # ---- counting ------------------------------------------------------------------------------
 
@@ -354,13 +384,14 @@ class MutualInfoAccumulator:
             else f"chunk {self.n_chunks if chunk is None else chunk}"
         )
         try:
-            self._update(X, y)
+            self.n_rows += self._update(X, y)
         except (TypeError, ValueError) as exc:
             raise _in_chunk(exc, where) from None
         self.n_chunks += 1
         return self
 
-    def _update(self, X: Any, y: Any) -> None:
+    def _update(self, X: Any, y: Any) -> int:
+        """Count a chunk; its rows."""
         check_not_lazy_collection(X, "X")
         check_not_lazy_collection(y, "y")
         table = read_table(X.toarray() if is_sparse(X) else X, allow_empty=True)
@@ -369,11 +400,12 @@ class MutualInfoAccumulator:
             layout = self._resolve(table)
         else:
             layout.check(table)
+        n_rows = table.n
         if table.n == 0:
             n_y = len(y) if hasattr(y, "__len__") else np.asarray(y).shape[0]
             check_samples(0, n_y)
             self._start(layout)
-            return
+            return 0
         threads = effective_n_threads(self.n_jobs, table.n * len(table.names))
         target = None
         if self.missing == "drop":  # the rows where y is missing leave the accumulator
@@ -386,7 +418,7 @@ class MutualInfoAccumulator:
                 table = table.take(present)
         if table.n == 0:  # every row dropped
             self._start(layout)
-            return
+            return n_rows
         mask, edges = layout.discrete, layout.edges
         try:
             cols = code_table(table, mask, 16, "quantile", threads, self.missing, edges=edges)
@@ -405,6 +437,7 @@ class MutualInfoAccumulator:
         counts = self._counted(layout, cols, target[0], target[1], threads)
         self._start(layout)  # every check passed: the accumulator changes now
         self._add(counts)
+        return n_rows
 
     def _resolve(self, table: Table) -> _Layout:
         """The layout the first chunk sets: which columns are discrete, their edges."""
@@ -579,6 +612,7 @@ class MutualInfoAccumulator:
                     other.n_samples,
                 )
             )
+        self.n_rows += other.n_rows
         self.n_chunks += other.n_chunks
         return self
 
