@@ -256,3 +256,20 @@ def test_bad_inputs():
         fd.mutual_info_scores(ddf, "y")
     with pytest.raises(ValueError, match="no column 'z'"):
         fd.mutual_info_scores(ddf, "z")
+
+
+def test_columns_of_one_parquet_source_as_x_and_y(client, tmp_path):
+    # X and y projected apart from one read_parquet: Dask may read them in different
+    # partitions (it combines small ones per projection); joined again, they line up
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(3)
+    frames = []
+    for i in range(6):
+        part = pd.DataFrame(rng.integers(0, 4, (500, 3)), columns=["a", "b", "c"])
+        part["y"] = (part["a"] + rng.integers(0, 2, 500)) % 3
+        part.to_parquet(tmp_path / f"part-{i}.parquet")
+        frames.append(part)
+    whole = pd.concat(frames, ignore_index=True)
+    table = dd.read_parquet(str(tmp_path))
+    got = fd.mutual_info_scores(table[["a", "b", "c"]], table["y"])
+    assert_array_equal(got, S.mutual_info_scores(whole[["a", "b", "c"]], whole["y"]))

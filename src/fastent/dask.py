@@ -108,6 +108,12 @@ def _parts(dX: Any, dy: Any) -> tuple[list[Any], list[Any] | None, Any, Any, str
                 dy = dy.rechunk({0: dX.chunks[0]})
         ys = list(dy.to_delayed().ravel())
         meta_y: Any = np.empty(0, dtype=dy.dtype)
+    elif kind == "frame":  # a Series: joined to dX, so Dask aligns the partitions (columns
+        # of one source may be read in other partitions once projected apart)
+        name = "__fastent_target__"
+        while name in dX.columns:
+            name += "_"
+        return list(dX.assign(**{name: dy}).to_delayed()), None, meta_x, dy._meta, name
     else:
         ys = list(dy.to_delayed())
         meta_y = dy._meta
