@@ -698,7 +698,10 @@ def _batches(src: Source, columns: list[str] | None, rows: int) -> Any:
     """The tables of ``columns`` (None: all) of the file, about ``rows`` rows each."""
     pa, pcsv, pq = _arrow_modules()
     if src.parquet:
-        for batch in pq.ParquetFile(src.path).iter_batches(batch_size=rows, columns=columns):
+        # without pre-buffering: it keeps what it read of every row group (memory would grow
+        # with the file)
+        parquet = pq.ParquetFile(src.path, pre_buffer=False)
+        for batch in parquet.iter_batches(batch_size=rows, columns=columns):
             yield pa.Table.from_batches([batch])
         return
     source = _csv_source(src.path, None, True)
