@@ -56,6 +56,38 @@ def test_exp_within_one_ulp_of_libm(simd_level):
     assert runtime.exp_map(np.array([0.0]))[0] == 1.0
 
 
+def ulp_error_f32(got: np.ndarray, exact: np.ndarray) -> float:
+    """Max error of float32 results in float32 units of the last place (exact in float64)."""
+    spacing = np.spacing(np.abs(exact).astype(np.float32)).astype(np.float64)
+    return float(np.max(np.abs(got.astype(np.float64) - exact) / spacing))
+
+
+def test_float32_log1p_within_two_ulps_of_libm(simd_level):
+    rng = np.random.default_rng(2)
+    y = np.concatenate(
+        [
+            rng.uniform(0, 1, 100_000),
+            np.exp(rng.uniform(-87, 0, 100_000)),  # tiny y: log1p(y) ~ y
+            [0.0, 1.0, 0.5, np.finfo(np.float32).tiny, 1e-30, 2.0**-24, 2.0**-23],
+        ]
+    ).astype(np.float32)
+    got = runtime.log1p_map_f32(y)
+    exact = libm(math.log1p, y.astype(np.float64))
+    nonzero = exact != 0
+    assert ulp_error_f32(got[nonzero], exact[nonzero]) <= 2.0
+    assert got[y == 0][0] == 0.0
+
+
+def test_float32_exp_within_two_ulps_of_libm(simd_level):
+    rng = np.random.default_rng(3)
+    x = np.concatenate(
+        [rng.uniform(-87, 88, 100_000), rng.uniform(-1, 1, 100_000), [0.0, 1.0, -87.0, 88.0]]
+    ).astype(np.float32)
+    got = runtime.exp_map_f32(x)
+    assert ulp_error_f32(got, libm(math.exp, x.astype(np.float64))) <= 2.0
+    assert runtime.exp_map_f32(np.zeros(1, np.float32))[0] == 1.0
+
+
 def test_simd_levels_can_be_forced_and_restored():
     levels = _config.supported_simd_levels()
     assert levels[0] == "baseline"

@@ -64,6 +64,40 @@ def test_sigmoid_ce_matches_torch(simd_level, dtype, reduction, pos_weight):
     assert_allclose(grad, expected[1], rtol=rtol_for(dtype), atol=1e-30)
 
 
+@pytest.mark.parametrize("pos_weight", [None, "per-class", "zero-and-large"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_sigmoid_ce_float32_loss_alone(simd_level, reduction, pos_weight):
+    # the loss without its gradient takes float32 arithmetic: within the float32 contract of the
+    # float64 reference, relative everywhere (tiny losses at large logits, soft labels, logits
+    # past float32 exp's range that go to the scalar path)
+    rng = np.random.default_rng(5)
+    x = np.concatenate(
+        [
+            (6 * rng.standard_normal(3000)),
+            [0, 1e-30, -1e-30, 36.9, -36.9, 86.9, -86.9, 87.1, -87.1, 100, -100, 3e38, -3e38],
+        ]
+    )
+    z = np.concatenate([rng.random(1500), rng.integers(0, 2, 1500), np.tile([0.0, 1.0], 7)[:13]])
+    shape = (x.size // 8, 8)
+    x, z = x[: shape[0] * 8].reshape(shape), z[: shape[0] * 8].reshape(shape)
+    pw = {
+        None: None,
+        "per-class": np.linspace(0.5, 3, 8),
+        "zero-and-large": np.array([0, 1e-3, 1, 2, 10, 100, 0.5, 1e4]),
+    }[pos_weight]
+    x32, z32 = x.astype(np.float32), z.astype(np.float32)
+    pw32 = None if pw is None else pw.astype(np.float32)
+    got = fastent.sigmoid_cross_entropy_with_logits(z32, x32, reduction=reduction, pos_weight=pw32)
+    expected = reference.sigmoid_cross_entropy_with_logits(
+        z32.astype(np.float64),
+        x32.astype(np.float64),
+        reduction=reduction,
+        pos_weight=None if pw32 is None else pw32.astype(np.float64),
+    )
+    assert np.asarray(got).dtype == np.float32
+    assert_allclose(got, expected, rtol=rtol_for(np.float32), atol=1e-30)
+
+
 def test_sigmoid_ce_known_values():
     # the TensorFlow documentation's table, checked against the formula in 40 digits
     x = np.array([1.0, -1, 0, 1, -1, 0, 0])

@@ -251,6 +251,29 @@ static inline float fe_expf(float x)
     return p * fe_asf32((ki + 127u) << 23);
 }
 
+/* ---- logf, log1pf for y in [0, 1] -----------------------------------------------------------
+ * float32 log (musl's logf: x = 2^k (1+f), log(1+f) = f - hf + s (hf + R(s^2)), s = f / (2 + f),
+ * R of degree 4) for positive normal finite x; log1p(y) = log(u) - ((u - 1) - y) / u with
+ * u = 1 + y (Goldberg's correction), ~1 ulp also for tiny y.  Twice the lanes of fe_log: for
+ * the float32 kernels whose accuracy contract (1e-6 relative) float32 arithmetic meets. */
+static inline float fe_logf(float x)
+{
+    const float ln2_hi = 6.9313812256e-01f, ln2_lo = 9.0580006145e-06f, Lg1 = 0.66666662693f,
+                Lg2 = 0.40000972152f, Lg3 = 0.28498786688f, Lg4 = 0.24279078841f;
+    uint32_t ix = fe_asu32(x) + (0x3f800000u - 0x3f3504f3u); /* 1+f in [sqrt(2)/2, sqrt(2)) */
+    const float k = (float)((int32_t)(ix >> 23) - 0x7f);
+    ix = (ix & 0x007fffffu) + 0x3f3504f3u;
+    const float f = fe_asf32(ix) - 1.0f, s = f / (2.0f + f), z = s * s, w = z * z;
+    const float R = z * (Lg1 + w * Lg3) + w * (Lg2 + w * Lg4), hfsq = 0.5f * f * f;
+    return s * (hfsq + R) + k * ln2_lo - hfsq + f + k * ln2_hi;
+}
+
+static inline float fe_log1pf_unit(float y)
+{
+    const float u = 1.0f + y;
+    return fe_logf(u) - ((u - 1.0f) - y) / u;
+}
+
 /* ---- compensated accumulation of block sums ----------------------------------------------
  * Kernels sum FE_BLOCK elements at a time with an `omp simd` reduction (8-16 partial sums,
  * error ~1e-16 * sqrt(block)), then add each block's sum here (Neumaier), so accuracy does not

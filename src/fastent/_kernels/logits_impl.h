@@ -290,55 +290,139 @@ static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
 }
 #endif
 
+/* One element of the SIMD path into lb[c] (and gb[c] when GRAD): the loss and the gradient of
+ * label zc, logit xc and pos_weight p; s += the loss, special += 1 where the element must take
+ * the scalar path (a label outside [0, 1], NaN, |x| > 708). */
+#define FE_SIGMOID_CE_BODY(P, GRAD)                                                                \
+    {                                                                                              \
+        const double zc = (double)zr[c], xc = (double)xr[c], p = (P);                              \
+        const double a = fabs(xc);                                                                 \
+        const int ok = (zc >= 0.0) & (zc <= 1.0) & (a <= FE_EXP_RANGE);                            \
+        const double e = fe_exp(ok ? -a : 0.0), l1 = fe_log1p_unit(e), pz = p * zc;                \
+        const double l =                                                                           \
+            pz * ((xc < 0.0 ? -xc : 0.0) + l1) + (1.0 - zc) * ((xc > 0.0 ? xc : 0.0) + l1);        \
+        lb[c] = l;                                                                                 \
+        if (GRAD) {                                                                                \
+            const double r = 1.0 / (1.0 + e); /* sigmoid(|x|) */                                   \
+            const double sig_pos = (xc >= 0.0 ? 1.0 : e) * r, sig_neg = (xc >= 0.0 ? e : 1.0) * r; \
+            gb[c] = (1.0 - zc) * sig_pos - pz * sig_neg;                                           \
+        }                                                                                          \
+        s += ok ? l : 0.0;                                                                         \
+        special += ok ? 0.0 : 1.0;                                                                 \
+    }
+
+#define FE_SIGMOID_CE_SUB 512 /* elements of a sub-block: lb, gb stay in L1 */
+
+#if !FE_IS_F64
+/* The loss alone of float32 input, in float32 arithmetic (twice the lanes): a sum of
+ * non-negative terms, each a few float ulps from exact (fe_expf, fe_log1pf_unit), so within the
+ * float32 contract (2e-6 relative) for every label and pos_weight >= 0.  |x| > 87 (beyond
+ * fe_expf's normal range) takes the scalar path.  The gradient stays in double: sigmoid(x) - z
+ * cancels where the two are close, and float32 terms would leave too few digits. */
+#define FE_EXPF_RANGE 87.0f
+#define FE_SIGMOID_CE_BODY_F32(P)                                                                  \
+    {                                                                                              \
+        const float zc = zr[c], xc = xr[c], p = (P), a = fabsf(xc);                                \
+        const int ok = (zc >= 0.0f) & (zc <= 1.0f) & (a <= FE_EXPF_RANGE);                         \
+        const float e = fe_expf(ok ? -a : 0.0f), l1 = fe_log1pf_unit(e), pz = p * zc;              \
+        const float l =                                                                            \
+            pz * ((xc < 0.0f ? -xc : 0.0f) + l1) + (1.0f - zc) * ((xc > 0.0f ? xc : 0.0f) + l1);   \
+        lf[c] = l;                                                                                 \
+        s += ok ? (double)l : 0.0;                                                                 \
+        special += ok ? 0.0 : 1.0;                                                                 \
+    }
+#endif
+
 static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T *w, Py_ssize_t rows,
                                        Py_ssize_t C, FE_T *loss, FE_T *grad, double grad_scale,
                                        Py_ssize_t *bad)
 {
     /* Segments of the flat array: the rows when there are per-class weights, else blocks of
-     * FE_BLOCK elements (short rows would leave the SIMD loop no room). */
+     * FE_BLOCK elements (short rows would leave the SIMD loop no room), cut into sub-blocks.
+     * Each sub-block takes one of four SIMD loops (weights or not, gradient or not: no
+     * per-element test of what the caller asked for), into the buffers lb, gb; the outputs
+     * asked for are copied out after. */
     const Py_ssize_t n = rows * C, seg = w ? C : FE_BLOCK;
+    double lb[FE_SIGMOID_CE_SUB], gb[FE_SIGMOID_CE_SUB];
+#if !FE_IS_F64
+    float lf[FE_SIGMOID_CE_SUB];
+    /* pos_weight >= 0 keeps every term of the loss non-negative (float32 arithmetic) */
+    int weights_ok = 1;
+    for (Py_ssize_t c = 0; w && c < C; c++) weights_ok &= w[c] >= 0.0f;
+#endif
     fe_acc total = {0.0, 0.0};
     for (Py_ssize_t b = 0; b < n; b += seg) {
         const Py_ssize_t len = n - b < seg ? n - b : seg;
-        const FE_T *zr = z + b, *xr = x + b;
-        double s = 0.0, special = 0.0;
-        FE_SIMD_SUM(s, special)
-        for (Py_ssize_t c = 0; c < len; c++) {
-            const double zc = (double)zr[c], xc = (double)xr[c], p = w ? (double)w[c] : 1.0;
-            const double a = fabs(xc);
-            const int ok = (zc >= 0.0) & (zc <= 1.0) & (a <= FE_EXP_RANGE);
-            const double e = fe_exp(ok ? -a : 0.0), l1 = fe_log1p_unit(e), pz = p * zc;
-            const double l =
-                pz * ((xc < 0.0 ? -xc : 0.0) + l1) + (1.0 - zc) * ((xc > 0.0 ? xc : 0.0) + l1);
-            if (loss) loss[b + c] = (FE_T)l;
-            if (grad) {
-                const double r = 1.0 / (1.0 + e); /* sigmoid(|x|) */
-                const double sig_pos = (xc >= 0.0 ? 1.0 : e) * r,
-                             sig_neg = (xc >= 0.0 ? e : 1.0) * r;
-                grad[b + c] = (FE_T)(grad_scale * ((1.0 - zc) * sig_pos - pz * sig_neg));
-            }
-            s += ok ? l : 0.0;
-            special += ok ? 0.0 : 1.0;
-        }
-        if (special != 0.0) { /* labels to validate, +-inf, NaN or |x| > 708: scalar libm path */
-            for (Py_ssize_t c = 0; c < len; c++) {
-                const double zc = (double)zr[c], xc = (double)xr[c], p = w ? (double)w[c] : 1.0;
-                if ((zc >= 0.0) & (zc <= 1.0) & (fabs(xc) <= FE_EXP_RANGE)) continue;
-                if (!(zc >= 0.0 && zc <= 1.0) || xc != xc) {
-                    *bad = b + c;
-                    return NAN;
+        for (Py_ssize_t o = 0; o < len; o += FE_SIGMOID_CE_SUB) {
+            const Py_ssize_t m = len - o < FE_SIGMOID_CE_SUB ? len - o : FE_SIGMOID_CE_SUB;
+            const Py_ssize_t at = b + o;
+            const FE_T *zr = z + at, *xr = x + at, *wr = w ? w + o : NULL;
+            double s = 0.0, special = 0.0, range = FE_EXP_RANGE; /* |x| of the SIMD path */
+#if !FE_IS_F64
+            if (!grad && weights_ok) {
+                range = FE_EXPF_RANGE;
+                if (wr) {
+                    FE_SIMD_SUM(s, special)
+                    for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY_F32(wr[c])
+                } else {
+                    FE_SIMD_SUM(s, special)
+                    for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY_F32(1.0f)
                 }
-                double g;
-                const double l = FE_DT(sigmoid_ce_scalar)(zc, xc, p, &g);
-                if (loss) loss[b + c] = (FE_T)l;
-                if (grad) grad[b + c] = (FE_T)(grad_scale * g);
-                s += l;
+                if (loss) memcpy(loss + at, lf, (size_t)m * sizeof *lf);
+            } else
+#endif
+                if (wr && grad) {
+                FE_SIMD_SUM(s, special)
+                for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY((double)wr[c], 1)
+            } else if (wr) {
+                FE_SIMD_SUM(s, special)
+                for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY((double)wr[c], 0)
+            } else if (grad) {
+                FE_SIMD_SUM(s, special)
+                for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY(1.0, 1)
+            } else {
+                FE_SIMD_SUM(s, special)
+                for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY(1.0, 0)
             }
+#if !FE_IS_F64
+            if (loss && (grad || !weights_ok)) {
+#else
+            if (loss) {
+#endif
+                FE_SIMD()
+                for (Py_ssize_t c = 0; c < m; c++) loss[at + c] = (FE_T)lb[c];
+            }
+            if (grad) {
+                FE_SIMD()
+                for (Py_ssize_t c = 0; c < m; c++) grad[at + c] = (FE_T)(grad_scale * gb[c]);
+            }
+            if (special != 0.0) { /* labels to validate, +-inf, NaN or |x| > range: scalar libm */
+                for (Py_ssize_t c = 0; c < m; c++) {
+                    const double zc = (double)zr[c], xc = (double)xr[c];
+                    const double p = wr ? (double)wr[c] : 1.0;
+                    if ((zc >= 0.0) & (zc <= 1.0) & (fabs(xc) <= range)) continue;
+                    if (!(zc >= 0.0 && zc <= 1.0) || xc != xc) {
+                        *bad = at + c;
+                        return NAN;
+                    }
+                    double g;
+                    const double l = FE_DT(sigmoid_ce_scalar)(zc, xc, p, &g);
+                    if (loss) loss[at + c] = (FE_T)l;
+                    if (grad) grad[at + c] = (FE_T)(grad_scale * g);
+                    s += l;
+                }
+            }
+            fe_acc_add(&total, s);
         }
-        fe_acc_add(&total, s);
     }
     return fe_acc_value(&total);
 }
+#undef FE_SIGMOID_CE_BODY
+#undef FE_SIGMOID_CE_SUB
+#ifdef FE_SIGMOID_CE_BODY_F32
+#undef FE_SIGMOID_CE_BODY_F32
+#undef FE_EXPF_RANGE
+#endif
 
 /* binary cross-entropy from probabilities q (clipped to [eps, 1 - eps] when eps > 0):
  *     loss = -(z log q + (1 - z) log1p(-q))

@@ -27,12 +27,16 @@ static int fe_max_threads(void)
 #include "_instantiate.h"
 
 typedef void (*fe_map_f64)(const double *, double *, Py_ssize_t);
+typedef void (*fe_map_f32)(const float *, float *, Py_ssize_t);
 typedef struct {
     fe_map_f64 log_map;
     fe_map_f64 exp_map;
+    fe_map_f32 log1p_map_f32;
+    fe_map_f32 exp_map_f32;
 } fe_runtime_kernels;
 
-#define FE_RUNTIME_KERNELS(isa) {log_map_f64_##isa, exp_map_f64_##isa}
+#define FE_RUNTIME_KERNELS(isa)                                                                    \
+    {log_map_f64_##isa, exp_map_f64_##isa, log1p_map_f32_##isa, exp_map_f32_##isa}
 static const fe_runtime_kernels fe_runtime_table[FE_N_LEVELS] = FE_LEVEL_TABLE(FE_RUNTIME_KERNELS);
 
 #endif /* FASTENT_RUNTIME_H */

@@ -2,7 +2,8 @@
 """Build, CPU and threading facts of the compiled kernels, and SIMD-level test hooks (private).
 
 ``fastent._core.config`` turns these into ``show_config()`` and the SIMD-level override; the tests
-use ``log_map``/``exp_map`` to check the shared polynomials at every level.
+use ``log_map``/``exp_map`` (and the float32 ``log1p_map_f32``/``exp_map_f32``) to check the
+shared polynomials at every level.
 """
 import numpy as np
 
@@ -47,4 +48,22 @@ def exp_map(const double[::1] x):
     if x.shape[0]:
         with nogil:
             _kernels.exp_map(&x[0], &out[0], x.shape[0])
+    return np.asarray(out)
+
+
+def log1p_map_f32(const float[::1] x):
+    """fe_log1pf_unit over ``x`` at the current SIMD level (x in [0, 1])."""
+    cdef float[::1] out = np.empty(x.shape[0], dtype=np.float32)
+    if x.shape[0]:
+        with nogil:
+            _kernels.log1p_map_f32(&x[0], &out[0], x.shape[0])
+    return np.asarray(out)
+
+
+def exp_map_f32(const float[::1] x):
+    """fe_expf over ``x`` at the current SIMD level (x not NaN)."""
+    cdef float[::1] out = np.empty(x.shape[0], dtype=np.float32)
+    if x.shape[0]:
+        with nogil:
+            _kernels.exp_map_f32(&x[0], &out[0], x.shape[0])
     return np.asarray(out)

@@ -21,3 +21,20 @@ static FE_TGT void FE_FN(exp_map)(const double *x, double *out, Py_ssize_t n)
     for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_exp(x[i]);
 }
 #endif
+#if !FE_IS_F64
+static FE_TGT void FE_FN(log1p_map)(const float *x, float *out, Py_ssize_t n)
+{
+#if defined(FE_PRAGMA)
+    FE_PRAGMA(omp simd)
+#endif
+    for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_log1pf_unit(x[i]);
+}
+
+static FE_TGT void FE_FN(exp_map)(const float *x, float *out, Py_ssize_t n)
+{
+#if defined(FE_PRAGMA)
+    FE_PRAGMA(omp simd)
+#endif
+    for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_expf(x[i]);
+}
+#endif
