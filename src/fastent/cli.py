@@ -315,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--chunksize",
         type=int,
         metavar="ROWS",
-        help="stream DATA, ROWS rows at a time (pyarrow's batch readers): memory stays flat "
+        help="stream DATA, about ROWS rows at a time (pyarrow's batch readers): memory stays flat "
         "whatever the file's size; continuous columns are binned by edges fitted on a uniform "
         f"sample of {SAMPLE_ROWS:,} rows (a first pass over the file)",
     )
