@@ -249,6 +249,7 @@ class Row:
     ratio: float
     read: float
     rel_diff: float | None
+    versus: str = PRIMARY  # the row its ratio divides by
 
 
 def time_interleaved(impls: Sequence[Impl], repeats: int) -> dict[str, float]:
@@ -329,6 +330,7 @@ def measure(workload: Workload, repeats: int) -> list[Row]:
             seconds[impl.label] / seconds[impl.versus],
             seconds[impl.label] / seconds[READ],
             diffs[impl.label],
+            impl.versus,
         )
         for impl in impls
     ]
@@ -455,8 +457,19 @@ def header(repeats: int, quick: bool) -> str:
     return "\n".join([*lines, ""])
 
 
+#: The SIMD levels every 1-thread target is also judged at (besides the default level's row).
+TARGET_LEVELS: Final = ("avx512", "avx2")
+
+
 def _target_lines(workload: Workload, rows: Sequence[Row]) -> list[str]:
+    """Each target met or not at the default SIMD level and, for 1-thread targets, at every
+    other level of TARGET_LEVELS measured (its ``fastent · level · 1 thread`` row)."""
     by_label = {row.label: row for row in rows}
+    levels = [
+        level
+        for level in TARGET_LEVELS
+        if level != DEFAULT_SIMD and fastent_label(level, 1) in by_label
+    ]
     lines = []
     for target in workload.targets:
         row = by_label.get(target.row)
@@ -464,9 +477,22 @@ def _target_lines(workload: Workload, rows: Sequence[Row]) -> list[str]:
             lines.append(f"- {target.text}: not measured (peer not installed)")
             continue
         value = {"ratio": row.ratio, "read": row.read, "speedup": 1 / row.ratio}[target.column]
-        met = value >= target.bound if target.at_least else value <= target.bound
-        lines.append(f"- {target.text}: **{'met' if met else 'NOT met'}** ({value:.2f}×)")
+        line = f"- {target.text}: {_verdict(target, value)}"
+        for level in levels:
+            at = by_label[fastent_label(level, 1)]
+            if target.column == "ratio" and row.versus == PRIMARY:
+                line += f"; {level}: {_verdict(target, row.ratio / at.ratio)}"
+            elif target.column == "read" and target.row == PRIMARY:
+                line += f"; {level}: {_verdict(target, at.read)}"
+        if len(line) > len(f"- {target.text}: {_verdict(target, value)}"):
+            line = line.replace(": ", f": {DEFAULT_SIMD} (default): ", 1)
+        lines.append(line)
     return lines
+
+
+def _verdict(target: Target, value: float) -> str:
+    met = value >= target.bound if target.at_least else value <= target.bound
+    return f"**{'met' if met else 'NOT met'}** ({value:.2f}×)"
 
 
 def section(workload: Workload, rows: Sequence[Row]) -> str:
