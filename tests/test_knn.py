@@ -703,6 +703,26 @@ def test_scores_knn_equal_scikit_learn_estimators():
     assert_allclose(sel.relevance, selection.mutual_info_scores(frame, labels, continuous="knn"))
 
 
+@pytest.mark.parametrize("layout", ["C", "F", "float32"])
+def test_scores_knn_of_arrays(layout):
+    # a float array (every column continuous: no discrete mask) as scikit-learn scores it
+    pytest.importorskip("sklearn")
+    from fastent import selection
+
+    X, labels, target = _mixed()
+    X = X[:, [0, 1, 3]]
+    arr = X.astype(np.float32) if layout == "float32" else np.asarray(X, order=layout)
+    for y, sk in (
+        (labels, sklearn_mi.mutual_info_classif),
+        (target, sklearn_mi.mutual_info_regression),
+    ):
+        got = selection.mutual_info_scores(arr, y, continuous="knn", discrete_target=y is labels)
+        want = sk(arr.astype(np.float64), y, discrete_features=False, random_state=0)
+        assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+        sel = selection.select_features(arr, y, 2, method="mrmr", continuous="knn")
+        assert_allclose(sel.relevance, got)
+
+
 def test_mrmr_knn_skips_a_noisy_copy():
     from fastent import selection
 

@@ -239,7 +239,8 @@ def _matrix_columns(
                     j,
                     n_threads,
                     missing,
-                    edges=None if edges is None else edges[j],
+                    keep_values,
+                    None if edges is None else edges[j],
                 )
             )
         ]
