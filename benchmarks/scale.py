@@ -8,7 +8,8 @@ Parquet chunks of ``--chunk-rows`` rows, then measures, each in processes of its
 1. the in-memory single-process call: the chunks read into one NumPy array, then
    ``fastent.selection.mutual_info_scores(X, y)`` timed (median of ``--repeats``; all cores);
 2. ``fastent.dask.mutual_info_scores`` on a ``distributed.LocalCluster`` (``--workers``
-   processes, one thread each) reading the same chunks with ``dask.dataframe.read_parquet``,
+   processes, one thread each) reading the same chunks with ``dask.dataframe.read_parquet``
+   (``filesystem="arrow"``),
    timed from the lazy frame to the NumPy result, and the peak resident memory of the client,
    the scheduler and every worker; the scores must equal the in-memory ones;
 3. ``fastent rank FILE --target y --chunksize ROWS`` on single Parquet files of a quarter, a half
@@ -141,9 +142,9 @@ def on_dask(chunks: str, repeats: int, workers: int) -> dict[str, object]:
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
-            frame = dd.read_parquet(chunks)
-            names = [c for c in frame.columns if c != "y"]
-            scores = fastent.dask.mutual_info_scores(frame[names], frame["y"])
+            # pyarrow's own filesystem: ~2x faster per partition than the fsspec default here
+            frame = dd.read_parquet(chunks, filesystem="arrow")
+            scores = fastent.dask.mutual_info_scores(frame, "y")  # y: the target column
             times.append(time.perf_counter() - start)
         workers_peak = client.run(_peak)
         scheduler_peak = client.run_on_scheduler(_peak)

@@ -863,7 +863,7 @@ def _dask_counts(src: Source, settings: dict[str, Any], args: argparse.Namespace
         raise CommandError("--scheduler needs Dask: pip install 'fastentropy[dask]'") from None
     columns = [*src.names, src.target]
     if src.parquet:
-        frame = dd.read_parquet(src.path, columns=columns)
+        frame = dd.read_parquet(src.path, columns=columns, filesystem="arrow")
     else:
         blocksize = _csv_block_size(src.path, args.chunksize or 1_000_000)
         frame = dd.read_csv(src.path, sep=src.sep, usecols=columns, blocksize=blocksize)
