@@ -315,10 +315,10 @@ static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
 
 #if !FE_IS_F64
 /* The loss alone of float32 input, in float32 arithmetic (twice the lanes): a sum of
- * non-negative terms, each a few float ulps from exact (fe_expf, fe_log1pf_unit), so within the
- * float32 contract (2e-6 relative) for every label and pos_weight >= 0.  |x| > 87 (beyond
- * fe_expf's normal range) takes the scalar path.  The gradient stays in double: sigmoid(x) - z
- * cancels where the two are close, and float32 terms would leave too few digits. */
+ * non-negative terms (pos_weight >= 0: the caller checks), each a few float ulps from exact
+ * (fe_expf, fe_log1pf_unit), so within the float32 contract (2e-6 relative) for every label.  |x| >
+ * 87 (beyond fe_expf's normal range) takes the scalar path.  The gradient stays in double:
+ * sigmoid(x) - z cancels where the two are close, and float32 terms would leave too few digits. */
 #define FE_EXPF_RANGE 87.0f
 #define FE_SIGMOID_CE_BODY_F32(P)                                                                  \
     {                                                                                              \
@@ -346,9 +346,6 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
     double lb[FE_SIGMOID_CE_SUB], gb[FE_SIGMOID_CE_SUB];
 #if !FE_IS_F64
     float lf[FE_SIGMOID_CE_SUB];
-    /* pos_weight >= 0 keeps every term of the loss non-negative (float32 arithmetic) */
-    int weights_ok = 1;
-    for (Py_ssize_t c = 0; w && c < C; c++) weights_ok &= w[c] >= 0.0f;
 #endif
     fe_acc total = {0.0, 0.0};
     for (Py_ssize_t b = 0; b < n; b += seg) {
@@ -359,7 +356,7 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
             const FE_T *zr = z + at, *xr = x + at, *wr = w ? w + o : NULL;
             double s = 0.0, special = 0.0, range = FE_EXP_RANGE; /* |x| of the SIMD path */
 #if !FE_IS_F64
-            if (!grad && weights_ok) {
+            if (!grad) {
                 range = FE_EXPF_RANGE;
                 if (wr) {
                     FE_SIMD_SUM(s, special)
@@ -385,7 +382,7 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
                 for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY(1.0, 0)
             }
 #if !FE_IS_F64
-            if (loss && (grad || !weights_ok)) {
+            if (loss && grad) {
 #else
             if (loss) {
 #endif
