@@ -88,18 +88,18 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         The full result of :func:`~fastent.selection.select_features`.
     selected_indices_ : ndarray of intp, shape (n_selected,)
         The selected columns in the order they were picked.
-    scores_ : ndarray of float64, shape (n_features_in_,)
+    scores_ : ndarray of float64, shape (`n_features_in_`,)
         Relevance :math:`I(X_j; y)` of every feature, in nats (minus :math:`E[I]` when
         ``adjusted``).
-    pvalues_ : ndarray of float64, shape (n_features_in_,)
+    pvalues_ : ndarray of float64, shape (`n_features_in_`,)
         G-test p-value of each feature's relevance (as
         :func:`~fastent.selection.mutual_info_test`).
-    ranking_ : ndarray of intp, shape (n_features_in_,)
+    ranking_ : ndarray of intp, shape (`n_features_in_`,)
         Pick position of each feature: ``ranking_[j] == 1`` for the first pick, 2 for the second,
         and ``n_selected + 1`` for every feature not selected.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of str, shape (n_features_in_,)
+    feature_names_in_ : ndarray of str, shape (`n_features_in_`,)
         Column names of a DataFrame passed to ``fit`` (when they are all strings).
 
     Notes
