@@ -33,37 +33,36 @@ def max_threads():
     return fe_max_threads()
 
 
-def log_map(const double[::1] x):
-    """fe_log over ``x`` at the current SIMD level (x positive, normal, finite)."""
-    cdef double[::1] out = np.empty(x.shape[0])
+ctypedef fused real:
+    float
+    double
+
+
+cdef _mapped(const real[::1] x, void (*f)(const real *, real *, Py_ssize_t) noexcept nogil):
+    """f over ``x`` into a new array of its dtype."""
+    out = np.empty(x.shape[0], dtype=np.float64 if real is double else np.float32)
+    cdef real[::1] o = out
     if x.shape[0]:
         with nogil:
-            _kernels.log_map(&x[0], &out[0], x.shape[0])
-    return np.asarray(out)
+            f(&x[0], &o[0], x.shape[0])
+    return out
+
+
+def log_map(const double[::1] x):
+    """fe_log over ``x`` at the current SIMD level (x positive, normal, finite)."""
+    return _mapped(x, _kernels.log_map)
 
 
 def exp_map(const double[::1] x):
     """fe_exp over ``x`` at the current SIMD level (x not NaN)."""
-    cdef double[::1] out = np.empty(x.shape[0])
-    if x.shape[0]:
-        with nogil:
-            _kernels.exp_map(&x[0], &out[0], x.shape[0])
-    return np.asarray(out)
+    return _mapped(x, _kernels.exp_map)
 
 
 def log1p_map_f32(const float[::1] x):
     """fe_log1pf_unit over ``x`` at the current SIMD level (x in [0, 1])."""
-    cdef float[::1] out = np.empty(x.shape[0], dtype=np.float32)
-    if x.shape[0]:
-        with nogil:
-            _kernels.log1p_map_f32(&x[0], &out[0], x.shape[0])
-    return np.asarray(out)
+    return _mapped(x, _kernels.log1p_map_f32)
 
 
 def exp_map_f32(const float[::1] x):
     """fe_expf over ``x`` at the current SIMD level (x not NaN)."""
-    cdef float[::1] out = np.empty(x.shape[0], dtype=np.float32)
-    if x.shape[0]:
-        with nogil:
-            _kernels.exp_map_f32(&x[0], &out[0], x.shape[0])
-    return np.asarray(out)
+    return _mapped(x, _kernels.exp_map_f32)

@@ -4,37 +4,27 @@
  * level (template for _instantiate.h), so the tests can check fe_log/fe_exp as each level's code
  * computes them (contraction into FMA differs between levels).  No include guard on purpose.
  */
+/* name_<dtype>_<level>: out[i] = f(x[i]) over n elements of the pass's FE_T. */
+#if defined(FE_PRAGMA)
+#define FE_MAP(name, f)                                                                            \
+    static FE_TGT void FE_FN(name)(const FE_T *x, FE_T *out, Py_ssize_t n)                         \
+    {                                                                                              \
+        FE_PRAGMA(omp simd)                                                                        \
+        for (Py_ssize_t i = 0; i < n; i++) out[i] = f(x[i]);                                       \
+    }
+#else
+#define FE_MAP(name, f)                                                                            \
+    static FE_TGT void FE_FN(name)(const FE_T *x, FE_T *out, Py_ssize_t n)                         \
+    {                                                                                              \
+        for (Py_ssize_t i = 0; i < n; i++) out[i] = f(x[i]);                                       \
+    }
+#endif
+
 #if FE_IS_F64
-static FE_TGT void FE_FN(log_map)(const double *x, double *out, Py_ssize_t n)
-{
-#if defined(FE_PRAGMA)
-    FE_PRAGMA(omp simd)
+FE_MAP(log_map, fe_log)
+FE_MAP(exp_map, fe_exp)
+#else
+FE_MAP(log1p_map, fe_log1pf_unit)
+FE_MAP(exp_map, fe_expf)
 #endif
-    for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_log(x[i]);
-}
-
-static FE_TGT void FE_FN(exp_map)(const double *x, double *out, Py_ssize_t n)
-{
-#if defined(FE_PRAGMA)
-    FE_PRAGMA(omp simd)
-#endif
-    for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_exp(x[i]);
-}
-#endif
-#if !FE_IS_F64
-static FE_TGT void FE_FN(log1p_map)(const float *x, float *out, Py_ssize_t n)
-{
-#if defined(FE_PRAGMA)
-    FE_PRAGMA(omp simd)
-#endif
-    for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_log1pf_unit(x[i]);
-}
-
-static FE_TGT void FE_FN(exp_map)(const float *x, float *out, Py_ssize_t n)
-{
-#if defined(FE_PRAGMA)
-    FE_PRAGMA(omp simd)
-#endif
-    for (Py_ssize_t i = 0; i < n; i++) out[i] = fe_expf(x[i]);
-}
-#endif
+#undef FE_MAP

@@ -12,7 +12,7 @@ an error listing every affected column, a level of their own, or rows left out o
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,6 +212,38 @@ def _discrete_mask(discrete: Any, names: list[str], kinds: list[str]) -> list[bo
     return mask
 
 
+def _add_columns(
+    cols: Columns,
+    columns: Iterable[Any],
+    mask: list[bool],
+    n_bins: int,
+    strategy: str,
+    n_threads: int,
+    missing: str,
+    keep_values: bool,
+    edges: Sequence[np.ndarray | None] | None,
+) -> list[_codes.MissingValuesError]:
+    """Each of ``columns`` coded by :func:`_add_column`; the missing-value errors."""
+    return [
+        err
+        for j, column in enumerate(columns)
+        if (
+            err := _add_column(
+                cols,
+                column,
+                mask[j],
+                n_bins,
+                strategy,
+                j,
+                n_threads,
+                missing,
+                keep_values,
+                None if edges is None else edges[j],
+            )
+        )
+    ]
+
+
 def _matrix_columns(
     arr: np.ndarray,
     cols: Columns,
@@ -226,24 +258,17 @@ def _matrix_columns(
     """Columns of a 2-D array: integer/bool columns read in place (no copy), others coded."""
     kind = arr.dtype.kind
     if not (kind in "biu" and all(mask) and arr.dtype != np.uint64):
-        return [
-            err
-            for j in range(arr.shape[1])
-            if (
-                err := _add_column(
-                    cols,
-                    arr[:, j],
-                    mask[j],
-                    n_bins,
-                    strategy,
-                    j,
-                    n_threads,
-                    missing,
-                    keep_values,
-                    None if edges is None else edges[j],
-                )
-            )
-        ]
+        return _add_columns(
+            cols,
+            (arr[:, j] for j in range(arr.shape[1])),
+            mask,
+            n_bins,
+            strategy,
+            n_threads,
+            missing,
+            keep_values,
+            edges,
+        )
     if arr.dtype.kind == "b":
         arr = arr.view(np.uint8)
     if not arr.dtype.isnative:
@@ -566,24 +591,9 @@ def code_table(
     ``strategy``); ``keep_values``: the binned columns' values are kept too."""
     cols = Columns(table.names, table.n)
     if table.data is not None:
-        errors = [
-            err
-            for j, column in enumerate(table.data)
-            if (
-                err := _add_column(
-                    cols,
-                    column,
-                    mask[j],
-                    n_bins,
-                    strategy,
-                    j,
-                    n_threads,
-                    missing,
-                    keep_values,
-                    None if edges is None else edges[j],
-                )
-            )
-        ]
+        errors = _add_columns(
+            cols, table.data, mask, n_bins, strategy, n_threads, missing, keep_values, edges
+        )
     else:
         assert table.arr is not None
         errors = _matrix_columns(
