@@ -47,7 +47,7 @@ import numpy as np
 
 from . import discrete, selection
 from ._core.checks import check_binning, log_base
-from ._core.codes import ContinuousLabelsWarning, has_fractions, looks_continuous
+from ._core.codes import ContinuousLabelsWarning, continuous_target
 from ._core.frames import column_data
 from ._core.measures import ESTIMATORS
 from ._core.threads import effective_n_threads
@@ -795,7 +795,7 @@ def _target_binned(src: Source, sample: np.ndarray | None, args: argparse.Namesp
     if not src.target_float:
         levels = levels.astype(np.int64)
     n = int(np.count_nonzero(~np.isnan(sample)))
-    return looks_continuous(levels, n) or has_fractions(levels)
+    return continuous_target(levels, n)
 
 
 def stream_counts(args: argparse.Namespace) -> tuple[Source, Any, list[bool]]:

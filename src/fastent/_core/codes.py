@@ -31,6 +31,7 @@ __all__ = [
     "check_missing",
     "check_same_length",
     "compacted",
+    "continuous_target",
     "encode",
     "exact",
     "factorize",
@@ -44,6 +45,7 @@ __all__ = [
     "reduce_error",
     "sorted_levels",
     "user_stacklevel",
+    "with_message",
 ]
 
 #: Integer labels spanning fewer than max(DIRECT_SPAN, n) values are counted without factorising.
@@ -175,6 +177,11 @@ def _rebuilt(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, A
     return err
 
 
+def with_message(err: BaseException, message: str) -> Any:
+    """A copy of ``err`` (its type and attributes) with another message."""
+    return _rebuilt(type(err), (message,), err.__dict__)
+
+
 def reduce_error(err: BaseException) -> tuple[Any, ...]:
     """``__reduce__`` of an exception whose ``__init__`` does not take its message: it pickles
     (to a Dask worker's client, a process pool's parent) as it is, message and attributes."""
@@ -218,7 +225,7 @@ def _increasing(seq: list[Any]) -> bool:
     return all(a < b for a, b in itertools.pairwise(seq))
 
 
-def _sorted_levels(distinct: list[Any]) -> list[Any]:
+def sorted_levels(distinct: list[Any]) -> list[Any]:
     """Distinct labels in sorted order: by value when ``<`` orders them totally; by type name,
     then value, when types do not compare (ints and strings); by type name, then repr, when
     ``<`` is only partial (sets order by inclusion)."""
@@ -232,16 +239,10 @@ def _sorted_levels(distinct: list[Any]) -> list[Any]:
     return sorted(distinct, key=lambda v: (type(v).__name__, repr(v)))
 
 
-def sorted_levels(distinct: list[Any]) -> list[Any]:
-    """Distinct labels in the order the coder sorts levels: by value when ``<`` orders them
-    totally, else by type name then value (ints and strings), else by type name then repr."""
-    return _sorted_levels(distinct)
-
-
 def _sort_order(values: np.ndarray) -> np.ndarray:
-    """Indices that sort distinct values (pandas categories) as ``_sorted_levels`` orders them."""
+    """Indices that sort distinct values (pandas categories) as ``sorted_levels`` orders them."""
     where = {v: i for i, v in enumerate(values.tolist())}
-    return np.asarray([where[v] for v in _sorted_levels(list(where))], dtype=np.intp)
+    return np.asarray([where[v] for v in sorted_levels(list(where))], dtype=np.intp)
 
 
 def looks_continuous(levels: np.ndarray, n: int) -> bool:
@@ -254,6 +255,13 @@ def looks_continuous(levels: np.ndarray, n: int) -> bool:
 def has_fractions(levels: np.ndarray) -> bool:
     """Whether float values include some that are not whole numbers."""
     return levels.dtype.kind == "f" and not bool(np.all(levels == np.round(levels)))
+
+
+def continuous_target(levels: np.ndarray, n: int) -> bool:
+    """The automatic rule for a numeric target with these distinct values over n samples: a
+    continuous variable (binned) when its values are many for the rows (:func:`looks_continuous`)
+    or include fractions (as scikit-learn's ``type_of_target``); never a constant one."""
+    return levels.size > 1 and (looks_continuous(levels, n) or has_fractions(levels))
 
 
 def _warn_if_continuous(levels: np.ndarray, n: int, name: str) -> None:
@@ -367,7 +375,7 @@ class Codes:
 
 
 def _sorted(levels: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Levels in sorted order (``_sorted_levels``), the codes renumbered (-1 kept)."""
+    """Levels in sorted order (``sorted_levels``), the codes renumbered (-1 kept)."""
     if levels.dtype.kind != "O":
         order = np.argsort(levels, kind="stable")
     else:

@@ -623,17 +623,14 @@ def _is_numeric(y: Any) -> bool:
 
 
 def _looks_continuous(codes: _codes.Codes) -> bool:
-    """The automatic rule on a numeric target's compact codes: continuous when its distinct
-    values are many for the rows (``fastent._core.codes.looks_continuous``) or include
-    fractions (as scikit-learn's ``type_of_target``)."""
+    """The automatic rule (``fastent._core.codes.continuous_target``) on a numeric target's
+    compact codes."""
     size = codes.size - (1 if codes.n_missing else 0)
-    if size <= 1:
-        return False
     levels = codes.values(np.arange(size))
     if levels.dtype == object:  # numbers with the missing level's None after them: numbers
         levels = levels.astype(np.float64)
     n = codes.data.shape[0] - codes.n_missing
-    return _codes.looks_continuous(levels, n) or _codes.has_fractions(levels)
+    return _codes.continuous_target(levels, n)
 
 
 def code_target(

@@ -57,9 +57,7 @@ def _kind(kind: str) -> str:
 
 def _in_chunk(exc: Exception, where: str) -> Exception:
     """The same error (type and attributes) with its message prefixed by where it happened."""
-    err = type(exc).__new__(type(exc))
-    err.__dict__.update(exc.__dict__)
-    err.args = (f"{where}: {exc}",)
+    err: Exception = _codes.with_message(exc, f"{where}: {exc}")
     return err
 
 
@@ -818,7 +816,7 @@ class _TableSweeps(Sweeps):
         t = self.pair_table(j, s) if j < s else self.pair_table(s, j).transpose(1, 0, 2)
         return t if target.pair else t.sum(axis=2)
 
-    def _tables(self, which: Sequence[int], target: Target) -> tuple[np.ndarray, np.ndarray, int]:
+    def counts(self, which: Sequence[int], target: Target) -> tuple[np.ndarray, np.ndarray, int]:
         assert isinstance(target, _Served)
         blocks = [self._joint(j, target).reshape(-1, target.size).T for j in which]
         sizes = self.cols.sizes(which)

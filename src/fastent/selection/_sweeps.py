@@ -144,14 +144,10 @@ class Sweeps:
         return tables, positions, step
 
     def counts(self, which: Sequence[int], target: Target) -> tuple[np.ndarray, np.ndarray, int]:
-        """(tables, positions, step) of the columns ``which`` against the target, in the layout
-        of ``count_columns``: cell (v, t) of the i-th column at ``t * step + positions[i] + v``
-        (the counts ``fastent.stream`` accumulates)."""
-        return self._tables(which, target)
-
-    def _tables(self, which: Sequence[int], target: Target) -> tuple[np.ndarray, np.ndarray, int]:
-        """(tables, positions, step) of columns ``which`` against the target, by bitsets when the
-        alphabets are small enough for popcounts to beat counting, else by counting."""
+        """(tables, positions, step) of columns ``which`` against the target, in the layout of
+        ``count_columns`` (cell (v, t) of the i-th column at ``t * step + positions[i] + v``; the
+        counts ``fastent.stream`` accumulates), by bitsets when the alphabets are small enough
+        for popcounts to beat counting, else by counting."""
         cols = self.cols
         if cols.sparse is not None:
             return self._sparse_tables(which, target)
@@ -168,7 +164,7 @@ class Sweeps:
         if (status >= 0).any():  # a value outside a range guessed from a sample of rows
             for i in np.flatnonzero(status >= 0):
                 cols.make_exact(int(which[int(i)]), self.n_threads)
-            return self._tables(which, target)
+            return self.counts(which, target)
         for j in which:  # every value was inside its guessed range: the guess is the true range
             cols.exact[j] = True
         return tables, positions, step
@@ -195,7 +191,7 @@ class Sweeps:
         for start in range(0, len(positions), per_call):
             part = positions[start : start + per_call]
             columns = [which[i] for i in part]
-            tables, first, step = self._tables(columns, target)
+            tables, first, step = self.counts(columns, target)
             out[part] = information(tables, first, step, columns)
 
     def _kept(
