@@ -44,7 +44,7 @@ except ImportError:  # pragma: no cover - dask is an optional extra
 
 from ._core.checks import check_adjusted, check_k, log_base
 from ._core.measures import estimator_code
-from .selection import METHODS, Selection
+from .selection import METHODS
 from .stream import MutualInfoAccumulator
 
 __all__ = ["accumulate", "mutual_info_matrix", "mutual_info_scores", "select_features"]
@@ -215,21 +215,10 @@ def accumulate(
 
 
 def _run(acc: Any, compute: bool, call: Any, **kwargs: Any) -> Any:
-    """``call(accumulator, **kwargs)`` as the last task."""
+    """``call(accumulator, **kwargs)`` (a method of the accumulator's class) as the last
+    task."""
     result = delayed(call, pure=True)(acc, **kwargs)
     return result.compute() if compute else result
-
-
-def _scores(acc: MutualInfoAccumulator, **kwargs: Any) -> np.ndarray:
-    return acc.scores(**kwargs)
-
-
-def _select(acc: MutualInfoAccumulator, **kwargs: Any) -> Selection:
-    return acc.select(**kwargs)
-
-
-def _matrix(acc: MutualInfoAccumulator, **kwargs: Any) -> np.ndarray:
-    return acc.matrix(**kwargs)
 
 
 def mutual_info_scores(
@@ -298,7 +287,14 @@ def mutual_info_scores(
         split_every=split_every,
         compute=False,
     )
-    return _run(acc, compute, _scores, estimator=estimator, base=base, adjusted=adjusted)
+    return _run(
+        acc,
+        compute,
+        MutualInfoAccumulator.scores,
+        estimator=estimator,
+        base=base,
+        adjusted=adjusted,
+    )
 
 
 def select_features(
@@ -372,7 +368,7 @@ def select_features(
         compute=False,
     )
     kwargs = {"k": k, "method": method, "estimator": estimator, "base": base}
-    return _run(acc, compute, _select, adjusted=adjusted, **kwargs)
+    return _run(acc, compute, MutualInfoAccumulator.select, adjusted=adjusted, **kwargs)
 
 
 def mutual_info_matrix(
@@ -426,4 +422,4 @@ def mutual_info_matrix(
         split_every=split_every,
         compute=False,
     )
-    return _run(acc, compute, _matrix, estimator=estimator, base=base)
+    return _run(acc, compute, MutualInfoAccumulator.matrix, estimator=estimator, base=base)
