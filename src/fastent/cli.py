@@ -889,11 +889,7 @@ def _dask_counts(src: Source, settings: dict[str, Any], args: argparse.Namespace
 def rank_streamed(args: argparse.Namespace) -> tuple[Table, selection.Selection, float, int]:
     """(the table's description, the selection, H(target) and its levels) of DATA streamed."""
     src, acc, binned = stream_counts(args)
-    p = len(src.names)
-    k = _default_k(args.method, p) if args.k is None else args.k
-    if k > p:
-        _warn(f"--k {k} is more than the {p} features: ranking all {p} (as SelectKBest)")
-        k = p
+    k = _chosen_k(args, len(src.names))
     if acc.n_rows == 0:
         raise CommandError(f"{Path(src.path).name} has no rows")
     try:
@@ -906,11 +902,8 @@ def rank_streamed(args: argparse.Namespace) -> tuple[Table, selection.Selection,
     table = Table(Path(src.path).name, None, src.names, None, src.target, acc.n_rows, binned)
     if not args.adjusted:
         _warn_near_unique(
-            [
-                n
-                for n, m, b in zip(src.names, acc.n_levels, binned, strict=True)
-                if not b and m > max(NEAR_UNIQUE * acc.n_rows, 1)
-            ]
+            [(n, m) for n, m, b in zip(src.names, acc.n_levels, binned, strict=True) if not b],
+            acc.n_rows,
         )
     return table, result, entropy, acc.n_target_levels
 
@@ -945,8 +938,13 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _default_k(method: str, p: int) -> int:
-    return p if method == "mi" else min(10, p)
+def _chosen_k(args: argparse.Namespace, p: int) -> int:
+    """--k, or all features for mi and 10 (all if fewer) for the others; more than the p
+    features warns and keeps them all."""
+    k: int = (p if args.method == "mi" else min(10, p)) if args.k is None else args.k
+    if k > p:
+        _warn(f"--k {k} is more than the {p} features: ranking all {p} (as SelectKBest)")
+    return min(k, p)
 
 
 def discrete_mask(table: Table, args: argparse.Namespace) -> Any:
@@ -996,11 +994,7 @@ def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 def rank(table: Table, args: argparse.Namespace) -> selection.Selection:
     """Run the selection, with a progress bar on a terminal and warnings as one-liners."""
-    p = len(table.names)
-    k = _default_k(args.method, p) if args.k is None else args.k
-    if k > p:
-        _warn(f"--k {k} is more than the {p} features: ranking all {p} (as SelectKBest)")
-        k = p
+    k = _chosen_k(args, len(table.names))
     bar = ProgressBar(sys.stderr, f"{PROG}: {args.method}") if sys.stderr.isatty() else None
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -1038,17 +1032,16 @@ def rank(table: Table, args: argparse.Namespace) -> selection.Selection:
         )
     if not args.adjusted:
         _warn_near_unique(
-            [
-                name
-                for name in table.names
-                if name not in result.binned
-                and _n_distinct(table, name) > max(NEAR_UNIQUE * table.n_rows, 1)
-            ]
+            [(name, _n_distinct(table, name)) for name in table.names if name not in result.binned],
+            table.n_rows,
         )
     return result
 
 
-def _warn_near_unique(near_unique: list[str]) -> None:
+def _warn_near_unique(distinct: list[tuple[str, int]], n_rows: int) -> None:
+    """A warning naming the label columns (name, distinct values) with values in more than
+    NEAR_UNIQUE of the rows."""
+    near_unique = [name for name, m in distinct if m > max(NEAR_UNIQUE * n_rows, 1)]
     if near_unique:
         shown = ", ".join(near_unique[:5]) + (
             f" and {len(near_unique) - 5} more" if len(near_unique) > 5 else ""
