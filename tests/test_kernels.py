@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""The kernel machinery: polynomial log/exp accuracy at every SIMD level, the SIMD-level switch,
-the environment override, n_jobs resolution and show_config."""
+"""The kernel machinery: polynomial log/exp accuracy at every SIMD level, the bitset popcount
+tables at every level, the SIMD-level switch, the environment override, n_jobs resolution and
+show_config."""
 
 import math
 import os
@@ -9,11 +10,12 @@ import sys
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 
 import fastent
 from fastent._core import config as _config
 from fastent._core import threads
-from fastent._kernels import runtime
+from fastent._kernels import counting, runtime
 
 
 def ulp_error(got: np.ndarray, exact: np.ndarray) -> float:
@@ -86,6 +88,30 @@ def test_float32_exp_within_two_ulps_of_libm(simd_level):
     got = runtime.exp_map_f32(x)
     assert ulp_error_f32(got, libm(math.exp, x.astype(np.float64))) <= 2.0
     assert runtime.exp_map_f32(np.zeros(1, np.float32))[0] == 1.0
+
+
+@pytest.mark.parametrize("words", [1, 3, 4, 5, 124, 125, 128, 256, 257, 300, 1000])
+def test_bit_tables_are_popcounts_of_anded_rows(simd_level, words):
+    """Every cell (v, t) of every column is popcount(bits[first[j] + v] & target[t]) summed over
+    the words: word counts around the vector width (4), the byte-sum flush (31 vectors) and the
+    L1 chunk (256 words); target level counts 1 to 6 (blocks of 4 and their remainders)."""
+    rng = np.random.default_rng(words)
+    bits = rng.integers(0, 2**64, (12, words), dtype=np.uint64, endpoint=False)
+    bits[0] = np.uint64(2**64 - 1)  # all ones: byte counts at their largest
+    first = np.array([0, 3, 3, 10], dtype=np.intp)
+    size = np.array([3, 7, 0, 2], dtype=np.int64)
+    for kt in range(1, 7):
+        target = rng.integers(0, 2**64, (kt, words), dtype=np.uint64, endpoint=False)
+        target[0] = np.uint64(2**64 - 1)
+        for n_threads in (1, 2):
+            tables, positions, step = counting.bit_tables(bits, first, size, target, n_threads)
+            assert step == size.sum()
+            assert_array_equal(positions, [0, 3, 10, 10])
+            for j in range(first.size):
+                for v in range(size[j]):
+                    for t in range(kt):
+                        expected = np.bitwise_count(bits[first[j] + v] & target[t]).sum()
+                        assert tables[t * step + positions[j] + v] == expected
 
 
 def test_simd_levels_can_be_forced_and_restored():

@@ -23,6 +23,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#ifdef FE_X86_DISPATCH
+#include <immintrin.h> /* the AVX2 bitset popcount (counting_impl.h) */
+#endif
 
 /* Integer kinds of a variable's array (fastent._kernels.counting.INT_KINDS maps dtypes here). */
 typedef enum { FE_I8, FE_U8, FE_I16, FE_U16, FE_I32, FE_U32, FE_I64, FE_N_INT_KINDS } fe_int_kind;
@@ -200,6 +203,22 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
         k->keys(vars, n_vars, n * t / n_threads, n * (t + 1) / n_threads, keys);
 }
 
+/* Bytes of one sample of a kind. */
+static Py_ssize_t fe_kind_bytes(int kind)
+{
+#define FE_KIND_BYTES(KIND, T)                                                                     \
+    case KIND:                                                                                     \
+        return (Py_ssize_t)sizeof(T);
+    switch (kind) {
+        FE_INT_KINDS(FE_KIND_BYTES)
+    }
+#undef FE_KIND_BYTES
+    return 8;
+}
+
+/* Samples of every column counted per chunk of rows (fits a core's L2 cache). */
+#define FE_ROW_CHUNK_BYTES (256 * 1024)
+
 /* Size in int64 of the `work` fe_count_columns needs: (n_threads - 1) partial int64 tables, then
  * n_threads uint32 tables, of n_cells each. */
 static Py_ssize_t fe_count_columns_work_size(Py_ssize_t n_cells, int n_threads)
@@ -224,6 +243,13 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
      * segments short enough not to overflow them, and adds them to its int64 tables */
     uint32_t *narrow = (uint32_t *)(work + (Py_ssize_t)(n_threads - 1) * n_cells);
     const Py_ssize_t segment = (Py_ssize_t)1 << 31;
+    /* all the groups over one chunk of rows at a time (a multiple of 64 rows, ~FE_ROW_CHUNK_BYTES
+     * of samples): a C-ordered matrix's rows are read from memory once, not once per group */
+    Py_ssize_t row_bytes = 0;
+    for (int g = 0; g < n_groups; g++)
+        row_bytes += groups[g].n_cols * fe_kind_bytes(groups[g].kind);
+    Py_ssize_t chunk = (FE_ROW_CHUNK_BYTES / (row_bytes > 0 ? row_bytes : 1)) & ~(Py_ssize_t)63;
+    chunk = chunk > 64 ? chunk : 64;
     FE_OMP_PARALLEL_FOR(n_threads)
     for (int t = 0; t < n_threads; t++) {
         int64_t *mine = t == 0 ? tables : work + (Py_ssize_t)(t - 1) * n_cells;
@@ -236,7 +262,11 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
         for (Py_ssize_t s = start; s < stop; s += segment) {
             Py_ssize_t end = stop - s < segment ? stop : s + segment;
             if (n_cells) memset(counts, 0, sizeof(uint32_t) * (size_t)n_cells);
-            for (int g = 0; g < n_groups; g++) k->columns(&groups[g], target, s, end, counts, seen);
+            for (Py_ssize_t r = s; r < end; r += chunk) {
+                const Py_ssize_t r_end = end - r < chunk ? end : r + chunk;
+                for (int g = 0; g < n_groups; g++)
+                    k->columns(&groups[g], target, r, r_end, counts, seen);
+            }
             for (Py_ssize_t c = 0; c < n_cells; c++) mine[c] += counts[c];
         }
     }
