@@ -3,13 +3,15 @@
  * _math.h -- the inline math and SIMD machinery shared by every fastent kernel.
  *
  * Contents
- *   FE_SIMD_SUM(...)      `omp simd` sum reductions; FE_SIMD(clauses) any `omp simd` (both empty
- *                         without OpenMP >= 4.0 / -fopenmp-simd)
- *   fe_log(x)             branch-free log for positive normal finite doubles (fdlibm/musl), <= 1
- * ulp fe_exp(x)             branch-free exp, Cody-Waite reduction + degree-13 polynomial, <= 1 ulp
- *   fe_acc                Neumaier-compensated accumulator for block partial sums
- *   fe_level              SIMD levels; fe_cpu_level() detects the best one the CPU (and OS)
- * supports FE_OK                 the status of a kernel that found no bad data (see below)
+ *   FE_SIMD_SUM(...)   `omp simd` sum reductions; FE_SIMD(clauses) any `omp simd` (both empty
+ *                      without OpenMP >= 4.0 / -fopenmp-simd)
+ *   fe_log(x)          branch-free log of positive normal finite doubles (fdlibm/musl), <= 1 ulp
+ *   fe_exp(x)          branch-free exp: Cody-Waite reduction, degree-13 polynomial, <= 1 ulp
+ *                      (fe_exp_core: the same without clamping; fe_expf, fe_logf: float32)
+ *   fe_prefetch_ahead  prefetch the next row while computing on this one
+ *   fe_acc             Neumaier-compensated accumulator for block partial sums
+ *   fe_level           SIMD levels; fe_cpu_level() detects the best one the CPU (and OS) supports
+ *   FE_OK              the status of a kernel that found no bad data (see below)
  *
  * Hot kernels are written once in a family's `*_impl.h` template and compiled once per
  * (dtype, SIMD level) by `_instantiate.h` with `__attribute__((target(...)))`; the Cython module
@@ -137,6 +139,31 @@ static inline int fe_popcount64(uint64_t x)
 #define fe_popcount64(x) __builtin_popcountll(x)
 #endif
 
+/* ---- prefetching the next row ------------------------------------------------------------
+ * Row kernels read their row from memory once (a first pass, e.g. the maximum) and then compute
+ * on it from cache; meanwhile the memory bus idles.  fe_prefetch_ahead(row, n, done, count)
+ * hints that the bytes `count` elements (of `size` bytes) from element n + done of the row will be
+ * read soon: for a C-ordered matrix that is the next row, which the arithmetic of this one then
+ * overlaps.  Addresses are computed as integers (past the end of the last row is not a C
+ * pointer) and prefetches never fault. */
+#define FE_LINE 64
+#if defined(__GNUC__) || defined(__clang__)
+static inline void fe_prefetch_ahead(const void *row, Py_ssize_t n, Py_ssize_t done,
+                                     Py_ssize_t count, size_t size)
+{
+    const uintptr_t start = (uintptr_t)row + (uintptr_t)(n + done) * size;
+    const uintptr_t stop = start + (uintptr_t)count * size;
+    for (uintptr_t a = start & ~(uintptr_t)(FE_LINE - 1); a < stop; a += FE_LINE)
+        __builtin_prefetch((const void *)a, 0, 3);
+}
+#else
+static inline void fe_prefetch_ahead(const void *row, Py_ssize_t n, Py_ssize_t done,
+                                     Py_ssize_t count, size_t size)
+{
+    (void)row, (void)n, (void)done, (void)count, (void)size;
+}
+#endif
+
 /* ---- bit casts -------------------------------------------------------------------------- */
 static inline uint64_t fe_asu64(double x)
 {
@@ -189,15 +216,14 @@ static inline double fe_log1p_unit(double y)
 
 /* ---- exp ----------------------------------------------------------------------------------
  * x = k ln2 + r with |r| <= ln2/2 (Cody-Waite, two-part ln2), exp(r) by its degree-13 Taylor
- * polynomial, times 2^k built in the exponent bits.  x is clamped to [-708, 709]:
+ * polynomial, times 2^k built in the exponent bits.  fe_exp_core takes x in [-708, 709] only
+ * (callers that mask their arguments into that range save the clamps); fe_exp clamps x to it:
  * below that the result flushes to ~exp(-708) (callers that care, e.g. logsumexp, only add
  * such terms to something >= 1).  NaN must be masked by the caller. */
-static inline double fe_exp(double x)
+static inline double fe_exp_core(double x)
 {
     const double inv_ln2 = 1.4426950408889634074, ln2_hi = 6.93147180369123816490e-01,
                  ln2_lo = 1.90821492927058770002e-10, shift = 6755399441055744.0; /* 1.5*2^52 */
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.0 ? 709.0 : x;
     double kd = x * inv_ln2 + shift; /* round to nearest integer, kept in the low bits */
     uint64_t ki = fe_asu64(kd);
     kd -= shift;
@@ -215,10 +241,17 @@ static inline double fe_exp(double x)
     return p * fe_asf64(scale);
 }
 
+static inline double fe_exp(double x)
+{
+    x = x < -708.0 ? -708.0 : x;
+    return fe_exp_core(x > 709.0 ? 709.0 : x);
+}
+
 /* ---- expf ------------------------------------------------------------------------------------
  * float32 exp for the float32 kernels: the same Cody-Waite reduction in float (three-part ln2),
  * degree-7 Taylor polynomial (truncation < 6e-9 on |r| <= ln2/2), 2^k from the exponent bits;
- * x clamped to [-87, 88] (normal results).  ~1 ulp; 16 lanes per AVX-512 vector instead of 8. */
+ * fe_expf clamps x to [-87, 88] (normal results), fe_expf_core takes x in that range only.  ~1 ulp;
+ * 16 lanes per AVX-512 vector instead of 8. */
 static inline uint32_t fe_asu32(float x)
 {
     uint32_t u;
@@ -232,12 +265,10 @@ static inline float fe_asf32(uint32_t u)
     return x;
 }
 
-static inline float fe_expf(float x)
+static inline float fe_expf_core(float x) /* x in [-87, 88] */
 {
     const float inv_ln2 = 1.44269504088896341f, ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f,
                 shift = 12582912.0f; /* 1.5 * 2^23 */
-    x = x < -87.0f ? -87.0f : x;
-    x = x > 88.0f ? 88.0f : x;
     float kd = x * inv_ln2 + shift;
     const uint32_t ki = fe_asu32(kd);
     kd -= shift;
@@ -249,6 +280,12 @@ static inline float fe_expf(float x)
                   r * (1.0f / 6 +
                        r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720 + r * (1.0f / 5040)))))));
     return p * fe_asf32((ki + 127u) << 23);
+}
+
+static inline float fe_expf(float x)
+{
+    x = x < -87.0f ? -87.0f : x;
+    return fe_expf_core(x > 88.0f ? 88.0f : x);
 }
 
 /* ---- logf, log1pf for y in [0, 1] -----------------------------------------------------------

@@ -18,6 +18,7 @@
  */
 #define FE_EXP_RANGE 708.0 /* |x| up to this: fe_exp(-|x|) is a normal number, no clamping */
 #define FE_BLOCK_F32 128   /* float32 partial sums: 8 terms per lane of 16 */
+#define FE_AHEAD 64        /* float64 elements computed per prefetch of the next row's span */
 
 #ifdef FE_SCALAR_PASS
 #include <stdlib.h> /* malloc/free for the limits path */
@@ -139,26 +140,33 @@ static double FE_DT(sigmoid_scalar)(double v, int log_out)
 static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m, double *L)
 {
     FE_T mxt = -INFINITY, bad = 0; /* in the input's type: 16 lanes for float32 */
-    FE_SIMD(reduction(max : mxt) reduction(+ : bad))
+    /* max reductions only: a chain of 1-cycle maxima (a sum's chain is 3-4 cycles a vector) */
+    FE_SIMD(reduction(max : mxt, bad))
     for (Py_ssize_t i = 0; i < n; i++) {
         const FE_T v = x[i];
         mxt = v > mxt ? v : mxt;
-        bad += (v - v == 0) ? 0 : 1; /* v - v is NaN for +-inf and NaN; only bad != 0 matters */
+        bad = (v - v == 0) ? bad : 1; /* v - v is NaN for +-inf and NaN */
     }
     const double mx = (double)mxt;
     if (bad != 0 || n == 0) return 0;
     fe_acc rest = {0.0, 0.0};
     double ties = -1.0;
+    /* The row is in cache now (the maximum's pass read it): while the terms are computed, the
+     * next row of a C-ordered matrix is prefetched, so that pass overlaps this one's arithmetic. */
 #if FE_IS_F64
     for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
         const Py_ssize_t e = n - b < FE_BLOCK ? n : b + FE_BLOCK;
         double s = 0.0, c = 0.0;
-        FE_SIMD_SUM(s, c)
-        for (Py_ssize_t i = b; i < e; i++) {
-            const double t = x[i] - mx; /* <= 0 */
-            c += t == 0.0 ? 1.0 : 0.0;
-            /* terms below exp(-708) are dropped: < 3e-308 next to the max's 1 */
-            s += (t < 0.0 && t >= -FE_EXP_RANGE) ? fe_exp(t) : 0.0;
+        for (Py_ssize_t sb = b; sb < e; sb += FE_AHEAD) {
+            const Py_ssize_t se = e - sb < FE_AHEAD ? e : sb + FE_AHEAD;
+            fe_prefetch_ahead(x, n, sb, se - sb, sizeof(FE_T));
+            FE_SIMD_SUM(s, c)
+            for (Py_ssize_t i = sb; i < se; i++) {
+                const double t = x[i] - mx; /* <= 0 */
+                c += t == 0.0 ? 1.0 : 0.0;
+                /* terms below exp(-708) are dropped: < 3e-308 next to the max's 1 */
+                s += (t < 0.0 && t >= -FE_EXP_RANGE) ? fe_exp_core(t) : 0.0;
+            }
         }
         fe_acc_add(&rest, s);
         ties += c;
@@ -171,11 +179,12 @@ static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m,
     for (Py_ssize_t b = 0; b < n; b += FE_BLOCK_F32) {
         const Py_ssize_t e = n - b < FE_BLOCK_F32 ? n : b + FE_BLOCK_F32;
         float s = 0.0f, c = 0.0f;
+        fe_prefetch_ahead(x, n, b, e - b, sizeof(FE_T));
         FE_SIMD_SUM(s, c)
         for (Py_ssize_t i = b; i < e; i++) {
             const float t = x[i] - mf;
             c += t == 0.0f ? 1.0f : 0.0f;
-            s += (t < 0.0f && t >= -87.0f) ? fe_expf(t) : 0.0f; /* below: < 1.7e-38, dropped */
+            s += (t < 0.0f && t >= -87.0f) ? fe_expf_core(t) : 0.0f; /* below: < 1.7e-38, dropped */
         }
         fe_acc_add(&rest, (double)s);
         ties += (double)c;
@@ -215,7 +224,7 @@ static FE_TGT void FE_FN(softmax_row)(const FE_T *x, FE_T *out, Py_ssize_t n, in
         for (Py_ssize_t i = 0; i < n; i++) {
             const double t = (x[i] - m) - L;
             const int ok = t >= -FE_EXP_RANGE;
-            out[i] = fe_exp(ok ? t : 0.0);
+            out[i] = fe_exp_core(ok ? t : 0.0);
             tiny += ok ? 0.0 : 1.0;
         }
 #else
@@ -225,7 +234,7 @@ static FE_TGT void FE_FN(softmax_row)(const FE_T *x, FE_T *out, Py_ssize_t n, in
         for (Py_ssize_t i = 0; i < n; i++) {
             const float t = (x[i] - mf) - Lf;
             const int ok = t >= -87.0f;
-            out[i] = fe_expf(ok ? t : 0.0f);
+            out[i] = fe_expf_core(ok ? t : 0.0f);
             tinyf += ok ? 0.0f : 1.0f;
         }
         tiny = tinyf;
@@ -246,7 +255,7 @@ static FE_TGT void FE_FN(sigmoid_map)(const FE_T *x, FE_T *out, Py_ssize_t n, in
         for (Py_ssize_t i = 0; i < n; i++) {
             const double v = (double)x[i], a = fabs(v);
             const int ok = a <= FE_EXP_RANGE; /* false for inf and NaN too */
-            const double e = fe_exp(ok ? -a : 0.0);
+            const double e = fe_exp_core(ok ? -a : 0.0);
             out[i] = (FE_T)((v < 0.0 ? v : 0.0) - fe_log1p_unit(e));
             special += ok ? 0.0 : 1.0;
         }
@@ -255,7 +264,7 @@ static FE_TGT void FE_FN(sigmoid_map)(const FE_T *x, FE_T *out, Py_ssize_t n, in
         for (Py_ssize_t i = 0; i < n; i++) {
             const double v = (double)x[i], a = fabs(v);
             const int ok = a <= FE_EXP_RANGE;
-            const double e = fe_exp(ok ? -a : 0.0), r = 1.0 / (1.0 + e);
+            const double e = fe_exp_core(ok ? -a : 0.0), r = 1.0 / (1.0 + e);
             out[i] = (FE_T)(v >= 0.0 ? r : e * r);
             special += ok ? 0.0 : 1.0;
         }
@@ -298,7 +307,7 @@ static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
         const double zc = (double)zr[c], xc = (double)xr[c], p = (P);                              \
         const double a = fabs(xc);                                                                 \
         const int ok = (zc >= 0.0) & (zc <= 1.0) & (a <= FE_EXP_RANGE);                            \
-        const double e = fe_exp(ok ? -a : 0.0), l1 = fe_log1p_unit(e), pz = p * zc;                \
+        const double e = fe_exp_core(ok ? -a : 0.0), l1 = fe_log1p_unit(e), pz = p * zc;           \
         const double l =                                                                           \
             pz * ((xc < 0.0 ? -xc : 0.0) + l1) + (1.0 - zc) * ((xc > 0.0 ? xc : 0.0) + l1);        \
         lb[c] = l;                                                                                 \
@@ -324,7 +333,7 @@ static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
     {                                                                                              \
         const float zc = zr[c], xc = xr[c], p = (P), a = fabsf(xc);                                \
         const int ok = (zc >= 0.0f) & (zc <= 1.0f) & (a <= FE_EXPF_RANGE);                         \
-        const float e = fe_expf(ok ? -a : 0.0f), l1 = fe_log1pf_unit(e), pz = p * zc;              \
+        const float e = fe_expf_core(ok ? -a : 0.0f), l1 = fe_log1pf_unit(e), pz = p * zc;         \
         const float l =                                                                            \
             pz * ((xc < 0.0f ? -xc : 0.0f) + l1) + (1.0f - zc) * ((xc > 0.0f ? xc : 0.0f) + l1);   \
         lf[c] = l;                                                                                 \
