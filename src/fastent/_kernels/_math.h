@@ -7,7 +7,7 @@
  *                      without OpenMP >= 4.0 / -fopenmp-simd)
  *   fe_log(x)          branch-free log of positive normal finite doubles (fdlibm/musl), <= 1 ulp
  *   fe_exp(x)          branch-free exp: Cody-Waite reduction, degree-13 polynomial, <= 1 ulp
- *                      (fe_exp_core: the same without clamping; fe_expf, fe_logf: float32)
+ *                      (fe_exp_core: the same without clamping; float32: fe_expf, fe_log1pf_unit)
  *   fe_prefetch_ahead  prefetch the next row while computing on this one
  *   fe_acc             Neumaier-compensated accumulator for block partial sums
  *   fe_level           SIMD levels; fe_cpu_level() detects the best one the CPU (and OS) supports
@@ -288,27 +288,23 @@ static inline float fe_expf(float x)
     return fe_expf_core(x > 88.0f ? 88.0f : x);
 }
 
-/* ---- logf, log1pf for y in [0, 1] -----------------------------------------------------------
- * float32 log (musl's logf: x = 2^k (1+f), log(1+f) = f - hf + s (hf + R(s^2)), s = f / (2 + f),
- * R of degree 4) for positive normal finite x; log1p(y) = log(u) - ((u - 1) - y) / u with
- * u = 1 + y (Goldberg's correction), ~1 ulp also for tiny y.  Twice the lanes of fe_log: for
- * the float32 kernels whose accuracy contract (1e-6 relative) float32 arithmetic meets. */
-static inline float fe_logf(float x)
-{
-    const float ln2_hi = 6.9313812256e-01f, ln2_lo = 9.0580006145e-06f, Lg1 = 0.66666662693f,
-                Lg2 = 0.40000972152f, Lg3 = 0.28498786688f, Lg4 = 0.24279078841f;
-    uint32_t ix = fe_asu32(x) + (0x3f800000u - 0x3f3504f3u); /* 1+f in [sqrt(2)/2, sqrt(2)) */
-    const float k = (float)((int32_t)(ix >> 23) - 0x7f);
-    ix = (ix & 0x007fffffu) + 0x3f3504f3u;
-    const float f = fe_asf32(ix) - 1.0f, s = f / (2.0f + f), z = s * s, w = z * z;
-    const float R = z * (Lg1 + w * Lg3) + w * (Lg2 + w * Lg4), hfsq = 0.5f * f * f;
-    return s * (hfsq + R) + k * ln2_lo - hfsq + f + k * ln2_hi;
-}
-
+/* ---- log1pf for y in [0, 1] -----------------------------------------------------------------
+ * log1p(y) for y in [0, 1] in float32 by musl's logf polynomial (1 + y = 2^k (1+f),
+ * log(1+f) = f - hf + s (hf + R(s^2)), s = f / (2 + f), R of degree 4), with k and f taken from
+ * y itself (no rounded 1 + y, so no correction and no second division), <= 1.4 ulp.  Twice the
+ * lanes of fe_log: for the float32 kernels whose accuracy contract (1e-6 relative) float32
+ * arithmetic meets. */
 static inline float fe_log1pf_unit(float y)
 {
-    const float u = 1.0f + y;
-    return fe_logf(u) - ((u - 1.0f) - y) / u;
+    /* 1 + y = 2^k (1 + f) with f in [sqrt(2)/2 - 1, sqrt(2) - 1] straight from y: k = 0, f = y
+     * (exact: no rounded 1 + y to correct), or k = 1, f = (y - 1) / 2 */
+    const float ln2_hi = 6.9313812256e-01f, ln2_lo = 9.0580006145e-06f, Lg1 = 0.66666662693f,
+                Lg2 = 0.40000972152f, Lg3 = 0.28498786688f, Lg4 = 0.24279078841f;
+    const int big = y > 0.41421356f;
+    const float k = big ? 1.0f : 0.0f, f = big ? (y - 1.0f) * 0.5f : y;
+    const float s = f / (2.0f + f), z = s * s, w = z * z;
+    const float R = z * (Lg1 + w * Lg3) + w * (Lg2 + w * Lg4), hfsq = 0.5f * f * f;
+    return s * (hfsq + R) + k * ln2_lo - hfsq + f + k * ln2_hi;
 }
 
 /* ---- compensated accumulation of block sums ----------------------------------------------

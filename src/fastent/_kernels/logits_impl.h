@@ -337,8 +337,20 @@ static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
         const float l =                                                                            \
             pz * ((xc < 0.0f ? -xc : 0.0f) + l1) + (1.0f - zc) * ((xc > 0.0f ? xc : 0.0f) + l1);   \
         lf[c] = l;                                                                                 \
-        s += ok ? (double)l : 0.0;                                                                 \
-        special += ok ? 0.0 : 1.0;                                                                 \
+        sf += ok ? l : 0.0f;                                                                       \
+        specialf += ok ? 0.0f : 1.0f;                                                              \
+    }
+
+/* The float32 loop over lf[0:m] in runs of FE_BLOCK_F32: float partial sums of non-negative
+ * terms (16 a lane at most, < 1e-6 relative), each run's added in double. */
+#define FE_SIGMOID_CE_LOOP_F32(P)                                                                  \
+    for (Py_ssize_t r0 = 0; r0 < m; r0 += FE_BLOCK_F32) {                                          \
+        const Py_ssize_t r1 = m - r0 < FE_BLOCK_F32 ? m : r0 + FE_BLOCK_F32;                       \
+        float sf = 0.0f, specialf = 0.0f;                                                          \
+        FE_SIMD_SUM(sf, specialf)                                                                  \
+        for (Py_ssize_t c = r0; c < r1; c++) FE_SIGMOID_CE_BODY_F32(P)                             \
+        s += (double)sf;                                                                           \
+        special += (double)specialf;                                                               \
     }
 #endif
 
@@ -367,13 +379,10 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
 #if !FE_IS_F64
             if (!grad) {
                 range = FE_EXPF_RANGE;
-                if (wr) {
-                    FE_SIMD_SUM(s, special)
-                    for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY_F32(wr[c])
-                } else {
-                    FE_SIMD_SUM(s, special)
-                    for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY_F32(1.0f)
-                }
+                if (wr)
+                    FE_SIGMOID_CE_LOOP_F32(wr[c])
+                else
+                    FE_SIGMOID_CE_LOOP_F32(1.0f)
                 if (loss) memcpy(loss + at, lf, (size_t)m * sizeof *lf);
             } else
 #endif
@@ -427,6 +436,7 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
 #undef FE_SIGMOID_CE_SUB
 #ifdef FE_SIGMOID_CE_BODY_F32
 #undef FE_SIGMOID_CE_BODY_F32
+#undef FE_SIGMOID_CE_LOOP_F32
 #undef FE_EXPF_RANGE
 #endif
 
