@@ -105,6 +105,19 @@ typedef struct {
     Py_ssize_t bit_cells_limit;
 } fe_counting_kernels;
 
+/* Bytes of one sample of a kind. */
+static Py_ssize_t fe_kind_bytes(int kind)
+{
+#define FE_KIND_BYTES(KIND, T)                                                                     \
+    case KIND:                                                                                     \
+        return (Py_ssize_t)sizeof(T);
+    switch (kind) {
+        FE_INT_KINDS(FE_KIND_BYTES)
+    }
+#undef FE_KIND_BYTES
+    return 8;
+}
+
 #define FE_IMPL "counting_impl.h"
 #define FE_UNTYPED 1
 #define FE_WITH_VPOPCNT 1
@@ -201,19 +214,6 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
     FE_OMP_PARALLEL_FOR(n_threads)
     for (int t = 0; t < n_threads; t++)
         k->keys(vars, n_vars, n * t / n_threads, n * (t + 1) / n_threads, keys);
-}
-
-/* Bytes of one sample of a kind. */
-static Py_ssize_t fe_kind_bytes(int kind)
-{
-#define FE_KIND_BYTES(KIND, T)                                                                     \
-    case KIND:                                                                                     \
-        return (Py_ssize_t)sizeof(T);
-    switch (kind) {
-        FE_INT_KINDS(FE_KIND_BYTES)
-    }
-#undef FE_KIND_BYTES
-    return 8;
 }
 
 /* Samples of every column counted per chunk of rows (fits a core's L2 cache). */

@@ -131,11 +131,18 @@ FE_TGT static Py_ssize_t FE_FN(fe_count_chunk)(const fe_var *vars, int n_vars, P
             Py_ssize_t len = end - b < FE_BLOCK ? end - b : FE_BLOCK, k = 0;
             if (FE_FN(fe_index_u32)(vars, n_vars, b, len, idx))
                 return FE_FN(fe_first_out_of_range)(vars, n_vars, b, len);
-            for (; k + 4 <= len; k += 4) {
-                h0[idx[k]]++;
-                h1[idx[k + 1]]++;
-                h2[idx[k + 2]]++;
-                h3[idx[k + 3]]++;
+            /* the counting reads only L1 (idx, the tables): meanwhile the next block's samples
+             * are prefetched, a cache line of each variable every FE_LINE samples */
+            for (; k + FE_LINE <= len; k += FE_LINE) {
+                for (int j = 0; j < n_vars; j++)
+                    fe_prefetch_ahead(vars[j].data, b + len, k, FE_LINE,
+                                      (size_t)fe_kind_bytes(vars[j].kind));
+                for (Py_ssize_t q = k; q < k + FE_LINE; q += 4) {
+                    h0[idx[q]]++;
+                    h1[idx[q + 1]]++;
+                    h2[idx[q + 2]]++;
+                    h3[idx[q + 3]]++;
+                }
             }
             for (; k < len; k++) h0[idx[k]]++;
         }
