@@ -138,9 +138,10 @@ def _no_builtin_docstring(app, what, name, obj, options, lines) -> None:  # type
         lines.clear()
 
 
-#: Benchmark result files the benchmarks page includes after RESULTS.md when they exist (results
-#: of single workloads measured by their own scripts, e.g. benchmarks/scale.py's W10).
-EXTRA_RESULTS = ["RESULTS-W10.md"]
+#: Benchmark result files the benchmarks page includes after RESULTS.md when they exist: the last
+#: run on another SIMD level's machine, and single workloads measured by their own scripts
+#: (benchmarks/scale.py's W10).
+EXTRA_RESULTS = ["RESULTS-avx512.md", "RESULTS-W10.md"]
 
 
 def _extra_results(app, docname, source) -> None:  # type: ignore[no-untyped-def]
