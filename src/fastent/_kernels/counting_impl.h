@@ -123,6 +123,8 @@ FE_TGT static Py_ssize_t FE_FN(fe_count_chunk)(const fe_var *vars, int n_vars, P
         return FE_OK;
     }
     uint32_t *h0 = scratch, *h1 = scratch + n_cells, *h2 = h1 + n_cells, *h3 = h2 + n_cells;
+    size_t item[FE_MAX_VARIABLES]; /* bytes a sample of each variable (for the prefetches) */
+    for (int j = 0; j < n_vars; j++) item[j] = (size_t)fe_kind_bytes(vars[j].kind);
     const Py_ssize_t flush = (Py_ssize_t)1 << 30; /* sub-table counts stay below 2^32 */
     for (Py_ssize_t s = start; s < stop; s += flush) {
         Py_ssize_t end = stop - s < flush ? stop : s + flush;
@@ -135,8 +137,7 @@ FE_TGT static Py_ssize_t FE_FN(fe_count_chunk)(const fe_var *vars, int n_vars, P
              * are prefetched, a cache line of each variable every FE_LINE samples */
             for (; k + FE_LINE <= len; k += FE_LINE) {
                 for (int j = 0; j < n_vars; j++)
-                    fe_prefetch_ahead(vars[j].data, b + len, k, FE_LINE,
-                                      (size_t)fe_kind_bytes(vars[j].kind));
+                    fe_prefetch_ahead(vars[j].data, b + len, k, FE_LINE, item[j]);
                 for (Py_ssize_t q = k; q < k + FE_LINE; q += 4) {
                     h0[idx[q]]++;
                     h1[idx[q + 1]]++;
