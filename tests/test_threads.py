@@ -40,6 +40,33 @@ def test_n_jobs_agree(data, func, n_jobs):
     )
 
 
+LOGIT_FUNCS = {
+    "logsumexp": lambda x, y, z, **kw: fastent.logsumexp(x, **kw),
+    "log_softmax": lambda x, y, z, **kw: fastent.log_softmax(x, **kw),
+    "sigmoid": lambda x, y, z, **kw: fastent.sigmoid(x.ravel(), **kw),
+    "sparse_ce": lambda x, y, z, **kw: fastent.sparse_softmax_cross_entropy_with_logits(
+        y, x, reduction="mean", **kw
+    ),
+    "sigmoid_ce": lambda x, y, z, **kw: fastent.sigmoid_cross_entropy_with_logits(
+        z, x, reduction="sum", **kw
+    ),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("func", LOGIT_FUNCS.values(), ids=LOGIT_FUNCS)
+def test_logits_n_jobs_agree_bitwise(func, dtype):
+    # rows and chunks are handed to the threads dynamically, and the losses' partial sums are
+    # added in chunk order: any thread count gives the same bits, also for the reductions
+    rng = np.random.default_rng(3)
+    x = (4 * rng.standard_normal((300_000, 7))).astype(dtype)
+    y = rng.integers(0, 7, x.shape[0])
+    z = (rng.random(x.shape) < 0.4).astype(dtype)
+    expected = func(x, y, z, n_jobs=1)
+    for n_jobs in (2, 3, 8):
+        assert_array_equal(func(x, y, z, n_jobs=n_jobs), expected)
+
+
 def test_concurrent_calls_from_python_threads(data):
     p, q = data
     expected = [f(p, q, n_jobs=1) for f in FUNCS]

@@ -59,6 +59,17 @@
  * The Python layer (fastent._core.checks.raise_invalid) turns it into the ValueError. */
 enum { FE_OK = -1 };
 
+/* ---- sharing work between threads ----------------------------------------------------------
+ * Row and chunk loops hand out about this many elements at a time (OpenMP dynamic schedule): a
+ * thread on a slower core (a busy neighbour on a cloud VM, an efficiency core) takes fewer
+ * pieces instead of holding up the others with an equal share. */
+enum { FE_THREAD_CHUNK = 1 << 16 };
+static inline Py_ssize_t
+fe_rows_per_chunk(Py_ssize_t row_length) /* rows a thread takes at a time */
+{
+    return row_length >= FE_THREAD_CHUNK ? 1 : FE_THREAD_CHUNK / (row_length > 0 ? row_length : 1);
+}
+
 /* ---- SIMD levels and runtime ISA dispatch ----------------------------------------------- */
 typedef enum { FE_LEVEL_BASELINE, FE_LEVEL_AVX2, FE_LEVEL_AVX512, FE_N_LEVELS } fe_level;
 

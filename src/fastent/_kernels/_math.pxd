@@ -3,6 +3,8 @@
 cdef extern from "_math.h" nogil:
     enum: FE_OK  # the status of a kernel that found no bad data
     enum: FE_BLOCK
+    enum: FE_THREAD_CHUNK  # elements a thread takes at a time from a shared loop
+    Py_ssize_t fe_rows_per_chunk(Py_ssize_t row_length)
     ctypedef enum fe_level:
         FE_LEVEL_BASELINE
         FE_LEVEL_AVX2

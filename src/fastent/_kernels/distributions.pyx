@@ -9,8 +9,9 @@ Contract (the Python layer in ``fastent/distributions.py`` guarantees it before 
 * Status (the convention of ``_math.h``): every kernel returns -1 when its input is valid, else
   the flat index of the first invalid element in the (rows x m) layout (negative, NaN or infinite;
   a row that sums to zero is reported at its first element); ``out`` is then incomplete.
-* ``n_threads``: with at least as many rows as threads, a ``prange`` over rows (rows are
-  independent: the results do not depend on ``n_threads``); with fewer rows, the rows run one
+* ``n_threads``: with at least as many rows as threads, a ``prange`` over rows handed out
+  ~FE_THREAD_CHUNK elements at a time (rows are independent: the results do not depend on
+  ``n_threads``); with fewer rows, the rows run one
   after another, each split into ``n_threads`` chunks in C (results then differ across thread
   counts by rounding only).  1 = serial, no parallel region.  The GIL is released throughout.
 
@@ -19,7 +20,7 @@ switches the table of kernels (chosen once at import by ``fastent._core.config``
 """
 from cython.parallel cimport prange
 
-from ._math cimport FE_OK
+from ._math cimport FE_OK, fe_rows_per_chunk
 
 ctypedef fused floating:
     float
@@ -64,7 +65,8 @@ def entropy_rows(const floating[:, ::1] p, double[::1] out, int n_threads):
     cdef fe_row_f32 f32 = _kernels.entropy_f32
     cdef Py_ssize_t status
     with nogil:
-        for i in prange(n, use_threads_if=outer > 1, num_threads=outer, schedule="static"):
+        for i in prange(n, use_threads_if=outer > 1, num_threads=outer,
+                        schedule="dynamic", chunksize=fe_rows_per_chunk(m)):
             if floating is double:
                 out[i] = f64(&p[i, 0], m, inner)
             else:
@@ -83,7 +85,8 @@ def pair_rows(int kind, const floating[:, ::1] p, const floating[:, ::1] q, Py_s
     cdef fe_pair_f32 f32 = _kernels.pair_f32[kind]
     cdef Py_ssize_t status
     with nogil:
-        for i in prange(n, use_threads_if=outer > 1, num_threads=outer, schedule="static"):
+        for i in prange(n, use_threads_if=outer > 1, num_threads=outer,
+                        schedule="dynamic", chunksize=fe_rows_per_chunk(m)):
             if floating is double:
                 out[i] = f64(&p[i * p_step, 0], &q[i * q_step, 0], m, inner)
             else:

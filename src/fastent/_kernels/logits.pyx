@@ -10,7 +10,8 @@ Contract (the Python layer in ``fastent/logits.py`` guarantees it before any cal
   index of the first invalid element (a label outside [0, 1] or a negative target, a NaN logit;
   a row whose targets do not sum to a finite total is reported at its first element).
 * ``n_threads``: threads of the ``prange`` over rows / over chunks of a flat array (1 = serial, no
-  parallel region).  Results do not depend on it.  The GIL is released throughout.
+  parallel region), handed out ~FE_THREAD_CHUNK elements at a time (dynamic schedule).  Results
+  do not depend on it.  The GIL is released throughout.
 
 The per-row work is C (``logits_impl.h``), compiled per SIMD level; ``set_simd_level`` switches
 the table of kernels.
@@ -20,7 +21,7 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
-from ._math cimport FE_OK
+from ._math cimport FE_OK, FE_THREAD_CHUNK, fe_rows_per_chunk
 
 ctypedef fused floating:
     float
@@ -40,7 +41,8 @@ def logsumexp_rows(const floating[:, ::1] x, floating[::1] out, int n_threads):
     cdef Py_ssize_t i, n = x.shape[0], m = x.shape[1]
     cdef const fe_logit_kernels *k = _kernels
     with nogil:
-        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads, schedule="static"):
+        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads,
+                        schedule="dynamic", chunksize=fe_rows_per_chunk(m)):
             if floating is double:
                 out[i] = k.logsumexp_f64(&x[i, 0], m)
             else:
@@ -55,7 +57,8 @@ def logsumexp_weighted_rows(const floating[:, ::1] x, Py_ssize_t x_step,
     cdef Py_ssize_t i, n = out.shape[0], m = x.shape[1]
     cdef double sg
     with nogil:
-        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads, schedule="static"):
+        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads,
+                        schedule="dynamic", chunksize=fe_rows_per_chunk(m)):
             sg = 0.0  # assigned in the loop: private to each thread
             if floating is double:
                 out[i] = lse_weighted_f64(&x[i * x_step, 0], &w[i * w_step, 0], m, &sg)
@@ -69,7 +72,8 @@ def softmax_rows(const floating[:, ::1] x, floating[:, ::1] out, bint log_out, i
     cdef Py_ssize_t i, n = x.shape[0], m = x.shape[1]
     cdef const fe_logit_kernels *k = _kernels
     with nogil:
-        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads, schedule="static"):
+        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads,
+                        schedule="dynamic", chunksize=fe_rows_per_chunk(m)):
             if floating is double:
                 k.softmax_f64(&x[i, 0], &out[i, 0], m, log_out)
             else:
@@ -77,33 +81,32 @@ def softmax_rows(const floating[:, ::1] x, floating[:, ::1] out, bint log_out, i
 
 
 def sigmoid_map(const floating[::1] x, floating[::1] out, bint log_out, int n_threads):
-    """out = sigmoid(x), or log_sigmoid(x) when ``log_out``, element-wise (chunks per thread)."""
-    cdef Py_ssize_t t, lo, hi, n = x.shape[0]
+    """out = sigmoid(x), or log_sigmoid(x) when ``log_out``, element-wise (chunks shared by the
+    threads)."""
+    cdef Py_ssize_t t, lo, n = x.shape[0], chunks = (n + FE_THREAD_CHUNK - 1) // FE_THREAD_CHUNK
     cdef const fe_logit_kernels *k = _kernels
     with nogil:
-        for t in prange(n_threads, use_threads_if=n_threads > 1, num_threads=n_threads,
-                        schedule="static"):
-            lo = n * t // n_threads
-            hi = n * (t + 1) // n_threads
-            if hi > lo:
-                if floating is double:
-                    k.sigmoid_f64(&x[lo], &out[lo], hi - lo, log_out)
-                else:
-                    k.sigmoid_f32(&x[lo], &out[lo], hi - lo, log_out)
+        for t in prange(chunks, use_threads_if=n_threads > 1, num_threads=n_threads,
+                        schedule="dynamic"):
+            lo = t * FE_THREAD_CHUNK
+            if floating is double:
+                k.sigmoid_f64(&x[lo], &out[lo], min(n - lo, FE_THREAD_CHUNK), log_out)
+            else:
+                k.sigmoid_f32(&x[lo], &out[lo], min(n - lo, FE_THREAD_CHUNK), log_out)
 
 
 def sigmoid_ce(const floating[:, ::1] labels, const floating[:, ::1] logits,
                const floating[::1] pos_weight, floating[:, ::1] loss, floating[:, ::1] grad,
                double grad_scale, int n_threads):
     """Sigmoid cross-entropy of (rows x C) labels/logits; ``pos_weight`` (C,), ``loss`` and
-    ``grad`` may be None.  Returns (sum of the losses, status).  Row chunks run in parallel; their
-    sums are added in chunk order."""
+    ``grad`` may be None.  Returns (sum of the losses, status).  Chunks of rows are shared by the
+    threads; their sums are added in chunk order (the same sum for any number of threads)."""
     cdef Py_ssize_t rows = logits.shape[0], C = logits.shape[1], t, lo, hi, first = FE_OK
-    cdef int nt = n_threads if n_threads < rows else (rows if rows > 0 else 1)
+    cdef Py_ssize_t step = fe_rows_per_chunk(C), chunks = max(1, (rows + step - 1) // step)
     cdef const fe_logit_kernels *k = _kernels
     cdef const floating *w = &pos_weight[0] if pos_weight is not None else NULL
-    cdef double *part = <double *>malloc(nt * sizeof(double))
-    cdef Py_ssize_t *bad = <Py_ssize_t *>malloc(nt * sizeof(Py_ssize_t))
+    cdef double *part = <double *>malloc(chunks * sizeof(double))
+    cdef Py_ssize_t *bad = <Py_ssize_t *>malloc(chunks * sizeof(Py_ssize_t))
     cdef double total = 0.0
     if part == NULL or bad == NULL:
         free(part)
@@ -111,9 +114,10 @@ def sigmoid_ce(const floating[:, ::1] labels, const floating[:, ::1] logits,
         raise MemoryError()
     try:
         with nogil:
-            for t in prange(nt, use_threads_if=nt > 1, num_threads=nt, schedule="static"):
-                lo = rows * t // nt
-                hi = rows * (t + 1) // nt
+            for t in prange(chunks, use_threads_if=n_threads > 1, num_threads=n_threads,
+                            schedule="dynamic"):
+                lo = t * step
+                hi = min(rows, lo + step)
                 bad[t] = FE_OK
                 part[t] = 0.0
                 if hi > lo:
@@ -129,7 +133,7 @@ def sigmoid_ce(const floating[:, ::1] labels, const floating[:, ::1] logits,
                             &grad[lo, 0] if grad is not None else NULL, grad_scale, &bad[t])
                     if bad[t] >= 0:
                         bad[t] += lo * C
-        for t in range(nt):
+        for t in range(chunks):
             if bad[t] >= 0 and first < 0:
                 first = bad[t]
             total += part[t]
@@ -168,7 +172,8 @@ def ce_rows(const floating[:, ::1] logits, const int64_t[::1] labels,
     cdef const floating *w = &weights[0] if weights is not None else NULL
     cdef bint sparse = labels is not None, want_grad = grad is not None
     with nogil:
-        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads, schedule="static"):
+        for i in prange(n, use_threads_if=n_threads > 1, num_threads=n_threads,
+                        schedule="dynamic", chunksize=fe_rows_per_chunk(C)):
             y = labels[i] if sparse else -1
             if sparse and y < 0:
                 loss[i] = 0
