@@ -202,6 +202,15 @@ FE_TGT static void FE_FN(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize
                 const Py_ssize_t s = g->stride[j];                                                 \
                 const int64_t lo = off[j], hi = last[j];                                           \
                 const uint64_t a = adj[j];                                                         \
+                if (s == 1) { /* a contiguous column: plain loads, not a gather */                 \
+                    FE_SIMD(reduction(| : any))                                                    \
+                    for (Py_ssize_t r = 0; r < len; r++) {                                         \
+                        int64_t v = (int64_t)x[r];                                                 \
+                        any |= (v < lo) | (v > hi);                                                \
+                        idx[r * m + j] = rowbase[r] + a + (uint64_t)v;                             \
+                    }                                                                              \
+                    continue;                                                                      \
+                }                                                                                  \
                 FE_SIMD(reduction(| : any))                                                        \
                 for (Py_ssize_t r = 0; r < len; r++) {                                             \
                     int64_t v = (int64_t)x[r * s];                                                 \
