@@ -114,6 +114,49 @@ def test_bit_tables_are_popcounts_of_anded_rows(simd_level, words):
                         assert tables[t * step + positions[j] + v] == expected
 
 
+EXTREMES = [np.iinfo(np.int64).min, np.iinfo(np.int64).max, -1, 2**62, -(2**62)]
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.int32, np.uint32, np.int64])
+def test_counts_report_the_first_value_out_of_range(simd_level, dtype):
+    """The range check of the counting kernels (sign bits of x - offset and last - x) flags
+    every value outside [offset, offset + size), the type's extremes included (their
+    differences wrap around in 64 bits), and never one inside: the status is the first such
+    sample, by NumPy, for joint counts and for the column tables in every layout."""
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(int(info.bits))
+    n = 5000
+    x = rng.integers(max(int(info.min), -3), 20, (n, 3)).astype(dtype)
+    y = rng.integers(0, 2, n).astype(np.int32)
+    low, high = x.min(axis=0).astype(np.int64), x.max(axis=0).astype(np.int64)
+    offsets = [int(low[0]), int(low[1]) + 1, int(low[2])]  # column 1 leaves out its smallest
+    sizes = [int(high[j]) - offsets[j] + 1 for j in range(3)]
+    extremes = [v for v in EXTREMES if info.min <= v <= info.max] + [int(info.min), int(info.max)]
+    for value, row in zip(extremes, (4321, 17, 2048, 4999, 3000, 1234, 77), strict=False):
+        x[row, 2] = value
+    values = x.astype(object)  # exact comparisons for every type
+    inside = (values >= np.array(offsets)) & (values < np.array(offsets) + np.array(sizes))
+    first_bad = [int(np.argmin(inside[:, j])) if not inside[:, j].all() else -1 for j in range(3)]
+
+    _, status = counting.count([x[:, 0].copy(), x[:, 2].copy()], offsets[::2], sizes[::2], 1)
+    assert status == first_bad[2]
+
+    wide = np.zeros((n, 5), dtype=dtype)
+    wide[:, ::2] = x
+    layouts = {  # (sources, source, start, stride) per column
+        "C rows, adjacent": ([np.ascontiguousarray(x)], [0] * 3, [0, 1, 2], [3] * 3),
+        "C rows, apart": ([wide], [0] * 3, [0, 2, 4], [5] * 3),
+        "F columns": ([np.ascontiguousarray(x.T)], [0] * 3, [0, n, 2 * n], [1] * 3),
+        "separate arrays": ([x[:, j].copy() for j in range(3)], [0, 1, 2], [0] * 3, [1] * 3),
+    }
+    for name, (sources, source, start, stride) in layouts.items():
+        for n_threads in (1, 2):
+            _, _, _, got = counting.count_columns(
+                sources, source, start, stride, offsets, sizes, y, 2, n_threads
+            )
+            assert_array_equal(got, first_bad, err_msg=name)
+
+
 def test_simd_levels_can_be_forced_and_restored():
     levels = _config.supported_simd_levels()
     assert levels[0] == "baseline"

@@ -40,13 +40,13 @@ FE_TGT static void FE_FN(fe_minmax)(const void *data, int kind, Py_ssize_t n, in
         if (first) {                                                                               \
             FE_SIMD(reduction(| : bad))                                                            \
             for (Py_ssize_t k = 0; k < len; k++) {                                                 \
-                bad |= ((int64_t)x[k] < off) | ((int64_t)x[k] > last);                             \
+                bad |= ((uint64_t)(int64_t)x[k] - off) | (last - (uint64_t)(int64_t)x[k]);         \
                 idx[k] = (fe_idx)((int64_t)x[k] - off);                                            \
             }                                                                                      \
         } else {                                                                                   \
             FE_SIMD(reduction(| : bad))                                                            \
             for (Py_ssize_t k = 0; k < len; k++) {                                                 \
-                bad |= ((int64_t)x[k] < off) | ((int64_t)x[k] > last);                             \
+                bad |= ((uint64_t)(int64_t)x[k] - off) | (last - (uint64_t)(int64_t)x[k]);         \
                 idx[k] = idx[k] * size + (fe_idx)((int64_t)x[k] - off);                            \
             }                                                                                      \
         }                                                                                          \
@@ -58,17 +58,17 @@ FE_TGT static void FE_FN(fe_minmax)(const void *data, int kind, Py_ssize_t n, in
                                   Py_ssize_t len, IDX *idx)                                        \
     {                                                                                              \
         typedef IDX fe_idx;                                                                        \
-        int bad = 0;                                                                               \
+        uint64_t bad = 0; /* sign bit: x - offset or last - x was negative for some sample */      \
         for (int j = 0; j < n_vars; j++) {                                                         \
             const fe_var *v = &vars[j];                                                            \
             const int first = j == 0;                                                              \
             const fe_idx size = (fe_idx)v->size;                                                   \
-            const int64_t off = v->offset, last = v->offset + (v->size - 1);                       \
+            const uint64_t off = (uint64_t)v->offset, last = off + (uint64_t)(v->size - 1);        \
             switch (v->kind) {                                                                     \
                 FE_INT_KINDS(FE_INDEX_CASE)                                                        \
             }                                                                                      \
         }                                                                                          \
-        return bad;                                                                                \
+        return (int)(bad >> 63);                                                                   \
     }
 
 /* Dense tables (< 2^32 cells) index in 32 bits (vectorises without 64-bit multiplies). */
@@ -178,7 +178,7 @@ FE_TGT static void FE_FN(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize
                 FE_SIMD(reduction(| : any))                                                        \
                 for (Py_ssize_t j = 0; j < m; j++) {                                               \
                     int64_t v = (int64_t)x[j];                                                     \
-                    any |= (v < off[j]) | (v > last[j]);                                           \
+                    any |= ((uint64_t)v - off[j]) | (last[j] - (uint64_t)v);                       \
                     cell[j] = base + adj[j] + (uint64_t)v;                                         \
                 }                                                                                  \
             }                                                                                      \
@@ -191,7 +191,7 @@ FE_TGT static void FE_FN(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize
                 FE_SIMD(reduction(| : any))                                                        \
                 for (Py_ssize_t j = 0; j < m; j++) {                                               \
                     int64_t v = (int64_t)x[col[j]];                                                \
-                    any |= (v < off[j]) | (v > last[j]);                                           \
+                    any |= ((uint64_t)v - off[j]) | (last[j] - (uint64_t)v);                       \
                     cell[j] = base + adj[j] + (uint64_t)v;                                         \
                 }                                                                                  \
             }                                                                                      \
@@ -200,13 +200,13 @@ FE_TGT static void FE_FN(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize
             for (Py_ssize_t j = 0; j < m; j++) {                                                   \
                 const T *x = (const T *)g->data[j] + b * g->stride[j];                             \
                 const Py_ssize_t s = g->stride[j];                                                 \
-                const int64_t lo = off[j], hi = last[j];                                           \
+                const uint64_t lo = (uint64_t)off[j], hi = (uint64_t)last[j];                      \
                 const uint64_t a = adj[j];                                                         \
                 if (s == 1) { /* a contiguous column: plain loads, not a gather */                 \
                     FE_SIMD(reduction(| : any))                                                    \
                     for (Py_ssize_t r = 0; r < len; r++) {                                         \
                         int64_t v = (int64_t)x[r];                                                 \
-                        any |= (v < lo) | (v > hi);                                                \
+                        any |= ((uint64_t)v - lo) | (hi - (uint64_t)v);                            \
                         idx[r * m + j] = rowbase[r] + a + (uint64_t)v;                             \
                     }                                                                              \
                     continue;                                                                      \
@@ -214,7 +214,7 @@ FE_TGT static void FE_FN(fe_keys_block)(const fe_var *vars, int n_vars, Py_ssize
                 FE_SIMD(reduction(| : any))                                                        \
                 for (Py_ssize_t r = 0; r < len; r++) {                                             \
                     int64_t v = (int64_t)x[r * s];                                                 \
-                    any |= (v < lo) | (v > hi);                                                    \
+                    any |= ((uint64_t)v - lo) | (hi - (uint64_t)v);                                \
                     idx[r * m + j] = rowbase[r] + a + (uint64_t)v;                                 \
                 }                                                                                  \
             }                                                                                      \
@@ -234,10 +234,11 @@ FE_TGT static void FE_FN(fe_count_columns_rows)(const fe_columns *g, const int32
     const uint64_t *adj = g->adjust, step = (uint64_t)g->step;
     for (Py_ssize_t b = start; b < stop; b += rows) {
         const Py_ssize_t len = stop - b < rows ? stop - b : rows;
-        int any = 0;
+        uint64_t any = 0; /* sign bit: a value below its column's offset or above its last */
         switch (g->kind) {
             FE_INT_KINDS(FE_ROWS_CASE)
         }
+        any >>= 63;
         if (!any && g->bits != NULL) { /* bitsets: set bit r of word b / 64 of the cell's row */
             uint64_t *word = g->bits + (b >> 6);
             const Py_ssize_t words = g->words;
