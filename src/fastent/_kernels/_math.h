@@ -43,13 +43,23 @@
 #endif
 
 /* ---- OpenMP threads inside a kernel (serial without OpenMP) ------------------------------ */
+/* FE_OMP_PARALLEL_FOR: one equal share of the loop per thread; FE_OMP_SHARED_FOR: iterations
+ * handed out one at a time (each ~FE_THREAD_CHUNK elements of work), FE_OMP_THREAD the thread. */
 #if defined(_OPENMP) && defined(_MSC_VER) /* MSVC: __pragma, OpenMP 2.0 (signed int loop) */
 #define FE_OMP_PARALLEL_FOR(n) __pragma(omp parallel for num_threads(n) schedule(static))
+#define FE_OMP_SHARED_FOR(n) __pragma(omp parallel for num_threads(n) schedule(dynamic))
 #elif defined(_OPENMP)
 #define FE_OMP_PRAGMA_(x) _Pragma(#x)
 #define FE_OMP_PARALLEL_FOR(n) FE_OMP_PRAGMA_(omp parallel for num_threads(n) schedule(static))
+#define FE_OMP_SHARED_FOR(n) FE_OMP_PRAGMA_(omp parallel for num_threads(n) schedule(dynamic))
 #else
 #define FE_OMP_PARALLEL_FOR(n)
+#define FE_OMP_SHARED_FOR(n)
+#endif
+#ifdef _OPENMP
+#define FE_OMP_THREAD() omp_get_thread_num()
+#else
+#define FE_OMP_THREAD() 0
 #endif
 
 /* ---- the status of a kernel that checks its data ----------------------------------------

@@ -218,6 +218,7 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
 
 /* Samples of every column counted per chunk of rows (fits a core's L2 cache). */
 #define FE_ROW_CHUNK_BYTES (256 * 1024)
+#define FE_PIECE_ROWS 4096
 
 /* Size in int64 of the `work` fe_count_columns needs: (n_threads - 1) partial int64 tables, then
  * n_threads uint32 tables, of n_cells each. */
@@ -228,7 +229,7 @@ static Py_ssize_t fe_count_columns_work_size(Py_ssize_t n_cells, int n_threads)
 
 /* tables[target * step + pos_j + x_j - offset_j] += 1 over all rows and every column of every
  * group (tables zeroed by the caller; `work` of fe_count_columns_work_size, any contents).
- * Threads take row ranges cut at multiples of 64 (a bitset word is written by one thread);
+ * Threads take chunks of rows cut at multiples of 64 (a bitset word is written by one thread);
  * target may be NULL (all zeros), as when the groups set bitsets.
  * status[j] (n_cols, filled with FE_OK by the caller) gets the first row where column j has a
  * value outside its range; that column's table is then incomplete (the caller recounts it from
@@ -239,34 +240,46 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
                              Py_ssize_t n_cells, int64_t *work, Py_ssize_t n_cols,
                              Py_ssize_t *status, Py_ssize_t *thread_status)
 {
-    /* each thread counts into 32-bit tables (half the cache footprint of int64) over row
-     * segments short enough not to overflow them, and adds them to its int64 tables */
+    /* each thread counts into 32-bit tables (half the cache footprint of int64) over segments of
+     * rows short enough not to overflow them, then adds them to its int64 tables */
     uint32_t *narrow = (uint32_t *)(work + (Py_ssize_t)(n_threads - 1) * n_cells);
     const Py_ssize_t segment = (Py_ssize_t)1 << 31;
     /* all the groups over one chunk of rows at a time (a multiple of 64 rows, ~FE_ROW_CHUNK_BYTES
-     * of samples): a C-ordered matrix's rows are read from memory once, not once per group */
+     * of samples): a C-ordered matrix's rows are read from memory once, not once per group.  The
+     * chunks are handed to the threads a piece at a time, so a thread on a slower core takes
+     * fewer. */
     Py_ssize_t row_bytes = 0;
     for (int g = 0; g < n_groups; g++)
         row_bytes += groups[g].n_cols * fe_kind_bytes(groups[g].kind);
     Py_ssize_t chunk = (FE_ROW_CHUNK_BYTES / (row_bytes > 0 ? row_bytes : 1)) & ~(Py_ssize_t)63;
     chunk = chunk > 64 ? chunk : 64;
-    FE_OMP_PARALLEL_FOR(n_threads)
+    /* a thread takes whole chunks, at least FE_PIECE_ROWS rows at a time: the streams of columns
+     * in separate arrays (F order) stay long */
+    const Py_ssize_t piece = chunk * ((FE_PIECE_ROWS + chunk - 1) / chunk);
     for (int t = 0; t < n_threads; t++) {
-        int64_t *mine = t == 0 ? tables : work + (Py_ssize_t)(t - 1) * n_cells;
-        uint32_t *counts = narrow + (Py_ssize_t)t * n_cells;
         Py_ssize_t *seen = thread_status + (Py_ssize_t)t * n_cols;
         for (Py_ssize_t j = 0; j < n_cols; j++) seen[j] = FE_OK;
-        if (t > 0) memset(mine, 0, sizeof(int64_t) * (size_t)n_cells);
-        Py_ssize_t start = (n * t / n_threads) & ~(Py_ssize_t)63;
-        Py_ssize_t stop = t + 1 == n_threads ? n : (n * (t + 1) / n_threads) & ~(Py_ssize_t)63;
-        for (Py_ssize_t s = start; s < stop; s += segment) {
-            Py_ssize_t end = stop - s < segment ? stop : s + segment;
-            if (n_cells) memset(counts, 0, sizeof(uint32_t) * (size_t)n_cells);
-            for (Py_ssize_t r = s; r < end; r += chunk) {
-                const Py_ssize_t r_end = end - r < chunk ? end : r + chunk;
+        if (t > 0)
+            memset(work + (Py_ssize_t)(t - 1) * n_cells, 0, sizeof(int64_t) * (size_t)n_cells);
+    }
+    for (Py_ssize_t s = 0; s < n; s += segment) {
+        const Py_ssize_t end = n - s < segment ? n : s + segment;
+        const int n_pieces = (int)((end - s + piece - 1) / piece);
+        if (n_cells) memset(narrow, 0, sizeof(uint32_t) * (size_t)n_cells * (size_t)n_threads);
+        FE_OMP_SHARED_FOR(n_threads)
+        for (int c = 0; c < n_pieces; c++) {
+            const int t = FE_OMP_THREAD();
+            const Py_ssize_t p_end = end - s - c * piece < piece ? end : s + (c + 1) * piece;
+            for (Py_ssize_t r = s + c * piece; r < p_end; r += chunk) {
+                const Py_ssize_t r_end = p_end - r < chunk ? p_end : r + chunk;
                 for (int g = 0; g < n_groups; g++)
-                    k->columns(&groups[g], target, r, r_end, counts, seen);
+                    k->columns(&groups[g], target, r, r_end, narrow + (Py_ssize_t)t * n_cells,
+                               thread_status + (Py_ssize_t)t * n_cols);
             }
+        }
+        for (int t = 0; t < n_threads; t++) {
+            int64_t *mine = t == 0 ? tables : work + (Py_ssize_t)(t - 1) * n_cells;
+            const uint32_t *counts = narrow + (Py_ssize_t)t * n_cells;
             for (Py_ssize_t c = 0; c < n_cells; c++) mine[c] += counts[c];
         }
     }
@@ -274,9 +287,12 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
         const int64_t *part = work + (Py_ssize_t)(t - 1) * n_cells;
         for (Py_ssize_t c = 0; c < n_cells; c++) tables[c] += part[c];
     }
-    for (int t = 0; t < n_threads; t++) /* consecutive row ranges: the first thread's is first */
-        for (Py_ssize_t j = 0; j < n_cols; j++)
-            if (status[j] == FE_OK) status[j] = thread_status[(Py_ssize_t)t * n_cols + j];
+    /* each thread met its chunks in increasing order: the first row seen by any is the least */
+    for (int t = 0; t < n_threads; t++)
+        for (Py_ssize_t j = 0; j < n_cols; j++) {
+            const Py_ssize_t row = thread_status[(Py_ssize_t)t * n_cols + j];
+            if (row != FE_OK && (status[j] == FE_OK || row < status[j])) status[j] = row;
+        }
 }
 
 /* bits[codes[r] * words + r / 64] has bit r % 64 set, for r < n (bits zeroed by the caller):
