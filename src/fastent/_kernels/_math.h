@@ -44,7 +44,8 @@
 
 /* ---- OpenMP threads inside a kernel (serial without OpenMP) ------------------------------ */
 /* FE_OMP_PARALLEL_FOR: one equal share of the loop per thread; FE_OMP_SHARED_FOR: iterations
- * handed out one at a time (each ~FE_THREAD_CHUNK elements of work), FE_OMP_THREAD the thread. */
+ * handed out one at a time (the caller sizes them: FE_THREAD_CHUNK elements or more), and
+ * FE_OMP_THREAD the thread running one. */
 #if defined(_OPENMP) && defined(_MSC_VER) /* MSVC: __pragma, OpenMP 2.0 (signed int loop) */
 #define FE_OMP_PARALLEL_FOR(n) __pragma(omp parallel for num_threads(n) schedule(static))
 #define FE_OMP_SHARED_FOR(n) __pragma(omp parallel for num_threads(n) schedule(dynamic))

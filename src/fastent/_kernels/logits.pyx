@@ -83,16 +83,18 @@ def softmax_rows(const floating[:, ::1] x, floating[:, ::1] out, bint log_out, i
 def sigmoid_map(const floating[::1] x, floating[::1] out, bint log_out, int n_threads):
     """out = sigmoid(x), or log_sigmoid(x) when ``log_out``, element-wise (chunks shared by the
     threads)."""
-    cdef Py_ssize_t t, lo, n = x.shape[0], chunks = (n + FE_THREAD_CHUNK - 1) // FE_THREAD_CHUNK
+    cdef Py_ssize_t t, lo, size, n = x.shape[0]
+    cdef Py_ssize_t chunks = (n + FE_THREAD_CHUNK - 1) // FE_THREAD_CHUNK
     cdef const fe_logit_kernels *k = _kernels
     with nogil:
         for t in prange(chunks, use_threads_if=n_threads > 1, num_threads=n_threads,
                         schedule="dynamic"):
             lo = t * FE_THREAD_CHUNK
+            size = min(n - lo, FE_THREAD_CHUNK)
             if floating is double:
-                k.sigmoid_f64(&x[lo], &out[lo], min(n - lo, FE_THREAD_CHUNK), log_out)
+                k.sigmoid_f64(&x[lo], &out[lo], size, log_out)
             else:
-                k.sigmoid_f32(&x[lo], &out[lo], min(n - lo, FE_THREAD_CHUNK), log_out)
+                k.sigmoid_f32(&x[lo], &out[lo], size, log_out)
 
 
 def sigmoid_ce(const floating[:, ::1] labels, const floating[:, ::1] logits,
