@@ -216,3 +216,15 @@ def test_memory_check_names_the_request(monkeypatch):
     with pytest.raises(MemoryError, match="the result needs"):
         fastent.entropy(np.ones((200_000, 2)))
     assert discrete.contingency([0, 1], [1, 0])[0].shape == (2, 2)
+
+
+def test_small_requests_skip_the_memory_query(monkeypatch):
+    # reading /proc/meminfo costs ~60 us: a call on a small array must not pay it
+    def fail() -> None:
+        raise AssertionError("available_bytes was called")
+
+    monkeypatch.setattr(memory, "available_bytes", fail)
+    assert fastent.entropy(np.ones((10, 4)), axis=1).shape == (10,)
+    memory.check_fits(memory.CHECK_FROM_BYTES - 1, "a small request")
+    with pytest.raises(AssertionError, match="available_bytes was called"):
+        memory.check_fits(memory.CHECK_FROM_BYTES, "a request at the threshold")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -120,7 +121,7 @@ class Rows:
 
     @property
     def n_rows(self) -> int:
-        return int(np.prod(self.out_shape))
+        return math.prod(self.out_shape)
 
     def _order(self) -> tuple[int, ...]:
         """The axes in row layout order: the kept axes, then the reduced ones."""
@@ -152,11 +153,11 @@ def _one_row_step(
     """
     a = a.reshape((1,) * (len(shape) - a.ndim) + a.shape)
     kept = tuple(d for d in range(len(shape)) if d not in axes)
-    m = int(np.prod([shape[d] for d in axes]))
+    m = math.prod(shape[d] for d in axes)
     if all(a.shape[d] == 1 for d in kept) and all(a.shape[d] == shape[d] for d in axes):
         return np.ascontiguousarray(np.transpose(a, kept + axes)).reshape(1, m), 0
     rows = np.transpose(np.broadcast_to(a, shape), kept + axes)
-    n_rows = int(np.prod([shape[d] for d in kept]))
+    n_rows = math.prod(shape[d] for d in kept)
     if not rows.flags.c_contiguous:
         check_fits(n_rows * m * a.itemsize, f"broadcasting to shape {shape}")
     return np.ascontiguousarray(rows).reshape(n_rows, m), 1
@@ -183,4 +184,4 @@ def as_rows(named: list[tuple[str, np.ndarray]], axis: Any, keepdims: bool) -> R
     else:
         out_shape = tuple(n for d, n in enumerate(shape) if d not in axes)
     rows = [_one_row_step(np.asarray(a, dtype=dtype), shape, axes) for a in arrays]
-    return Rows(rows, shape, ax, axes, int(np.prod([shape[d] for d in axes])), out_shape)
+    return Rows(rows, shape, ax, axes, math.prod(shape[d] for d in axes), out_shape)

@@ -50,8 +50,17 @@ def _size(n: float) -> str:
     raise AssertionError("unreachable")
 
 
+#: Requests below this size are not checked: asking the system (reading /proc/meminfo, ~60 us)
+#: would cost more than the request, and if even that little memory is missing, NumPy's own
+#: allocation raises MemoryError.
+CHECK_FROM_BYTES = 1 << 20
+
+
 def check_fits(nbytes: int, what: str) -> None:
-    """Raise MemoryError if ``nbytes`` is more than the memory available."""
+    """Raise MemoryError if ``nbytes`` (from ``CHECK_FROM_BYTES`` up) is more than the memory
+    available."""
+    if nbytes < CHECK_FROM_BYTES:
+        return
     available = available_bytes()
     if available is not None and nbytes > available:
         raise MemoryError(
