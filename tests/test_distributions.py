@@ -274,10 +274,9 @@ def test_exact_accuracy_subnormal_and_huge_elements(simd_level, name):
     assert got == pytest.approx(exact(name, p, q), rel=1e-12, abs=1e-14)
 
 
-@pytest.mark.parametrize("offset", [0.0, 1e-12, 1e-10, 9e-10, 2e-9, 1e-6])
+@pytest.mark.parametrize("offset", [0.0, 1e-16, 1e-13, 1e-12, 1e-10, 9e-10, 2e-9, 1e-6])
 def test_js_of_nearly_normalised_rows(simd_level, offset):
-    # rows within 1e-9 of sum 1 take the one-pass path with its first-order correction
-    eps = np.finfo(np.float64).eps
+    # rows whose sums differ by less than ~2^-43 take one pass, the others a second (exact) one
     for seed in range(25, 31):
         rng = np.random.default_rng(seed)
         p, q = rng.random(500) ** 4, rng.random(500)
@@ -285,23 +284,42 @@ def test_js_of_nearly_normalised_rows(simd_level, offset):
         p, q = p / (p.sum() * (1 + offset)), q / (q.sum() * (1 - offset))
         expected = exact("js_divergence", p, q)
         assert fastent.js_divergence(p, q) == pytest.approx(expected, rel=1e-12, abs=1e-16)
-        # A tiny divergence (~1e-11), same paths.  Each term a log(2a / (a + b)) takes the log of
-        # a ratio near 1 that normalising and dividing round by <= 1.5 eps, so a term's error is
-        # <= 1.5 eps a and the sum's <= 1.5 eps sum (a + b) / 2 = 1.5 eps absolute, whatever the
-        # divergence (SciPy's jensenshannon is bound by the same; both stay below 0.1 eps here).
+        # a tiny divergence (~1e-11): each element's term is taken as a whole (~u^2), so the
+        # result keeps its relative accuracy (the two-term textbook form, like SciPy's
+        # jensenshannon, loses ~1e-5 of it here to cancellation)
         near = q * (1 + 1e-5 * rng.standard_normal(500))
         got = fastent.js_divergence(near, q)
-        assert abs(got - exact("js_divergence", near, q)) <= 1.5 * eps, seed
+        assert got == pytest.approx(exact("js_divergence", near, q), rel=1e-13), seed
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("scale", [1.0, 3.7, 1e-30])
+@pytest.mark.parametrize("closeness", [1e-1, 1e-3, 1e-5, 1e-7])
+@pytest.mark.parametrize("name", ["kl_divergence", "js_divergence"])
+def test_close_distributions_keep_relative_accuracy(simd_level, name, closeness, scale, dtype):
+    # p log(p / q) changes sign around q, so the terms of KL and JS of close distributions cancel
+    # to ~closeness^2: the kernels take each element's term as one non-negative value, for rows
+    # normalised alike (one pass) or not (scale: a second pass at the rows' sum ratio)
+    rng = np.random.default_rng(21)
+    p = rng.gamma(0.5, size=400)
+    p[::13] = 0.0
+    q = np.abs(p * (1 + closeness * rng.standard_normal(400))) + 1e-3 * closeness * p.mean()
+    p, q = (p / p.sum()).astype(dtype), (scale * q / q.sum()).astype(dtype)
+    got = call(fastent, name, p, q)
+    assert got == pytest.approx(exact(name, p, q), rel=1e-13)
 
 
 def test_near_identical_kl_is_accurate(simd_level):
     rng = np.random.default_rng(20)
     q = rng.random(1000) + 0.1
     p = q * (1 + 1e-4 * rng.standard_normal(1000))
-    # unnormalised rows: the result carries ~1e-16 * |log(Sq / Sp)| of absolute rounding
     kl, js = exact("kl_divergence", p, q), exact("js_divergence", p, q)
-    assert fastent.kl_divergence(p, q) == pytest.approx(kl, rel=1e-9, abs=1e-14)
-    assert fastent.js_divergence(p, q) == pytest.approx(js, rel=1e-9, abs=1e-14)
+    assert fastent.kl_divergence(p, q) == pytest.approx(kl, rel=1e-13)
+    assert fastent.js_divergence(p, q) == pytest.approx(js, rel=1e-13)
+    # batched rows against one row, through the same kernels
+    P = q * (1 + 1e-6 * rng.standard_normal((5, 1000)))
+    expected = [exact("kl_divergence", row, q) for row in P]
+    assert_allclose(fastent.kl_divergence(P, q, axis=1), expected, rtol=1e-13)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -16,6 +16,8 @@
  *     FE_DT(name)     name_<dtype>, e.g. entropy_careful_f32 (name untyped): code emitted once
  *     FE_TGT          the `target` attribute of the level (empty at baseline)
  *     FE_SCALAR_PASS  defined in the baseline pass only: emit the FE_DT (scalar) code there
+ *     FE_FMA          1 where the level has a fused multiply-add instruction (AVX2, AVX-512, an
+ *                     FMA baseline such as aarch64), else 0: fma() is a libm call there
  *     FE_VPOPCNT_PASS defined in one more pass, at the AVX-512 level with VPOPCNTQ, when the family
  *                     also defines FE_WITH_VPOPCNT (the template then emits only what uses it)
  * Calls between functions of the same pass inline (GCC and Clang inline a callee whose target is
@@ -59,12 +61,19 @@
 #define FE_ISA baseline
 #define FE_TGT
 #define FE_SCALAR_PASS 1
+#if defined(__FMA__) || defined(__aarch64__) || defined(_M_ARM64)
+#define FE_FMA 1
+#else
+#define FE_FMA 0
+#endif
 #include FE_IMPL
+#undef FE_FMA
 #undef FE_SCALAR_PASS
 #undef FE_TGT
 #undef FE_ISA
 
 #ifdef FE_X86_DISPATCH
+#define FE_FMA 1
 #define FE_ISA avx2
 #define FE_TGT FE_TARGET_AVX2
 #include FE_IMPL
@@ -86,6 +95,7 @@
 #undef FE_TGT
 #undef FE_ISA
 #endif
+#undef FE_FMA
 #endif
 
 #ifdef FE_UNTYPED

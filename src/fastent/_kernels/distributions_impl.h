@@ -24,6 +24,65 @@
  * else the row takes the careful path. */
 #define FE_ACCURATE(v, a) ((v) >= (a) * 0x1p-6 + 0x1p-10)
 
+/* ---- the per-element terms of KL and JS, once per level ----------------------------------
+ * Both measures are sums of terms that cancel to second order where p ~ q (p log(p / q) changes
+ * sign around q; the sum is ~ sum (p - q)^2 / q): each is computed here as one non-negative term
+ * that keeps its relative accuracy, so the sums do not cancel and close distributions (drift
+ * monitoring, distillation, a model against its last checkpoint) stay on the fast path.  rho
+ * scales x (the rows' sum ratio; 1 in a first pass), and x rho - y is rounded once. */
+static inline FE_TGT double FE_FN(mul_sub)(double x, double rho, double y)
+{
+#if FE_FMA
+    return fma(x, rho, -y);
+#else
+    const double xr = x * rho;
+    return (xr - y) + fe_mul_err(x, rho, xr);
+#endif
+}
+
+/* t = x rho / y, and *d = t - 1 = (x rho - y) / y from the once-rounded numerator. */
+static inline FE_TGT double FE_FN(kl_ratio)(double x, double y, double rho, double *d)
+{
+    const double iy = 1.0 / y;
+    *d = FE_FN(mul_sub)(x, rho, y) * iy;
+    return x * rho * iy;
+}
+
+/* y g(t), g(t) = t log t - (t - 1) >= 0, for t in the normal range and d = t - 1 (kl_ratio): summed
+ * over rows x rho and y of equal sums (t = x rho / y), their KL divergence (the Bregman form:
+ * sum y g(x rho / y) = sum x rho log(x rho / y)).  Near t = 1, where t log t and t - 1 cancel to
+ * ~d^2 / 2, g = d^2 + (1 + d) tail(d), with log(1 + d) = d + tail(d) taken from d itself; away
+ * from it y g = (y t) log t - y d (t log t alone may overflow). */
+static inline FE_TGT double FE_FN(kl_term)(double t, double d, double y)
+{
+    double f;
+    const double k = fe_log_reduce(t, &f);
+    const int near = k == 0.0; /* t in [sqrt(2)/2, sqrt(2)) */
+    f = near ? d : f;
+    const double tail = fe_log1p_tail(f);
+    return near ? y * (d * d + (1.0 + d) * tail) : (y * t) * fe_log_join(k, f, tail) - y * d;
+}
+
+/* phi(v) = (1 + v) log(1 + v) + (1 - v) log(1 - v) >= 0 for v = |u| in [0, 1], u = (a - c) / (a +
+ * c): summed as (a + c) phi(u) over rows a and c of equal sums, 4 times their JS divergence
+ * (a log(2a / (a + c)) + c log(2c / (a + c)) = (a + c) phi(u) / 2).  Near v = 0, where the two
+ * products cancel to ~v^2, log(1 +- v) = +-v + tail(+-v) comes from +-v itself and the products'
+ * leading parts add exactly: (f1 + f2) + v (f1 - f2) = 2 v^2. */
+static inline FE_TGT double FE_FN(js_phi)(double v)
+{
+    const int big = v >= 0.41421356237309503; /* 1 + v >= sqrt(2): log(1 + v) = ln 2 + log1p(f1) */
+    const double um = 1.0 - v;
+    double f1 = big ? 0.5 * (v - 1.0) : v, f2;
+    const double k1 = big ? 1.0 : 0.0;
+    const double k2 = fe_log_reduce(um > DBL_MIN ? um : DBL_MIN, &f2); /* um = 0: weight 0 */
+    f2 = v <= 0.29 ? -v
+                   : f2; /* 1 - v >= 0.71: k2 = 0 (a test of k2 lets GCC thread it: two tails) */
+    const double ln2 = FE_LN2_HI + FE_LN2_LO;
+    const double p1 = (1.0 + v) * (k1 * ln2 + fe_log1p_tail(f1));
+    const double p2 = um * (k2 * ln2 + fe_log1p_tail(f2));
+    return ((f1 + f2) + v * (f1 - f2)) + (p1 + p2); /* lead: (1 + v) f1 + (1 - v) f2 */
+}
+
 #ifdef FE_SCALAR_PASS
 /* ---- scalar paths, once per dtype ------------------------------------------------------- */
 
@@ -62,16 +121,6 @@ static double FE_DT(entropy_careful)(const FE_T *p, Py_ssize_t n)
     return log1p(rest) + fe_acc_value(&h) / (1.0 + rest);
 }
 
-/* g(t) = t log t - (t - 1) >= 0 for |t - 1| <= 1/4, where g(t) ~ (t - 1)^2 / 2: the series
- * sum_{k >= 2} (-d)^k / (k (k - 1)), d = t - 1. */
-static double FE_DT(kl_series)(double t)
-{
-    const double d = t - 1.0;
-    double g = 0.0;
-    for (int k = 26; k >= 2; k--) g = g * d + ((k & 1) ? -1.0 : 1.0) / ((double)k * (k - 1));
-    return g * d * d;
-}
-
 /* log(x / y) for x, y > 0 (either may be subnormal, the ratio out of range). */
 static double FE_DT(log_ratio)(double x, double y)
 {
@@ -94,9 +143,9 @@ static Py_ssize_t FE_DT(first_invalid)(const FE_T *p, const FE_T *q, Py_ssize_t 
  * of range, or a value that cancels): each scaled by its maximum first (r = p / max p, R = sum r -
  * 1, as row_scale), so that a = p / Sp = r / (1 + R), b = q / Sq, then
  *   cross-entropy  H(p, q) = log1p(Rq) + sum_i a_i log(max q / q_i)
- *   KL             D(p || q) = sum_i b_i g(a_i / b_i),  g(t) = t log t - (t - 1) (Bregman form),
- *                  b g(a / b) = a log(a / b) - a + b away from a = b
- *   JS             1/2 sum_i (a_i log(2 a_i / (a_i + b_i)) + b_i log(2 b_i / (a_i + b_i)))
+ *   KL             D(p || q) = sum_i b_i g(a_i / b_i),  g(t) = t log t - (t - 1) (kl_term; where
+ *                  a or b is subnormal, a log(a / b) - a + b from p and q)
+ *   JS             1/4 sum_i (a_i + b_i) phi(u_i) (js_phi)
  * The cross-entropy and KL forms add non-negative terms only: no cancellation.  Logarithms come
  * from p and q themselves (log(a / b) = log(p / q) - log(Sp / Sq)), so a probability that
  * underflows (q = 1e-300 beside 1e300) still counts; zeros are read from p and q too. */
@@ -112,20 +161,19 @@ static double FE_DT(pair_careful)(fe_pair_kind kind, const FE_T *p, const FE_T *
         const double a = (x / mp) / sp, b = (y / mq) / sq;
         double t = 0.0;
         if (kind == FE_JS_DIVERGENCE) {
-            if (a > 0.0) t += a * log(2.0 * a / (a + b));
-            if (b > 0.0) t += b * log(2.0 * b / (a + b));
-            t *= 0.5;
+            if (a + b > 0.0) t = 0.25 * (a + b) * FE_FN(js_phi)(fabs((a - b) / (a + b)));
         } else if (y == 0.0) {
             if (x > 0.0) return INFINITY;
         } else if (kind == FE_CROSS_ENTROPY) {
             if (x > 0.0 && y < mq) t = a * FE_DT(log_ratio)(mq, y);
         } else if (x == 0.0) {
             t = b; /* 0 log 0 - 0 + b */
-        } else if (b >= DBL_MIN && fabs(a / b - 1.0) <= 0.25) {
-            t = b * FE_DT(kl_series)(a / b);
+        } else if (a >= DBL_MIN && b >= DBL_MIN && a / b >= DBL_MIN && a / b <= DBL_MAX) {
+            double d;
+            const double r = FE_FN(kl_ratio)(a, b, 1.0, &d);
+            t = FE_FN(kl_term)(r, d, b);
         } else {
-            const int normal = a >= DBL_MIN && b >= DBL_MIN;
-            t = a * (normal ? FE_DT(log_ratio)(a, b) : FE_DT(log_ratio)(x, y) - shift) - a + b;
+            t = a * (FE_DT(log_ratio)(x, y) - shift) - a + b;
         }
         fe_acc_add(&acc, t);
     }
@@ -275,25 +323,48 @@ static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_s
     return h;
 }
 
-/* D(p || q) = (1/Sp) sum p log(p / q) + log(Sq / Sp).  The ratio form keeps the accuracy when
- * p ~ q (log p - log q would cancel).  A p below DBL_MIN counts as 1 in the ratio: its term is
- * below 1e-305 in absolute value.  sums: Sp, Sq, sum p log(p / q), #special (bad, q = 0 < p, or a
- * ratio outside the normal range). */
+/* The KL and JS blocks run two loops a chunk: the ratios (a division) into L1 buffers with the
+ * sums and validation, then the logarithms (each with its own division and polynomial).  One loop
+ * doing both is one dependency chain of ~100 instructions an iteration, of which the out-of-order
+ * window holds ~2; split, each loop's iterations are short and independent. */
+#define FE_PAIR_CHUNK 256
+
+/* D(p || q) from T = sum y g(x rho / y) (kl_term).  First pass, rho = 1: with c = Sq / Sp = 1 + e,
+ * T / Sp = D + h(c), h(c) = c - 1 - log c >= 0 exactly, so D = T / Sp - h(c), within ~2^-50
+ * (|e| + T / Sp + h) (the roundings of T / Sp and h, and of e: h'(c) <= |e|); accepted when that
+ * is below 2^-43 D (rows normalised alike, e ~ 1e-16, or distributions far apart).  Otherwise
+ * (close distributions in rows of different sums: counts) a second pass with rho = c gives
+ * D = T / Sq (an error d in rho adds only ~d^2 / 2).  An x below
+ * DBL_MIN counts as 0 (its term is below 1e-305).  sums: Sp, Sq, T, #special (bad, q = 0 < p, or
+ * a ratio outside the normal range). */
 static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
-                                   double c0, double c1, double *out)
+                                   double rho, double c1, double *out)
 {
+    double ratio[FE_PAIR_CHUNK], dev[FE_PAIR_CHUNK], weight[FE_PAIR_CHUNK];
     double sp = 0.0, sq = 0.0, t = 0.0, bad = 0.0;
-    (void)c0, (void)c1;
-    FE_SIMD_SUM(sp, sq, t, bad)
-    for (Py_ssize_t i = b; i < e; i++) {
-        const double x = (double)p[i], y = (double)q[i];
-        const double r = (x >= DBL_MIN ? x : 1.0) / (y >= DBL_MIN ? y : 1.0);
-        const int ok =
-            (x >= 0.0) & (y >= (x > 0.0 ? DBL_MIN : 0.0)) & (r >= DBL_MIN) & (r <= DBL_MAX);
-        bad += ok ? 0.0 : 1.0;
-        sp += x;
-        sq += y;
-        t += x * fe_log(ok ? r : 1.0);
+    (void)c1;
+    for (Py_ssize_t cb = b; cb < e; cb += FE_PAIR_CHUNK) {
+        const Py_ssize_t len = e - cb < FE_PAIR_CHUNK ? e - cb : FE_PAIR_CHUNK;
+        const FE_T *pc = p + cb, *qc = q + cb;
+        FE_SIMD_SUM(sp, sq, t, bad)
+        for (Py_ssize_t j = 0; j < len; j++) {
+            const double x = (double)pc[j], y = (double)qc[j];
+            const int pos = x >= DBL_MIN;
+            double d;
+            const double r = FE_FN(kl_ratio)(x, y, rho, &d);
+            const int ok = (x >= 0.0) & (y >= (pos ? DBL_MIN : 0.0)) &
+                           (((r >= DBL_MIN) & (r <= DBL_MAX)) | !pos);
+            const int live = pos & ok;
+            bad += ok ? 0.0 : 1.0;
+            sp += x;
+            sq += y;
+            t += live ? 0.0 : y; /* x = 0: y g(0) = y */
+            ratio[j] = live ? r : 1.0;
+            dev[j] = live ? d : 0.0;
+            weight[j] = live ? y : 0.0;
+        }
+        FE_SIMD_SUM(t)
+        for (Py_ssize_t j = 0; j < len; j++) t += FE_FN(kl_term)(ratio[j], dev[j], weight[j]);
     }
     out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
 }
@@ -301,77 +372,65 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
 static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 0.0, 0.0, n_threads, sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 1.0, 0.0, n_threads, sums);
     if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
-    const double lr = log(sums[1] / sums[0]), d = sums[2] / sums[0] + lr;
-    if (!FE_ACCURATE(d, fabs(lr) + fabs(sums[2] / sums[0])))
-        return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
-    return d;
+    const double sp = sums[0], sq = sums[1], c = sq / sp, e = (sq - sp) / sp, tp = sums[2] / sp;
+    const double h = (e >= -0.29289 && e < 0.41421) ? -fe_log1p_tail(e) : e - log(c), d = tp - h;
+    if (fabs(e) + tp + h <= 0x1p7 * d) return d;
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, sq / sp, 0.0, n_threads,
+                             sums);
+    if (sums[3] != 0.0) return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
+    return sums[2] / sq;
 }
 
-/* JS(p, q) = 1/2 (Tp + Tq), Tp = sum a log(2a / (a + c)), Tq = sum c log(2c / (a + c)), with
- * a = p / Sp, c = q / Sq.  The sums are needed before the terms, so a first pass computes the
- * terms with a = p, c = q (as if the rows were normalised) together with Sp, Sq.  When they are
- * (|1/S - 1| <= FE_JS_ONE_PASS, e.g. rows normalised in float64), the first-order correction
- * JS = 1/2 (Tp (1 + ep) + Tq (1 + eq)), e = 1/S - 1, is exact to (ep - eq)^2 / 4 < 1e-18; other
- * rows take a second pass with the scaling.  An a (or c) below DBL_MIN is dropped: its term is
- * below 1e-305 in absolute value.  JS >= 0 mathematically; a rounding-negative result is clipped.
- * sums: Sp, Sq, #bad, Tp, Tq. */
-#define FE_JS_ONE_PASS 1e-9
-#define FE_JS_CHUNK 256
+/* JS(p, q) = F(rho) / (4 Sq), F(rho) = sum w phi(u) (js_phi), w = x rho + y, u = (x rho - y) / w,
+ * with rho = Sq / Sp.  The first pass takes rho = 1.  With e = rho - 1, F(rho) = F(1) + e F'(1) +
+ * O(e^2 Sq) (F'' = sum 2 x y / (x + y) <= Sq near rho = 1), and F'(1) = sum 2 x log(1 + u) lies
+ * in [Sp - Sq, Sp - Sq + F(1)] (u / (1 + u) <= log(1 + u) <= u, 2 x = w (1 + u)); so
+ * JS = F(1) (1 + e / 2) / (4 Sq) within |e| / 2 JS + 3 e^2 / 8, accepted when that is below
+ * 2^-43 JS (rows normalised alike in float64: e ~ 1e-16), else a second pass with rho.  JS >= 0
+ * mathematically; a rounding-negative result is clipped.  sums: Sp, Sq, #bad, F. */
 static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
-                                   double ip, double iq, double *out)
+                                   double rho, double c1, double *out)
 {
-    /* Two loops a chunk: the ratios into L1 buffers, then their logs.  One loop doing both is
-     * latency-bound (a division, then each log's division and polynomial: one dependency chain of
-     * ~100 instructions an iteration, of which the reorder buffer holds ~2); split, each loop's
-     * iterations are short and independent. */
-    double ratio[2 * FE_JS_CHUNK], weight[2 * FE_JS_CHUNK];
-    double sp = 0.0, sq = 0.0, bad = 0.0, tp = 0.0, tq = 0.0;
-    for (Py_ssize_t cb = b; cb < e; cb += FE_JS_CHUNK) {
-        const Py_ssize_t len = e - cb < FE_JS_CHUNK ? e - cb : FE_JS_CHUNK;
+    double dev[FE_PAIR_CHUNK], weight[FE_PAIR_CHUNK];
+    double sp = 0.0, sq = 0.0, bad = 0.0, f = 0.0;
+    (void)c1;
+    for (Py_ssize_t cb = b; cb < e; cb += FE_PAIR_CHUNK) {
+        const Py_ssize_t len = e - cb < FE_PAIR_CHUNK ? e - cb : FE_PAIR_CHUNK;
         const FE_T *pc = p + cb, *qc = q + cb;
         FE_SIMD_SUM(sp, sq, bad)
         for (Py_ssize_t j = 0; j < len; j++) {
-            const double x = (double)pc[j], y = (double)qc[j];
-            bad += ((x >= 0.0) & (y >= 0.0)) ? 0.0 : 1.0;
+            const double x = (double)pc[j], y = (double)qc[j], w = x * rho + y;
+            const int ok = (x >= 0.0) & (y >= 0.0), live = ok & (w > 0.0);
+            bad += ok ? 0.0 : 1.0;
             sp += x;
             sq += y;
-            const double a = x * ip, c = y * iq;
-            const double im = 2.0 / (a + c); /* one division for both ratios */
-            ratio[j] = a >= DBL_MIN ? a * im : 1.0;
-            ratio[FE_JS_CHUNK + j] = c >= DBL_MIN ? c * im : 1.0;
-            weight[j] = a;
-            weight[FE_JS_CHUNK + j] = c;
+            dev[j] = live ? fabs(FE_FN(mul_sub)(x, rho, y) / w) : 0.0; /* |u| */
+            weight[j] = live ? w : 0.0;
         }
-        FE_SIMD_SUM(tp)
-        for (Py_ssize_t j = 0; j < len; j++) tp += weight[j] * fe_log(ratio[j]);
-        FE_SIMD_SUM(tq)
-        for (Py_ssize_t j = FE_JS_CHUNK; j < FE_JS_CHUNK + len; j++)
-            tq += weight[j] * fe_log(ratio[j]);
+        FE_SIMD_SUM(f)
+        for (Py_ssize_t j = 0; j < len; j++) f += weight[j] * FE_FN(js_phi)(dev[j]);
     }
-    out[0] = sp, out[1] = sq, out[2] = bad, out[3] = tp, out[4] = tq;
+    out[0] = sp, out[1] = sq, out[2] = bad, out[3] = f;
 }
 
 static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 1.0, n_threads, sums);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 0.0, n_threads, sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
-    const double ip = 1.0 / sums[0], iq = 1.0 / sums[1];
-    double ep = ip - 1.0, eq = iq - 1.0;
-    if (!(fabs(ep) <= FE_JS_ONE_PASS && fabs(eq) <= FE_JS_ONE_PASS)) {
-        FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, ip, iq, n_threads,
-                                 sums);
-        ep = eq = 0.0;
-    }
-    return fmax(0.5 * (sums[3] * (1.0 + ep) + sums[4] * (1.0 + eq)), 0.0);
+    const double sp = sums[0], sq = sums[1], e = (sq - sp) / sp;
+    const double js = sums[3] * (1.0 + 0.5 * e) / (4.0 * sq);
+    if (fabs(e) <= 0x1p-43 && 0.375 * e * e <= 0x1p-44 * js) return fmax(js, 0.0);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, sq / sp, 0.0, n_threads,
+                             sums);
+    return fmax(sums[3] / (4.0 * sq), 0.0);
 }
-#undef FE_JS_ONE_PASS
-#undef FE_JS_CHUNK
 
+#undef FE_PAIR_CHUNK
 #undef FE_SAFE_MIN
 #undef FE_SAFE_MAX
 #undef FE_SAFE_SUM
