@@ -104,7 +104,7 @@ def _reduce(
 
 def _scipy_values(kind: str | None, p: np.ndarray, q: np.ndarray | None = None) -> np.ndarray:
     """SciPy's formulas over rows that fastent rejects (nan_policy="propagate"): each row divided
-    by its sum, then ``entr`` (entropy), ``rel_entr`` (KL), their sum (cross-entropy), or
+    by its sum (after its largest magnitude, so that the sum does not overflow), then ``entr`` (entropy), ``rel_entr`` (KL), their sum (cross-entropy), or
     ``jensenshannon``'s sum of ``rel_entr`` against the mean, with their NaN/inf for negative,
     infinite, NaN and zero-sum rows."""
 
@@ -117,14 +117,18 @@ def _scipy_values(kind: str | None, p: np.ndarray, q: np.ndarray | None = None) 
         value = np.where(both, x * ratio, np.where((x == 0) & (y >= 0), 0.0, np.inf))
         return np.where(np.isnan(x) | np.isnan(y), np.nan, value)
 
+    def normalised(x: np.ndarray) -> np.ndarray:  # scaled by the largest first: no overflow
+        x = x.astype(np.float64)
+        top = np.max(np.abs(x), axis=1, keepdims=True, initial=0.0)
+        x = x / np.where((top > 0) & np.isfinite(top), top, 1.0)
+        return x / x.sum(axis=1, keepdims=True)
+
     with np.errstate(all="ignore"):
-        a = p.astype(np.float64)
-        a = a / a.sum(axis=1, keepdims=True)
+        a = normalised(p)
         if kind is None:
             return np.asarray(np.where(np.isnan(a), np.nan, entr(a)).sum(axis=1))
         assert q is not None
-        b = q.astype(np.float64)
-        b = b / b.sum(axis=1, keepdims=True)
+        b = normalised(q)
         if kind == "kl_divergence":
             return np.asarray(rel_entr(a, b).sum(axis=1))
         if kind == "cross_entropy":

@@ -45,6 +45,9 @@ SEEDS: dict[str, list[int]] = {
 #: Inputs of the atheris runs (libFuzzer crash files, base64) that found bugs: read by atheris's
 #: FuzzedDataProvider, so they replay only where atheris is installed.
 CRASHES: dict[str, list[str]] = {
+    "distributions": [  # entropy of [DBL_MAX, -1e300, DBL_MAX] (propagate): the sum overflowed
+        "QQABAAEAAENDQ0NDQ0PQQ0MBAC1DQwApAA==",
+    ],
     "logits": [
         "////q0RERB9NTU0DuC8AAAAgALpN",  # sparse CE of 0 rows, 0 classes: the reference failed
         # soft labels of 1e38: the gradient (softmax * 5e38 - 1e38) is 1 ulp of its terms, the
