@@ -104,9 +104,10 @@ def _reduce(
 
 def _scipy_values(kind: str | None, p: np.ndarray, q: np.ndarray | None = None) -> np.ndarray:
     """SciPy's formulas over rows that fastent rejects (nan_policy="propagate"): each row divided
-    by its sum (after its largest magnitude, so that the sum does not overflow), then ``entr`` (entropy), ``rel_entr`` (KL), their sum (cross-entropy), or
-    ``jensenshannon``'s sum of ``rel_entr`` against the mean, with their NaN/inf for negative,
-    infinite, NaN and zero-sum rows."""
+    by its sum (after its largest magnitude, so that the sum does not overflow), then ``entr``
+    (entropy), ``rel_entr`` (KL), their sum (cross-entropy), or ``jensenshannon``'s sum of
+    ``rel_entr`` against the mean, with their NaN/inf for negative, infinite, NaN and zero-sum
+    rows."""
 
     def entr(x: np.ndarray) -> np.ndarray:
         return np.where(x > 0, -x * np.log(np.where(x > 0, x, 1.0)), np.where(x == 0, 0.0, -np.inf))
