@@ -122,7 +122,7 @@ def _scipy_values(kind: str | None, p: np.ndarray, q: np.ndarray | None = None) 
         x = x.astype(np.float64)
         top = np.max(np.abs(x), axis=1, keepdims=True, initial=0.0)
         x = x / np.where((top > 0) & np.isfinite(top), top, 1.0)
-        return x / x.sum(axis=1, keepdims=True)
+        return np.asarray(x / x.sum(axis=1, keepdims=True))
 
     with np.errstate(all="ignore"):
         a = normalised(p)
