@@ -527,5 +527,7 @@ def section(workload: Workload, rows: Sequence[Row]) -> str:
             f"| {row.label} | {row.seconds * 1e3:.2f} | {row.seconds * 1e9 / elements:.2f} "
             f"| {row.ratio:.2f} | {row.read:.2f} | {diff} |"
         )
-    lines += ["", *workload.notes, "", "Targets (BENCHMARKS.md):", *_target_lines(workload, rows)]
+    lines += ["", *workload.notes]
+    if workload.targets:
+        lines += ["", "Targets (BENCHMARKS.md):", *_target_lines(workload, rows)]
     return "\n".join([*lines, ""])

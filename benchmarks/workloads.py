@@ -93,6 +93,18 @@ def q_rows(shape: Shape = FULL_SHAPE, dtype: npt.DTypeLike = np.float64) -> Arra
     return distributions(*shape, seed=Q_SEED, dtype=dtype)
 
 
+@functools.cache
+def q_close_rows(shape: Shape = FULL_SHAPE) -> Array:
+    """``Q`` close to ``P``: each element of ``P`` times ``1 + 0.1 U(-1, 1)``, plus a floor of
+    1e-3 of a row's mean (``P``'s zeros), rows normalised: a model against its last checkpoint,
+    one sample's histogram against another's (KL ~ 2e-3)."""
+    p = p_rows(shape)
+    rng = np.random.default_rng(Q_SEED + 1)
+    q = p * (1.0 + 0.1 * rng.uniform(-1.0, 1.0, p.shape)) + 1e-3 / p.shape[1]
+    q /= q.sum(axis=1, keepdims=True)
+    return np.asarray(q, dtype=np.float64)
+
+
 def w1(shape: Shape = FULL_SHAPE) -> Array:
     """W1 (entropy of rows): float64 ``P``."""
     return p_rows(shape)
@@ -106,6 +118,12 @@ def w2a(shape: Shape = FULL_SHAPE) -> tuple[Array, Array]:
 def w2b(shape: Shape = FULL_SHAPE) -> tuple[Array, Array]:
     """W2b (JS divergence of rows): the same ``P`` and ``Q`` as W2a."""
     return w2a(shape)
+
+
+def w2_close(shape: Shape = FULL_SHAPE) -> tuple[Array, Array]:
+    """W2a-close, W2b-close (KL and JS of close distributions): W1's ``P`` and ``Q`` close to it,
+    where the terms ``p log(p / q)`` change sign and their sums cancel to ~(p - q)^2."""
+    return p_rows(shape), q_close_rows(shape)
 
 
 @functools.cache

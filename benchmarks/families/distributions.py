@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # ruff: noqa: RUF001, RUF002  (the report is Markdown prose; its multiplication signs are meant)
-"""W1 (entropy), W2a (KL(P‖Q)) and W2b (JS divergence) of rows of distributions.
+"""W1 (entropy), W2a (KL(P‖Q)) and W2b (JS divergence) of rows of distributions (and W2a/W2b of
+close distributions).
 
 The data is ``P`` (about 10% exact zeros) and ``Q`` (no zeros) of ``workloads.py``, 2,000 ×
 10,000 float64 (200 × 1,000 with ``--quick``).  Peers: a lean NumPy expression, SciPy, torch.
@@ -169,3 +170,40 @@ def w2b(quick: bool) -> Workload:
         ),
         extra_fastent=(fastent_impl(JS_DISTANCE, fastent.js_distance, (p, q), expected="sqrt"),),
     )
+
+
+@workload("W2a-close")
+def w2a_close(quick: bool) -> Workload:
+    """KL(P‖Q) of rows of close distributions (float64): the terms cancel to ~(p - q)^2."""
+    p, q = workloads.w2_close(_shape(quick))
+    peers = [Impl(NUMPY_W2A, lambda: _numpy_kl(p, q))]
+    if special is not None:
+        peers += [
+            Impl("`scipy.special.rel_entr(P, Q).sum(1)`", lambda: special.rel_entr(p, q).sum(1)),
+            Impl("`scipy.stats.entropy(P, Q, axis=1)`", lambda: stats.entropy(p, q, axis=1)),
+        ]
+    return Workload(
+        "W2a-close", "KL(P‖Q) of rows, Q within 10% of P", fastent.kl_divergence, (p, q),
+        tuple(peers), (),
+    )  # fmt: skip
+
+
+@workload("W2b-close")
+def w2b_close(quick: bool) -> Workload:
+    """JS divergence of rows of close distributions (float64)."""
+    p, q = workloads.w2_close(_shape(quick))
+    peers = [Impl(NUMPY_W2B, lambda: _numpy_js(p, q))]
+    if special is not None:
+        peers.append(
+            Impl(
+                JENSENSHANNON,
+                lambda: spatial.distance.jensenshannon(p, q, axis=1),
+                expected="sqrt",
+                versus=JS_DISTANCE,
+            )
+        )
+    return Workload(
+        "W2b-close", "JS divergence of rows, Q within 10% of P", fastent.js_divergence, (p, q),
+        tuple(peers), (),
+        extra_fastent=(fastent_impl(JS_DISTANCE, fastent.js_distance, (p, q), expected="sqrt"),),
+    )  # fmt: skip
