@@ -75,8 +75,8 @@ static inline FE_TGT double FE_FN(js_phi)(double v)
     double f1 = big ? 0.5 * (v - 1.0) : v, f2;
     const double k1 = big ? 1.0 : 0.0;
     const double k2 = fe_log_reduce(um > DBL_MIN ? um : DBL_MIN, &f2); /* um = 0: weight 0 */
-    f2 = v <= 0.29 ? -v
-                   : f2; /* 1 - v >= 0.71: k2 = 0 (a test of k2 lets GCC thread it: two tails) */
+    /* v <= 0.29: 1 - v >= 0.71, k2 = 0 (a test of k2 itself lets GCC thread it: two tails) */
+    f2 = v <= 0.29 ? -v : f2;
     const double ln2 = FE_LN2_HI + FE_LN2_LO;
     const double p1 = (1.0 + v) * (k1 * ln2 + fe_log1p_tail(f1));
     const double p2 = um * (k2 * ln2 + fe_log1p_tail(f2));
@@ -334,9 +334,9 @@ static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_s
  * (|e| + T / Sp + h) (the roundings of T / Sp and h, and of e: h'(c) <= |e|); accepted when that
  * is below 2^-43 D (rows normalised alike, e ~ 1e-16, or distributions far apart).  Otherwise
  * (close distributions in rows of different sums: counts) a second pass with rho = c gives
- * D = T / Sq (an error d in rho adds only ~d^2 / 2).  An x below
- * DBL_MIN counts as 0 (its term is below 1e-305).  sums: Sp, Sq, T, #special (bad, q = 0 < p, or
- * a ratio outside the normal range). */
+ * D = T / Sq (an error d in rho adds only ~d^2 / 2).  An x below DBL_MIN counts as 0 (its term
+ * is below 1e-305).  sums: Sp, Sq, T, #special (bad, q = 0 < p, or a ratio outside the normal
+ * range). */
 static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                    double rho, double c1, double *out)
 {
