@@ -110,10 +110,8 @@ def w1(quick: bool) -> Workload:
     )
 
 
-@workload("W2a")
-def w2a(quick: bool) -> Workload:
-    """KL(P‖Q) of rows (float64 P and Q)."""
-    p, q = workloads.w2a(_shape(quick))  # P is W1's P
+def _kl_peers(p: Array, q: Array) -> tuple[Impl, ...]:
+    """What a user could pick instead of fastent.kl_divergence: NumPy, SciPy, torch."""
     peers = [Impl(NUMPY_W2A, lambda: _numpy_kl(p, q))]
     if special is not None:
         peers += [
@@ -128,20 +126,11 @@ def w2a(quick: bool) -> Workload:
                 lambda: torch_f.kl_div(tq.log(), tp, reduction="none").sum(1),
             )
         )
-    return Workload(
-        "W2a",
-        "KL(P‖Q) of rows",
-        fastent.kl_divergence,
-        (p, q),
-        tuple(peers),
-        versus_numpy(5, NUMPY_W2A),
-    )
+    return tuple(peers)
 
 
-@workload("W2b")
-def w2b(quick: bool) -> Workload:
-    """JS divergence of rows (float64 P and Q); also fastent's js_distance vs jensenshannon."""
-    p, q = workloads.w2b(_shape(quick))
+def _js_peers(p: Array, q: Array) -> tuple[Impl, ...]:
+    """What a user could pick instead of fastent.js_divergence (and js_distance)."""
     peers = [Impl(NUMPY_W2B, lambda: _numpy_js(p, q))]
     if special is not None:
         peers += [
@@ -158,52 +147,54 @@ def w2b(quick: bool) -> Workload:
         peers.append(
             Impl("torch `kl_div` form with `M.log()`, 1 thread", lambda: _torch_js(tp, tq))
         )
+    return tuple(peers)
+
+
+def _kl(name: str, title: str, p: Array, q: Array, targets: tuple[Target, ...]) -> Workload:
+    return Workload(name, title, fastent.kl_divergence, (p, q), _kl_peers(p, q), targets)
+
+
+def _js(name: str, title: str, p: Array, q: Array, targets: tuple[Target, ...]) -> Workload:
+    """A JS workload; also fastent's js_distance (the row jensenshannon is compared with)."""
+    js_distance = fastent_impl(JS_DISTANCE, fastent.js_distance, (p, q), expected="sqrt")
     return Workload(
-        "W2b",
-        "JS divergence of rows",
+        name,
+        title,
         fastent.js_divergence,
         (p, q),
-        tuple(peers),
-        (
-            *versus_numpy(5, NUMPY_W2B),
-            Target("≥ 30× `jensenshannon` at 1 thread", JENSENSHANNON, "ratio", 30),
-        ),
-        extra_fastent=(fastent_impl(JS_DISTANCE, fastent.js_distance, (p, q), expected="sqrt"),),
+        _js_peers(p, q),
+        targets,
+        extra_fastent=(js_distance,),
     )
+
+
+@workload("W2a")
+def w2a(quick: bool) -> Workload:
+    """KL(P‖Q) of rows (float64 P and Q)."""
+    p, q = workloads.w2a(_shape(quick))  # P is W1's P
+    return _kl("W2a", "KL(P‖Q) of rows", p, q, versus_numpy(5, NUMPY_W2A))
+
+
+@workload("W2b")
+def w2b(quick: bool) -> Workload:
+    """JS divergence of rows (float64 P and Q); also fastent's js_distance vs jensenshannon."""
+    p, q = workloads.w2b(_shape(quick))
+    targets = (
+        *versus_numpy(5, NUMPY_W2B),
+        Target("≥ 30× `jensenshannon` at 1 thread", JENSENSHANNON, "ratio", 30),
+    )
+    return _js("W2b", "JS divergence of rows", p, q, targets)
 
 
 @workload("W2a-close")
 def w2a_close(quick: bool) -> Workload:
     """KL(P‖Q) of rows of close distributions (float64): the terms cancel to ~(p - q)^2."""
     p, q = workloads.w2_close(_shape(quick))
-    peers = [Impl(NUMPY_W2A, lambda: _numpy_kl(p, q))]
-    if special is not None:
-        peers += [
-            Impl("`scipy.special.rel_entr(P, Q).sum(1)`", lambda: special.rel_entr(p, q).sum(1)),
-            Impl("`scipy.stats.entropy(P, Q, axis=1)`", lambda: stats.entropy(p, q, axis=1)),
-        ]
-    return Workload(
-        "W2a-close", "KL(P‖Q) of rows, Q within 10% of P", fastent.kl_divergence, (p, q),
-        tuple(peers), (),
-    )  # fmt: skip
+    return _kl("W2a-close", "KL(P‖Q) of rows, Q within 10% of P", p, q, ())
 
 
 @workload("W2b-close")
 def w2b_close(quick: bool) -> Workload:
     """JS divergence of rows of close distributions (float64)."""
     p, q = workloads.w2_close(_shape(quick))
-    peers = [Impl(NUMPY_W2B, lambda: _numpy_js(p, q))]
-    if special is not None:
-        peers.append(
-            Impl(
-                JENSENSHANNON,
-                lambda: spatial.distance.jensenshannon(p, q, axis=1),
-                expected="sqrt",
-                versus=JS_DISTANCE,
-            )
-        )
-    return Workload(
-        "W2b-close", "JS divergence of rows, Q within 10% of P", fastent.js_divergence, (p, q),
-        tuple(peers), (),
-        extra_fastent=(fastent_impl(JS_DISTANCE, fastent.js_distance, (p, q), expected="sqrt"),),
-    )  # fmt: skip
+    return _js("W2b-close", "JS divergence of rows, Q within 10% of P", p, q, ())
