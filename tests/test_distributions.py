@@ -309,6 +309,16 @@ def test_close_distributions_keep_relative_accuracy(simd_level, name, closeness,
     assert got == pytest.approx(exact(name, p, q), rel=1e-13)
 
 
+@pytest.mark.parametrize(("sp", "sq"), [(1e-199, 1e199), (1e199, 1e-199), (1e-150, 1e150)])
+@pytest.mark.parametrize("name", ["kl_divergence", "js_divergence"])
+def test_rows_of_far_apart_sums(simd_level, name, sp, sq):
+    # the sum ratio of the two rows (the second pass's scale) can overflow or underflow
+    rng = np.random.default_rng(22)
+    p, q = rng.random(50), rng.random(50)
+    p, q = p / p.sum() * sp, q / q.sum() * sq
+    assert call(fastent, name, p, q) == pytest.approx(exact(name, p, q), rel=1e-13)
+
+
 def test_near_identical_kl_is_accurate(simd_level):
     rng = np.random.default_rng(20)
     q = rng.random(1000) + 0.1

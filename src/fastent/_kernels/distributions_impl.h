@@ -378,8 +378,8 @@ static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, i
     const double sp = sums[0], sq = sums[1], c = sq / sp, e = (sq - sp) / sp, tp = sums[2] / sp;
     const double h = (e >= -0.29289 && e < 0.41421) ? -fe_log1p_tail(e) : e - log(c), d = tp - h;
     if (fabs(e) + tp + h <= 0x1p7 * d) return d;
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, sq / sp, 0.0, n_threads,
-                             sums);
+    if (!FE_SAFE_SUM(c)) return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n); /* x c overflows */
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, c, 0.0, n_threads, sums);
     if (sums[3] != 0.0) return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
     return sums[2] / sq;
 }
@@ -422,11 +422,11 @@ static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, i
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 0.0, n_threads, sums);
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
         return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
-    const double sp = sums[0], sq = sums[1], e = (sq - sp) / sp;
+    const double sp = sums[0], sq = sums[1], c = sq / sp, e = (sq - sp) / sp;
     const double js = sums[3] * (1.0 + 0.5 * e) / (4.0 * sq);
     if (fabs(e) <= 0x1p-43 && 0.375 * e * e <= 0x1p-44 * js) return fmax(js, 0.0);
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, sq / sp, 0.0, n_threads,
-                             sums);
+    if (!FE_SAFE_SUM(c)) return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n); /* x c overflows */
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, c, 0.0, n_threads, sums);
     return fmax(sums[3] / (4.0 * sq), 0.0);
 }
 
