@@ -6,7 +6,8 @@
  *   FE_SIMD_SUM(...)   `omp simd` sum reductions; FE_SIMD(clauses) any `omp simd` (both empty
  *                      without OpenMP >= 4.0 / -fopenmp-simd)
  *   fe_log(x)          branch-free log of positive normal finite doubles (fdlibm/musl), <= 1 ulp
- *                      (its parts fe_log_reduce, fe_log_poly; fe_log1p_tail(f) = log(1+f) - f)
+ *                      (its parts fe_log_reduce, fe_log_poly; fe_log1p_tail(f) = log(1+f) - f;
+ *                      sums of weighted logs: fe_log1p_short, fe_ln2_join)
  *   fe_exp(x)          branch-free exp: Cody-Waite reduction to ln2/4, 2^(1/2) picked by parity,
  *                      degree-9 minimax polynomial, <= 1 ulp
  *                      (fe_exp_core: the same without clamping; float32: fe_expf, fe_log1pf_unit)
@@ -259,6 +260,25 @@ static inline double fe_log1p_tail(double f)
 static inline double fe_log_join(double k, double f, double tail)
 {
     return tail + k * FE_LN2_LO + f + k * FE_LN2_HI;
+}
+
+/* Sums of weighted logs, sum_i w_i log x_i = ln 2 sum_i w_i k_i + sum_i w_i log(1 + f_i) with
+ * k_i, f_i = fe_log_reduce(x_i): loops that only need the sum (entropy, cross-entropy) add the
+ * two parts apart and join them once, fe_ln2_join(sum w k, sum w fe_log1p_short(f)).
+ * fe_log1p_short is 2 s + s R(s^2) without fdlibm's hf correction: <= 2 ulp instead of 1
+ * (4e6-point sweep against log1pl), so the sums keep their accuracy, but its dependency chain
+ * from the load to the sum is ~20 cycles shorter than fe_log's, and those loops are latency
+ * bound (the FP register file holds ~4 iterations of fe_log's 75-cycle chain): entropy at AVX2
+ * 1.84 -> 1.2 ns/element. */
+static inline double fe_log1p_short(double f)
+{
+    const double s = f / (2.0 + f), z2 = s * s, w = z2 * z2;
+    return s * FE_LOG_R(z2, w) + 2.0 * s;
+}
+
+static inline double fe_ln2_join(double tk, double tf)
+{
+    return tk * FE_LN2_HI + (tk * FE_LN2_LO + tf);
 }
 
 /* a b - p exactly, for p = a * b rounded (Dekker's product, Veltkamp's split).  Only where no FMA

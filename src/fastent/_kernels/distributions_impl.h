@@ -268,16 +268,19 @@ static void FE_DT(row_sums_threaded)(FE_DT(sums_fn) serial, FE_DT(block_fn) bloc
 static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                         double c0, double c1, double *out)
 {
-    double s = 0.0, t = 0.0, bad = 0.0;
+    double s = 0.0, tk = 0.0, tf = 0.0, lo = 0.0;
     (void)q, (void)c0, (void)c1;
-    FE_SIMD_SUM(s, t, bad)
+    FE_SIMD(reduction(+ : s, tk, tf) reduction(min : lo))
     for (Py_ssize_t i = b; i < e; i++) {
         const double x = (double)p[i];
-        bad += x >= 0.0 ? 0.0 : 1.0;
+        lo = x < lo ? x : lo;
         s += x;
-        t += x * fe_log(x >= DBL_MIN ? x : 1.0);
+        double f;
+        const double k = fe_log_reduce(x > DBL_MIN ? x : DBL_MIN, &f); /* 0 * log DBL_MIN = 0 */
+        tk += x * k;
+        tf += x * fe_log1p_short(f);
     }
-    out[0] = s, out[1] = t, out[2] = bad;
+    out[0] = s, out[1] = fe_ln2_join(tk, tf), out[2] = lo < 0.0; /* NaN: s fails FE_SAFE_SUM */
 }
 
 static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threads)
@@ -296,17 +299,20 @@ static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threa
 static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b,
                                               Py_ssize_t e, double c0, double c1, double *out)
 {
-    double sp = 0.0, sq = 0.0, t = 0.0, bad = 0.0;
+    double sp = 0.0, sq = 0.0, tk = 0.0, tf = 0.0, bad = 0.0;
     (void)c0, (void)c1;
-    FE_SIMD_SUM(sp, sq, t, bad)
+    FE_SIMD_SUM(sp, sq, tk, tf, bad)
     for (Py_ssize_t i = b; i < e; i++) {
         const double x = (double)p[i], y = (double)q[i];
         bad += ((x >= 0.0) & (y >= (x > 0.0 ? DBL_MIN : 0.0))) ? 0.0 : 1.0;
         sp += x;
         sq += y;
-        t += x * fe_log(y >= DBL_MIN ? y : 1.0);
+        double f;
+        const double k = fe_log_reduce(y > DBL_MIN ? y : DBL_MIN, &f); /* else x = 0 or bad */
+        tk += x * k;
+        tf += x * fe_log1p_short(f);
     }
-    out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
+    out[0] = sp, out[1] = sq, out[2] = fe_ln2_join(tk, tf), out[3] = bad;
 }
 
 static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
