@@ -208,6 +208,88 @@ def test_scipy_jensenshannon(simd_level, axis, base, keepdims):
     )
 
 
+# ---- reductions over leading axes: the column kernels (no copy of the input) -------------------
+
+
+@pytest.mark.parametrize(
+    "shape", [(2, 2), (3, 700), (300, 17), (2049, 9), (5, 1100), (257, 1025)], ids=str
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_columns_match_rows(simd_level, name, dtype, shape):
+    # axis=0 of a C-ordered array and axis=1 of a Fortran-ordered one take the column kernels:
+    # every column's value matches the same distribution laid out as a row, and the reference
+    p, q = make(shape, dtype, seed=3), make(shape, dtype, seed=4, zeros=0.0)
+    p[0] += dtype(0.5)  # no column sums to zero
+    rows = call(fastent, name, np.ascontiguousarray(p.T), np.ascontiguousarray(q.T), axis=1)
+    got = call(fastent, name, p, q, axis=0)
+    assert_allclose(got, rows, rtol=1e-14, atol=1e-15)
+    assert_allclose(got, call(reference, name, p, q, axis=0), rtol=rtol_for(dtype), atol=1e-14)
+    f = call(fastent, name, np.asfortranarray(p.T), np.asfortranarray(q.T), axis=1)
+    assert_array_equal(f, got)
+    assert_array_equal(call(fastent, name, p, q, axis=0, n_jobs=2), got)
+
+
+def test_columns_are_read_in_place():
+    from fastent._core.layout import as_rows
+
+    p = make((40, 30))
+    for a, axis in [(p, 0), (np.asfortranarray(p), 1), (make((6, 5, 4)), (0, 1))]:
+        layout = as_rows([("p", a)], axis, False, columns=True)
+        assert layout.columns
+        assert np.shares_memory(layout.rows[0][0], a)
+    assert not as_rows([("p", p)], 1, False, columns=True).columns  # rows fit already
+    assert not as_rows([("p", p)], 0, False).columns  # only where the caller asks
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_columns_take_the_careful_and_second_passes(simd_level, name):
+    # columns the fused pass cannot finish are gathered and run as rows: a dominant element
+    # (cancellation), subnormal and huge elements, q = 0 < p, counts of close distributions
+    rng = np.random.default_rng(5)
+    p, q = rng.random((400, 6)) + 0.1, rng.random((400, 6)) + 0.1
+    p[0, 0] = 1e17  # entropy([2**53, 1, ...]) cancels in the fused pass
+    p[:, 1] *= 1e-305
+    p[3, 2], q[3, 2] = 1e300, 1e-310
+    q[:, 3] = p[:, 3] * (1 + 1e-6 * rng.standard_normal(400)) * 3.0  # close, sums differ
+    q[7, 4] = 0.0
+    p[:, 5] = 0.0
+    p[9, 5] = 2.0
+    with np.errstate(all="ignore"):
+        got = call(fastent, name, p, q, axis=0)
+    for j in range(6):
+        assert got[j] == pytest.approx(
+            call(fastent, name, p[:, j].copy(), q[:, j].copy()), rel=1e-14, abs=1e-300
+        ), j
+        if np.isfinite(got[j]) and name != "js_distance":
+            assert got[j] == pytest.approx(exact(name, p[:, j], q[:, j]), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_columns_name_the_first_bad_element(name):
+    p, q = make((50, 20)), make((50, 20), seed=2, zeros=0.0)
+    p[7, 13], p[2, 15], q[30, 13] = -1.0, np.nan, np.inf
+    with pytest.raises(ValueError, match=r"p\[7, 13\] is negative"):
+        call(fastent, name, p, q, axis=0)
+    with pytest.raises(ValueError, match=r"p\[13, 7\] is negative"):
+        call(fastent, name, np.asfortranarray(p.T), np.asfortranarray(q.T), axis=1)
+    p[:, 4] = 0.0
+    p[7, 13] = 1.0
+    with pytest.raises(ValueError, match="zero"):
+        call(fastent, name, p, q, axis=0)
+    got = call(fastent, name, p, q, axis=0, nan_policy="propagate")
+    expected = call(
+        fastent,
+        name,
+        np.ascontiguousarray(p.T),
+        np.ascontiguousarray(q.T),
+        axis=1,
+        nan_policy="propagate",
+    )
+    assert_allclose(got, expected, rtol=1e-14)
+    assert np.isnan(got[15])
+
+
 # ---- known values and exact (mpmath) accuracy ---------------------------------------------
 
 

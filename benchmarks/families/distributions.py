@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # ruff: noqa: RUF001, RUF002  (the report is Markdown prose; its multiplication signs are meant)
 """W1 (entropy), W2a (KL(P‖Q)) and W2b (JS divergence) of rows of distributions (and W2a/W2b of
-close distributions).
+close distributions; W1 also of the columns of a float32 table).
 
 The data is ``P`` (about 10% exact zeros) and ``Q`` (no zeros) of ``workloads.py``, 2,000 ×
 10,000 float64 (200 × 1,000 with ``--quick``).  Peers: a lean NumPy expression, SciPy, torch.
@@ -107,6 +107,36 @@ def w1(quick: bool) -> Workload:
         (p,),
         tuple(peers),
         (*versus_numpy(8, NUMPY_W1), Target("≤ 2× read at 1 thread", PRIMARY, "read", 2, False)),
+    )
+
+
+@workload("W1-float32-axis0")
+def w1_float32_axis0(quick: bool) -> Workload:
+    """Entropy of the columns of a float32 table (axis=0, SciPy's default axis): W1's P
+    transposed, C-ordered, so each distribution is a column."""
+    p = np.ascontiguousarray(workloads.w1(_shape(quick)).T.astype(np.float32))
+    expression = "NumPy expression `-(P * log(where(P > 0, P, 1))).sum(0)`"
+    peers = [Impl(expression, lambda: -(p * np.log(np.where(p > 0, p, 1.0))).sum(0))]
+    if special is not None:
+        peers += [
+            Impl("`scipy.special.entr(P).sum(0)`", lambda: special.entr(p).sum(0)),
+            Impl("`scipy.stats.entropy(P)` (axis=0)", lambda: stats.entropy(p)),
+        ]
+    if torch is not None:
+        tp = torch.from_numpy(p)
+        peers.append(
+            Impl("torch `special.entr(P).sum(0)`, 1 thread", lambda: torch.special.entr(tp).sum(0))
+        )
+    return Workload(
+        "W1-float32-axis0",
+        "entropy of columns, float32, axis=0",
+        fastent.entropy,
+        (p,),
+        tuple(peers),
+        (Target("≤ 1.3× read at 1 thread", PRIMARY, "read", 1.3, False),),
+        data="float32 distributions in columns, Gamma(0.5) normalised; ~10% exact zeros",
+        rtol=1e-5,
+        options=(("axis", 0),),
     )
 
 

@@ -64,7 +64,7 @@ def _reduce(
     named = [("p", as_float_array(p, "p"))]
     if kind is not None:
         named.append(("q", as_float_array(q, "q")))
-    layout = as_rows(named, axis, keepdims)
+    layout = as_rows(named, axis, keepdims, columns=nan_policy != "omit")
     if layout.m == 0:
         raise ValueError(_empty(layout, named))
     rows = [r for r, _ in layout.rows]
@@ -79,10 +79,16 @@ def _reduce(
         steps = [1] * len(rows)
         nothing_left = nan.all(axis=1)  # SciPy: a measure of no elements is an empty sum, 0
     threads = effective_n_threads(n_jobs, out.size * layout.m)
-    if kind is None:
+    code = None if kind is None else _k.PAIR_KINDS[kind]
+    if layout.columns:  # the reduced axes lead in memory: the column kernels read them in place
+        cols = [r.T for r in rows]
+        if code is None:
+            status = _k.entropy_cols(cols[0], out, threads)
+        else:
+            status = _k.pair_cols(code, cols[0], cols[1], out, threads)
+    elif code is None:
         status = _k.entropy_rows(rows[0], out, threads)
     else:
-        code = _k.PAIR_KINDS[kind]
         status = _k.pair_rows(code, rows[0], rows[1], steps[0], steps[1], out, threads)
     if status >= 0 and nan_policy == "raise":
         position = layout.position(status)

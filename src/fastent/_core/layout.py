@@ -118,6 +118,7 @@ class Rows:
     axes: tuple[int, ...]  # the reduced axes, increasing (every axis for axis=None)
     m: int  # the row length
     out_shape: tuple[int, ...]  # the shape of a reduction's result (keepdims applied)
+    columns: bool = False  # rows are views whose transposes (m, n_rows) are C-contiguous
 
     @property
     def n_rows(self) -> int:
@@ -163,10 +164,33 @@ def _one_row_step(
     return np.ascontiguousarray(rows).reshape(n_rows, m), 1
 
 
-def as_rows(named: list[tuple[str, np.ndarray]], axis: Any, keepdims: bool) -> Rows:
+def _as_columns(
+    arrays: list[np.ndarray], shape: tuple[int, ...], axes: tuple[int, ...]
+) -> list[np.ndarray] | None:
+    """The arrays as (m, n_rows) C-contiguous views, one column per row over ``axes``, when every
+    array has the full shape and its reduced axes lead in memory (``axis=0`` of a C-ordered
+    matrix, ``axis=1`` of a Fortran-ordered one), so the column kernels read it without a copy;
+    else None."""
+    kept = tuple(d for d in range(len(shape)) if d not in axes)
+    m = math.prod(shape[d] for d in axes)
+    columns = []
+    for a in arrays:
+        if a.shape != shape or np.transpose(a, kept + axes).flags.c_contiguous:
+            return None
+        cols = np.transpose(a, axes + kept)
+        if not cols.flags.c_contiguous:
+            return None
+        columns.append(cols.reshape(m, -1))
+    return columns
+
+
+def as_rows(
+    named: list[tuple[str, np.ndarray]], axis: Any, keepdims: bool, columns: bool = False
+) -> Rows:
     """Broadcast the named arrays and lay them out as rows over ``axis`` (an int, a tuple of ints,
-    or None: one row of all elements).  Raises ``ValueError`` for shapes that do not broadcast, a
-    scalar, a bad axis."""
+    or None: one row of all elements).  With ``columns``, inputs whose reduced axes lead in memory
+    are laid out as columns instead (no copy; ``Rows.columns``).  Raises ``ValueError`` for shapes
+    that do not broadcast, a scalar, a bad axis."""
     arrays = [a for _, a in named]
     dtype = np.result_type(*arrays)
     try:
@@ -183,5 +207,10 @@ def as_rows(named: list[tuple[str, np.ndarray]], axis: Any, keepdims: bool) -> R
         out_shape = tuple(1 if d in axes else n for d, n in enumerate(shape))
     else:
         out_shape = tuple(n for d, n in enumerate(shape) if d not in axes)
-    rows = [_one_row_step(np.asarray(a, dtype=dtype), shape, axes) for a in arrays]
-    return Rows(rows, shape, ax, axes, math.prod(shape[d] for d in axes), out_shape)
+    m = math.prod(shape[d] for d in axes)
+    typed = [np.asarray(a, dtype=dtype) for a in arrays]
+    cols = _as_columns(typed, shape, axes) if columns and m < math.prod(shape) else None
+    if cols is not None:
+        return Rows([(c.T, 1) for c in cols], shape, ax, axes, m, out_shape, columns=True)
+    rows = [_one_row_step(a, shape, axes) for a in typed]
+    return Rows(rows, shape, ax, axes, m, out_shape)

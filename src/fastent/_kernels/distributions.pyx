@@ -20,6 +20,8 @@ switches the table of kernels (chosen once at import by ``fastent._core.config``
 """
 from cython.parallel cimport prange
 
+import numpy as np
+
 from ._math cimport FE_OK, fe_rows_per_chunk
 
 ctypedef fused floating:
@@ -93,6 +95,53 @@ def pair_rows(int kind, const floating[:, ::1] p, const floating[:, ::1] q, Py_s
                 out[i] = f32(&p[i * p_step, 0], &q[i * q_step, 0], m, inner)
         status = _status(p, q, p_step, q_step, True, out)
     return status
+
+
+cdef Py_ssize_t _cols(fe_cols_f64 f64, fe_cols_f32 f32, const floating[:, ::1] p,
+                      const floating[:, ::1] q, bint pair, double[::1] out,
+                      int n_threads) except -2:
+    """The column kernel ``f64``/``f32`` over every column of ``p`` (and ``q``), ``n_threads``
+    threads taking column chunks; the status, as a flat index into the columns laid out as rows."""
+    cdef Py_ssize_t m = p.shape[0], n = p.shape[1], c
+    cdef Py_ssize_t width = min(<Py_ssize_t>FE_COL_CHUNK, (n + n_threads - 1) // n_threads)
+    cdef Py_ssize_t n_chunks = (n + width - 1) // width
+    cdef int failed = 0, threads = <int>min(<Py_ssize_t>n_threads, n_chunks)
+    with nogil:
+        for c in prange(n_chunks, use_threads_if=threads > 1, num_threads=threads,
+                        schedule="dynamic"):
+            if floating is double:
+                failed += f64(&p[0, 0], &q[0, 0] if pair else NULL, m, n, c * width,
+                              min((c + 1) * width, n), &out[0]) != 0
+            else:
+                failed += f32(&p[0, 0], &q[0, 0] if pair else NULL, m, n, c * width,
+                              min((c + 1) * width, n), &out[0]) != 0
+    if failed:
+        raise MemoryError("fastent: no memory for one column of the input")
+    cdef const floating[::1] column_p, column_q
+    for c in range(n):
+        if out[c] != out[c]:
+            column_p = np.ascontiguousarray(np.asarray(p)[:, c])
+            column_q = np.ascontiguousarray(np.asarray(q)[:, c])
+            if floating is double:
+                return c * m + first_invalid_f64(&column_p[0], &column_q[0] if pair else NULL, m)
+            else:
+                return c * m + first_invalid_f32(&column_p[0], &column_q[0] if pair else NULL, m)
+    return FE_OK
+
+
+def entropy_cols(const floating[:, ::1] p, double[::1] out, int n_threads):
+    """out[j] = H(p[:, j] / sum(p[:, j])) in nats, the reduction along the first axis of a
+    C-contiguous array (no copy); returns the status, a flat index into p.T."""
+    return _cols(_kernels.entropy_cols_f64, _kernels.entropy_cols_f32, p, p, False, out,
+                 n_threads)
+
+
+def pair_cols(int kind, const floating[:, ::1] p, const floating[:, ::1] q, double[::1] out,
+              int n_threads):
+    """out[j] = measure ``kind`` of columns p[:, j] and q[:, j] (same shape), normalised, in nats;
+    returns the status, a flat index into p.T."""
+    return _cols(_kernels.pair_cols_f64[kind], _kernels.pair_cols_f32[kind], p, q, True, out,
+                 n_threads)
 
 
 def binary_entropy_map(const floating[::1] p, floating[::1] out):

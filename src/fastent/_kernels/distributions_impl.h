@@ -17,6 +17,12 @@
 #define FE_SAFE_MAX 1e200
 #define FE_SAFE_SUM(s) ((s) >= FE_SAFE_MIN && (s) <= FE_SAFE_MAX)
 #define FE_NSUMS 6
+/* What a value function (the first pass's sums -> the measure) returns where the sums cannot give
+ * the measure: the row takes the careful path, or a second pass at the rows' sum ratio. */
+#define FE_CAREFUL (-1.0)
+#define FE_AGAIN (-2.0)
+#define FE_COL_ROWS 256 /* the column driver's band of rows, and tile of columns */
+#define FE_COL_WIDTH 8
 /* Whether a fused one-pass value v = log S - T / S (or T / S + log(S' / S)) keeps 1e-12 relative
  * accuracy, with a = |log S| + |T / S|: the pass's rounding is below ~2^-40 a + 2^-43 (block sums
  * of up to 128 terms a lane, the rounding of S inside log S), and the terms' own cancellation
@@ -264,6 +270,16 @@ static void FE_DT(row_sums_threaded)(FE_DT(sums_fn) serial, FE_DT(block_fn) bloc
 #undef FE_MAX_CHUNKS
 #endif
 
+/* x log x = ln 2 (x k) + x log(1 + f) (fe_log1p_short): the entropy's two sums of one element
+ * (x = 0 and subnormal x give 0 log DBL_MIN = 0 and a negligible term). */
+static inline FE_TGT void FE_FN(entropy_terms)(double x, double *xk, double *xf)
+{
+    double f;
+    const double k = fe_log_reduce(x > DBL_MIN ? x : DBL_MIN, &f);
+    *xk = x * k;
+    *xf = x * fe_log1p_short(f);
+}
+
 /* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad. */
 static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                         double c0, double c1, double *out)
@@ -273,25 +289,32 @@ static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t
     FE_SIMD(reduction(+ : s, tk, tf) reduction(min : lo))
     for (Py_ssize_t i = b; i < e; i++) {
         const double x = (double)p[i];
+        double xk, xf;
+        FE_FN(entropy_terms)(x, &xk, &xf);
         lo = x < lo ? x : lo;
         s += x;
-        double f;
-        const double k = fe_log_reduce(x > DBL_MIN ? x : DBL_MIN, &f); /* 0 * log DBL_MIN = 0 */
-        tk += x * k;
-        tf += x * fe_log1p_short(f);
+        tk += xk;
+        tf += xf;
     }
     out[0] = s, out[1] = fe_ln2_join(tk, tf), out[2] = lo < 0.0; /* NaN: s fails FE_SAFE_SUM */
 }
+
+#ifdef FE_SCALAR_PASS
+static double FE_DT(entropy_value)(const double *sums)
+{
+    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0])) return FE_CAREFUL;
+    const double ls = log(sums[0]), h = ls - sums[1] / sums[0];
+    return FE_ACCURATE(h, fabs(ls) + fabs(sums[1] / sums[0])) ? h : FE_CAREFUL;
+}
+#endif
 
 static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(entropy_block), p, p, n, 0.0, 0.0, n_threads,
                              sums);
-    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0])) return FE_DT(entropy_careful)(p, n);
-    const double ls = log(sums[0]), h = ls - sums[1] / sums[0];
-    if (!FE_ACCURATE(h, fabs(ls) + fabs(sums[1] / sums[0]))) return FE_DT(entropy_careful)(p, n);
-    return h;
+    const double h = FE_DT(entropy_value)(sums);
+    return h >= 0.0 ? h : FE_DT(entropy_careful)(p, n);
 }
 
 /* H(p, q) = log Sq - (1/Sp) sum p log q.  sums: Sp, Sq, sum p log q, #special (bad or q = 0 < p).
@@ -315,18 +338,23 @@ static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_s
     out[0] = sp, out[1] = sq, out[2] = fe_ln2_join(tk, tf), out[3] = bad;
 }
 
+#ifdef FE_SCALAR_PASS
+static double FE_DT(cross_entropy_value)(const double *sums)
+{
+    if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1])) return FE_CAREFUL;
+    const double lq = log(sums[1]), h = lq - sums[2] / sums[0];
+    return FE_ACCURATE(h, fabs(lq) + fabs(sums[2] / sums[0])) ? h : FE_CAREFUL;
+}
+#endif
+
 static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
                                               int n_threads)
 {
     double sums[FE_NSUMS];
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0,
                              n_threads, sums);
-    if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
-        return FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
-    const double lq = log(sums[1]), h = lq - sums[2] / sums[0];
-    if (!FE_ACCURATE(h, fabs(lq) + fabs(sums[2] / sums[0])))
-        return FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
-    return h;
+    const double h = FE_DT(cross_entropy_value)(sums);
+    return h >= 0.0 ? h : FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
 }
 
 /* The KL and JS blocks run two loops a chunk: the ratios (a division) into L1 buffers with the
@@ -375,17 +403,26 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
     out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
 }
 
+#ifdef FE_SCALAR_PASS
+static double FE_DT(kl_value)(const double *sums)
+{
+    if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1])) return FE_CAREFUL;
+    const double sp = sums[0], sq = sums[1], c = sq / sp, e = (sq - sp) / sp, tp = sums[2] / sp;
+    const double h = (e >= -0.29289 && e < 0.41421) ? -fe_log1p_tail(e) : e - log(c), d = tp - h;
+    if (fabs(e) + tp + h <= 0x1p7 * d) return d;
+    return FE_SAFE_SUM(c) ? FE_AGAIN : FE_CAREFUL; /* x c overflows */
+}
+#endif
+
 static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 1.0, 0.0, n_threads, sums);
-    if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
-        return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
-    const double sp = sums[0], sq = sums[1], c = sq / sp, e = (sq - sp) / sp, tp = sums[2] / sp;
-    const double h = (e >= -0.29289 && e < 0.41421) ? -fe_log1p_tail(e) : e - log(c), d = tp - h;
-    if (fabs(e) + tp + h <= 0x1p7 * d) return d;
-    if (!FE_SAFE_SUM(c)) return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n); /* x c overflows */
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, c, 0.0, n_threads, sums);
+    const double d = FE_DT(kl_value)(sums), sq = sums[1];
+    if (d >= 0.0) return d;
+    if (d == FE_CAREFUL) return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, sq / sums[0], 0.0,
+                             n_threads, sums);
     if (sums[3] != 0.0) return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
     return sums[2] / sq;
 }
@@ -422,21 +459,155 @@ static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
     out[0] = sp, out[1] = sq, out[2] = bad, out[3] = f;
 }
 
+#ifdef FE_SCALAR_PASS
+static double FE_DT(js_value)(const double *sums)
+{
+    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1])) return FE_CAREFUL;
+    const double sp = sums[0], sq = sums[1], e = (sq - sp) / sp;
+    const double js = sums[3] * (1.0 + 0.5 * e) / (4.0 * sq);
+    if (fabs(e) <= 0x1p-43 && 0.375 * e * e <= 0x1p-44 * js) return fmax(js, 0.0);
+    return FE_SAFE_SUM(sq / sp) ? FE_AGAIN : FE_CAREFUL; /* x c overflows */
+}
+#endif
+
 static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 0.0, n_threads, sums);
-    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1]))
-        return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
-    const double sp = sums[0], sq = sums[1], c = sq / sp, e = (sq - sp) / sp;
-    const double js = sums[3] * (1.0 + 0.5 * e) / (4.0 * sq);
-    if (fabs(e) <= 0x1p-43 && 0.375 * e * e <= 0x1p-44 * js) return fmax(js, 0.0);
-    if (!FE_SAFE_SUM(c)) return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n); /* x c overflows */
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, c, 0.0, n_threads, sums);
+    const double js = FE_DT(js_value)(sums), sq = sums[1];
+    if (js >= 0.0) return js;
+    if (js == FE_CAREFUL) return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, sq / sums[0], 0.0,
+                             n_threads, sums);
     return fmax(sums[3] / (4.0 * sq), 0.0);
 }
 
+/* ---- reductions along the first axis: the columns of an (m x n) C-contiguous array ---------
+ * Column j of p (and q) is the row the measure reduces; a kernel takes columns [j0, j1),
+ * j1 - j0 <= FE_COL_CHUNK (the caller's unit of threading), without copying the input.  The
+ * entropy reads the array row by row, one vectorised loop over a row's columns with the sums in
+ * L1 arrays (entropy_col_sums); the two-argument measures go a band of FE_COL_ROWS rows at a
+ * time, each tile of FE_COL_WIDTH columns transposed into L1 buffers and summed by the measure's
+ * own block function (tile_sums).  Either way blocks of rows are added with compensation, as
+ * row_sums does, and the measure's value function finishes each column (cols_finish); a column
+ * it cannot finish (the careful path, a second pass: rare) is gathered and run as a row. */
+static FE_TGT void FE_FN(entropy_col_sums)(const FE_T *p, Py_ssize_t m, Py_ssize_t n, Py_ssize_t j0,
+                                           Py_ssize_t j1, fe_acc acc[][FE_NSUMS])
+{
+    double s[FE_COL_CHUNK], tk[FE_COL_CHUNK], tf[FE_COL_CHUNK], lo[FE_COL_CHUNK];
+    const Py_ssize_t w = j1 - j0;
+    for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_BLOCK) {
+        const Py_ssize_t i1 = m - i0 < FE_BLOCK ? m : i0 + FE_BLOCK;
+        for (Py_ssize_t c = 0; c < w; c++) s[c] = tk[c] = tf[c] = lo[c] = 0.0;
+        for (Py_ssize_t i = i0; i < i1; i++) {
+            const FE_T *row = p + i * n + j0;
+            FE_SIMD()
+            for (Py_ssize_t c = 0; c < w; c++) {
+                const double x = (double)row[c];
+                double xk, xf;
+                FE_FN(entropy_terms)(x, &xk, &xf);
+                lo[c] = x < lo[c] ? x : lo[c];
+                s[c] += x;
+                tk[c] += xk;
+                tf[c] += xf;
+            }
+        }
+        for (Py_ssize_t c = 0; c < w; c++) {
+            fe_acc_add(&acc[c][0], s[c]);
+            fe_acc_add(&acc[c][1], fe_ln2_join(tk[c], tf[c]));
+            fe_acc_add(&acc[c][2], lo[c] < 0.0);
+        }
+    }
+}
+
+static FE_TGT void FE_FN(tile_sums)(FE_DT(block_fn) block, const FE_T *p, const FE_T *q,
+                                    Py_ssize_t m, Py_ssize_t n, Py_ssize_t j0, Py_ssize_t j1,
+                                    fe_acc acc[][FE_NSUMS])
+{
+    FE_T bp[FE_COL_WIDTH * FE_COL_ROWS], bq[FE_COL_WIDTH * FE_COL_ROWS];
+    for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_COL_ROWS) {
+        const Py_ssize_t rows = m - i0 < FE_COL_ROWS ? m - i0 : FE_COL_ROWS;
+        for (Py_ssize_t jt = j0; jt < j1; jt += FE_COL_WIDTH) {
+            const Py_ssize_t w = j1 - jt < FE_COL_WIDTH ? j1 - jt : FE_COL_WIDTH;
+            for (Py_ssize_t r = 0; r < rows; r++) {
+                const Py_ssize_t at = (i0 + r) * n + jt;
+                for (Py_ssize_t c = 0; c < w; c++) bp[c * FE_COL_ROWS + r] = p[at + c];
+                for (Py_ssize_t c = 0; c < w; c++) bq[c * FE_COL_ROWS + r] = q[at + c];
+            }
+            for (Py_ssize_t c = 0; c < w; c++) {
+                double part[FE_NSUMS] = {0.0};
+                block(bp + c * FE_COL_ROWS, bq + c * FE_COL_ROWS, 0, rows, 1.0, 0.0, part);
+                for (int k = 0; k < FE_NSUMS; k++) fe_acc_add(&acc[jt - j0 + c][k], part[k]);
+            }
+        }
+    }
+}
+
+#ifdef FE_SCALAR_PASS
+/* out[j] for columns [j0, j1) from their sums; 0, or -1 when the gather buffer could not be
+ * allocated.  q is NULL for the entropy (row then ignores its second argument). */
+static int FE_DT(cols_finish)(double (*value)(const double *),
+                              double (*row)(const FE_T *, const FE_T *, Py_ssize_t, int),
+                              const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
+                              Py_ssize_t j0, Py_ssize_t j1, fe_acc acc[][FE_NSUMS], double *out)
+{
+    FE_T *column = NULL;
+    for (Py_ssize_t j = j0; j < j1; j++) {
+        double sums[FE_NSUMS];
+        for (int k = 0; k < FE_NSUMS; k++) sums[k] = fe_acc_value(&acc[j - j0][k]);
+        out[j] = value(sums);
+        if (out[j] >= 0.0) continue;
+        if (column == NULL && (column = (FE_T *)malloc(2 * (size_t)m * sizeof(FE_T))) == NULL)
+            return -1;
+        for (Py_ssize_t i = 0; i < m; i++) {
+            column[i] = p[i * n + j];
+            column[m + i] = q != NULL ? q[i * n + j] : 0;
+        }
+        out[j] = row(column, column + m, m, 1);
+    }
+    free(column);
+    return 0;
+}
+#endif
+
+/* The entropy as a row of the two-argument signature (q unused), for cols_finish. */
+static FE_TGT double FE_FN(entropy_pair_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int nt)
+{
+    (void)q;
+    return FE_FN(entropy_row)(p, n, nt);
+}
+
+static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
+                                      Py_ssize_t j0, Py_ssize_t j1, double *out)
+{
+    fe_acc acc[FE_COL_CHUNK][FE_NSUMS];
+    (void)q;
+    memset(acc, 0, sizeof acc);
+    FE_FN(entropy_col_sums)(p, m, n, j0, j1, acc);
+    return FE_DT(cols_finish)(FE_DT(entropy_value), FE_FN(entropy_pair_row), p, NULL, m, n, j0, j1,
+                              acc, out);
+}
+
+#define FE_PAIR_COLS(NAME)                                                                         \
+    static FE_TGT int FE_FN(NAME##_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n, \
+                                         Py_ssize_t j0, Py_ssize_t j1, double *out)                \
+    {                                                                                              \
+        fe_acc acc[FE_COL_CHUNK][FE_NSUMS];                                                        \
+        memset(acc, 0, sizeof acc);                                                                \
+        FE_FN(tile_sums)(FE_FN(NAME##_block), p, q, m, n, j0, j1, acc);                            \
+        return FE_DT(cols_finish)(FE_DT(NAME##_value), FE_FN(NAME##_row), p, q, m, n, j0, j1, acc, \
+                                  out);                                                            \
+    }
+FE_PAIR_COLS(cross_entropy)
+FE_PAIR_COLS(kl)
+FE_PAIR_COLS(js)
+#undef FE_PAIR_COLS
+
 #undef FE_PAIR_CHUNK
+#undef FE_CAREFUL
+#undef FE_AGAIN
+#undef FE_COL_ROWS
+#undef FE_COL_WIDTH
 #undef FE_SAFE_MIN
 #undef FE_SAFE_MAX
 #undef FE_SAFE_SUM
