@@ -412,19 +412,25 @@ static double FE_DT(kl_value)(const double *sums)
     if (fabs(e) + tp + h <= 0x1p7 * d) return d;
     return FE_SAFE_SUM(c) ? FE_AGAIN : FE_CAREFUL; /* x c overflows */
 }
+
+/* D from the second pass's sums (rho = Sq / Sp; sums[1] = Sq, as in the first pass). */
+static double FE_DT(kl_again)(const double *sums)
+{
+    return sums[3] != 0.0 ? FE_CAREFUL : sums[2] / sums[1];
+}
 #endif
 
 static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 1.0, 0.0, n_threads, sums);
-    const double d = FE_DT(kl_value)(sums), sq = sums[1];
-    if (d >= 0.0) return d;
-    if (d == FE_CAREFUL) return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, sq / sums[0], 0.0,
-                             n_threads, sums);
-    if (sums[3] != 0.0) return FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
-    return sums[2] / sq;
+    double d = FE_DT(kl_value)(sums);
+    if (d == FE_AGAIN) {
+        FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, sums[1] / sums[0], 0.0,
+                                 n_threads, sums);
+        d = FE_DT(kl_again)(sums);
+    }
+    return d >= 0.0 ? d : FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
 }
 
 /* JS(p, q) = F(rho) / (4 Sq), F(rho) = sum w phi(u) (js_phi), w = x rho + y, u = (x rho - y) / w,
@@ -468,18 +474,25 @@ static double FE_DT(js_value)(const double *sums)
     if (fabs(e) <= 0x1p-43 && 0.375 * e * e <= 0x1p-44 * js) return fmax(js, 0.0);
     return FE_SAFE_SUM(sq / sp) ? FE_AGAIN : FE_CAREFUL; /* x c overflows */
 }
+
+/* JS from the second pass's sums (rho = Sq / Sp; sums[1] = Sq, as in the first pass). */
+static double FE_DT(js_again)(const double *sums)
+{
+    return fmax(sums[3] / (4.0 * sums[1]), 0.0);
+}
 #endif
 
 static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 0.0, n_threads, sums);
-    const double js = FE_DT(js_value)(sums), sq = sums[1];
-    if (js >= 0.0) return js;
-    if (js == FE_CAREFUL) return FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, sq / sums[0], 0.0,
-                             n_threads, sums);
-    return fmax(sums[3] / (4.0 * sq), 0.0);
+    double js = FE_DT(js_value)(sums);
+    if (js == FE_AGAIN) {
+        FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, sums[1] / sums[0], 0.0,
+                                 n_threads, sums);
+        js = FE_DT(js_again)(sums);
+    }
+    return js >= 0.0 ? js : FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
 }
 
 /* ---- reductions along the first axis: the columns of an (m x n) C-contiguous array ---------
@@ -520,9 +533,10 @@ static FE_TGT void FE_FN(entropy_col_sums)(const FE_T *p, Py_ssize_t m, Py_ssize
     }
 }
 
+/* rho: the block's rho per column (0: the column is skipped), or NULL for rho = 1 everywhere */
 static FE_TGT void FE_FN(tile_sums)(FE_DT(block_fn) block, const FE_T *p, const FE_T *q,
                                     Py_ssize_t m, Py_ssize_t n, Py_ssize_t j0, Py_ssize_t j1,
-                                    fe_acc acc[][FE_NSUMS])
+                                    const double *rho, fe_acc acc[][FE_NSUMS])
 {
     FE_T bp[FE_COL_WIDTH * FE_COL_ROWS], bq[FE_COL_WIDTH * FE_COL_ROWS];
     for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_COL_ROWS) {
@@ -535,8 +549,10 @@ static FE_TGT void FE_FN(tile_sums)(FE_DT(block_fn) block, const FE_T *p, const 
                 for (Py_ssize_t c = 0; c < w; c++) bq[c * FE_COL_ROWS + r] = q[at + c];
             }
             for (Py_ssize_t c = 0; c < w; c++) {
+                const double r = rho != NULL ? rho[jt - j0 + c] : 1.0;
                 double part[FE_NSUMS] = {0.0};
-                block(bp + c * FE_COL_ROWS, bq + c * FE_COL_ROWS, 0, rows, 1.0, 0.0, part);
+                if (r == 0.0) continue;
+                block(bp + c * FE_COL_ROWS, bq + c * FE_COL_ROWS, 0, rows, r, 0.0, part);
                 for (int k = 0; k < FE_NSUMS; k++) fe_acc_add(&acc[jt - j0 + c][k], part[k]);
             }
         }
@@ -544,18 +560,27 @@ static FE_TGT void FE_FN(tile_sums)(FE_DT(block_fn) block, const FE_T *p, const 
 }
 
 #ifdef FE_SCALAR_PASS
-/* out[j] for columns [j0, j1) from their sums; 0, or -1 when the gather buffer could not be
- * allocated.  q is NULL for the entropy (row then ignores its second argument). */
-static int FE_DT(cols_finish)(double (*value)(const double *),
-                              double (*row)(const FE_T *, const FE_T *, Py_ssize_t, int),
-                              const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
-                              Py_ssize_t j0, Py_ssize_t j1, fe_acc acc[][FE_NSUMS], double *out)
+/* out[j] = value(the sums of column j) for columns [j0, j1): the measure, or FE_AGAIN or
+ * FE_CAREFUL where the sums cannot give it. */
+static void FE_DT(cols_value)(double (*value)(const double *), Py_ssize_t j0, Py_ssize_t j1,
+                              fe_acc acc[][FE_NSUMS], double *out)
 {
-    FE_T *column = NULL;
     for (Py_ssize_t j = j0; j < j1; j++) {
         double sums[FE_NSUMS];
         for (int k = 0; k < FE_NSUMS; k++) sums[k] = fe_acc_value(&acc[j - j0][k]);
         out[j] = value(sums);
+    }
+}
+
+/* The columns in [j0, j1) left unfinished (out[j] < 0), gathered and run as rows; 0, or -1 when
+ * the gather buffer could not be allocated.  q is NULL for the entropy (row then ignores its
+ * second argument). */
+static int FE_DT(cols_finish)(double (*row)(const FE_T *, const FE_T *, Py_ssize_t, int),
+                              const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
+                              Py_ssize_t j0, Py_ssize_t j1, double *out)
+{
+    FE_T *column = NULL;
+    for (Py_ssize_t j = j0; j < j1; j++) {
         if (out[j] >= 0.0) continue;
         if (column == NULL && (column = (FE_T *)malloc(2 * (size_t)m * sizeof(FE_T))) == NULL)
             return -1;
@@ -584,23 +609,53 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
     (void)q;
     memset(acc, 0, sizeof acc);
     FE_FN(entropy_col_sums)(p, m, n, j0, j1, acc);
-    return FE_DT(cols_finish)(FE_DT(entropy_value), FE_FN(entropy_pair_row), p, NULL, m, n, j0, j1,
-                              acc, out);
+    FE_DT(cols_value)(FE_DT(entropy_value), j0, j1, acc, out);
+    return FE_DT(cols_finish)(FE_FN(entropy_pair_row), p, NULL, m, n, j0, j1, out);
 }
 
-#define FE_PAIR_COLS(NAME)                                                                         \
+/* The two-argument measures' columns: a first tile pass; the columns whose sums ask for a second
+ * pass at their sum ratio get it, in tiles too (again: that pass's value function; NULL: the
+ * measure never asks); the rest is cols_finish. */
+static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const double *),
+                                   double (*again)(const double *),
+                                   double (*row)(const FE_T *, const FE_T *, Py_ssize_t, int),
+                                   const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
+                                   Py_ssize_t j0, Py_ssize_t j1, double *out)
+{
+    fe_acc acc[FE_COL_CHUNK][FE_NSUMS];
+    double rho[FE_COL_CHUNK];
+    int second = 0;
+    memset(acc, 0, sizeof acc);
+    FE_FN(tile_sums)(block, p, q, m, n, j0, j1, NULL, acc);
+    FE_DT(cols_value)(value, j0, j1, acc, out);
+    for (Py_ssize_t j = j0; j < j1; j++) {
+        const int redo = out[j] == FE_AGAIN && again != NULL;
+        rho[j - j0] = redo ? fe_acc_value(&acc[j - j0][1]) / fe_acc_value(&acc[j - j0][0]) : 0.0;
+        second |= redo;
+    }
+    if (second) {
+        memset(acc, 0, sizeof acc);
+        FE_FN(tile_sums)(block, p, q, m, n, j0, j1, rho, acc);
+        for (Py_ssize_t j = j0; j < j1; j++) {
+            if (rho[j - j0] == 0.0) continue;
+            double sums[FE_NSUMS];
+            for (int k = 0; k < FE_NSUMS; k++) sums[k] = fe_acc_value(&acc[j - j0][k]);
+            out[j] = again(sums);
+        }
+    }
+    return FE_DT(cols_finish)(row, p, q, m, n, j0, j1, out);
+}
+
+#define FE_PAIR_COLS(NAME, AGAIN)                                                                  \
     static FE_TGT int FE_FN(NAME##_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n, \
                                          Py_ssize_t j0, Py_ssize_t j1, double *out)                \
     {                                                                                              \
-        fe_acc acc[FE_COL_CHUNK][FE_NSUMS];                                                        \
-        memset(acc, 0, sizeof acc);                                                                \
-        FE_FN(tile_sums)(FE_FN(NAME##_block), p, q, m, n, j0, j1, acc);                            \
-        return FE_DT(cols_finish)(FE_DT(NAME##_value), FE_FN(NAME##_row), p, q, m, n, j0, j1, acc, \
-                                  out);                                                            \
+        return FE_FN(pair_cols)(FE_FN(NAME##_block), FE_DT(NAME##_value), AGAIN,                   \
+                                FE_FN(NAME##_row), p, q, m, n, j0, j1, out);                       \
     }
-FE_PAIR_COLS(cross_entropy)
-FE_PAIR_COLS(kl)
-FE_PAIR_COLS(js)
+FE_PAIR_COLS(cross_entropy, NULL)
+FE_PAIR_COLS(kl, FE_DT(kl_again))
+FE_PAIR_COLS(js, FE_DT(js_again))
 #undef FE_PAIR_COLS
 
 #undef FE_PAIR_CHUNK
