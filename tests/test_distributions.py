@@ -265,9 +265,10 @@ def test_columns_take_the_careful_and_second_passes(simd_level, name):
             assert got[j] == pytest.approx(exact(name, p[:, j], q[:, j]), rel=1e-12, abs=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", REDUCTIONS)
-def test_columns_name_the_first_bad_element(name):
-    p, q = make((50, 20)), make((50, 20), seed=2, zeros=0.0)
+def test_columns_name_the_first_bad_element(simd_level, name, dtype):
+    p, q = make((50, 20), dtype), make((50, 20), dtype, seed=2, zeros=0.0)
     p[7, 13], p[2, 15], q[30, 13] = -1.0, np.nan, np.inf
     with pytest.raises(ValueError, match=r"p\[7, 13\] is negative"):
         call(fastent, name, p, q, axis=0)
@@ -288,6 +289,12 @@ def test_columns_name_the_first_bad_element(name):
     )
     assert_allclose(got, expected, rtol=1e-14)
     assert np.isnan(got[15])
+    p[2, 15], p[:, 4] = 1.0, 1.0  # valid again: a column with a tiny negative element (whose
+    p[5, 11] = -1e-30  # sums look sane to float32 JS's sum pass) is still an error
+    with pytest.raises(ValueError, match=r"p\[5, 11\] is negative"):
+        call(fastent, name, p, q, axis=0)
+    with pytest.raises(ValueError, match=r"p\[11, 5\] is negative"):  # and as rows
+        call(fastent, name, np.ascontiguousarray(p.T), np.ascontiguousarray(q.T), axis=1)
 
 
 # ---- known values and exact (mpmath) accuracy ---------------------------------------------

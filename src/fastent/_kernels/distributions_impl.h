@@ -475,16 +475,42 @@ static double FE_DT(js_value)(const double *sums)
     return FE_SAFE_SUM(sq / sp) ? FE_AGAIN : FE_CAREFUL; /* x c overflows */
 }
 
-/* JS from the second pass's sums (rho = Sq / Sp; sums[1] = Sq, as in the first pass). */
+/* JS from the sums of a pass at rho = Sq / Sp (sums[1] = Sq). */
 static double FE_DT(js_again)(const double *sums)
 {
-    return fmax(sums[3] / (4.0 * sums[1]), 0.0);
+    return sums[2] != 0.0 ? FE_CAREFUL : fmax(sums[3] / (4.0 * sums[1]), 0.0);
 }
 #endif
+
+/* Sp and Sq alone (for a pass that needs their ratio up front). */
+static FE_TGT void FE_FN(sum_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
+                                    double c0, double c1, double *out)
+{
+    double sp = 0.0, sq = 0.0;
+    (void)c0, (void)c1;
+    FE_SIMD_SUM(sp, sq)
+    for (Py_ssize_t i = b; i < e; i++) {
+        sp += (double)p[i];
+        sq += (double)q[i];
+    }
+    out[0] = sp, out[1] = sq;
+}
 
 static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
+#if !FE_IS_F64
+    /* float32 rows normalised in float32 differ in their sums by ~1e-8, far above what a first
+     * pass at rho = 1 accepts (2^-43): the ratio comes from a pass of sums alone (a read), then
+     * one pass at it, instead of two passes */
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(sum_block), p, q, n, 0.0, 0.0, n_threads, sums);
+    if (FE_SAFE_SUM(sums[0]) && FE_SAFE_SUM(sums[1]) && FE_SAFE_SUM(sums[1] / sums[0])) {
+        FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, sums[1] / sums[0], 0.0,
+                                 n_threads, sums);
+        const double js = FE_DT(js_again)(sums);
+        return js >= 0.0 ? js : FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
+    }
+#endif
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 0.0, n_threads, sums);
     double js = FE_DT(js_value)(sums);
     if (js == FE_AGAIN) {
@@ -615,9 +641,11 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
 
 /* The two-argument measures' columns: a first tile pass; the columns whose sums ask for a second
  * pass at their sum ratio get it, in tiles too (again: that pass's value function; NULL: the
- * measure never asks); the rest is cols_finish. */
+ * measure never asks); the rest is cols_finish.  With `presum`, the first pass sums the columns
+ * alone (sum_block) and every column with sane sums takes the pass at its ratio (the float32 JS,
+ * as js_row). */
 static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const double *),
-                                   double (*again)(const double *),
+                                   double (*again)(const double *), int presum,
                                    double (*row)(const FE_T *, const FE_T *, Py_ssize_t, int),
                                    const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
                                    Py_ssize_t j0, Py_ssize_t j1, double *out)
@@ -626,11 +654,16 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const 
     double rho[FE_COL_CHUNK];
     int second = 0;
     memset(acc, 0, sizeof acc);
-    FE_FN(tile_sums)(block, p, q, m, n, j0, j1, NULL, acc);
-    FE_DT(cols_value)(value, j0, j1, acc, out);
+    FE_FN(tile_sums)(presum ? FE_FN(sum_block) : block, p, q, m, n, j0, j1, NULL, acc);
     for (Py_ssize_t j = j0; j < j1; j++) {
+        const double sp = fe_acc_value(&acc[j - j0][0]), sq = fe_acc_value(&acc[j - j0][1]);
+        if (presum)
+            out[j] =
+                FE_SAFE_SUM(sp) && FE_SAFE_SUM(sq) && FE_SAFE_SUM(sq / sp) ? FE_AGAIN : FE_CAREFUL;
+        else
+            FE_DT(cols_value)(value, j, j + 1, acc + (j - j0), out);
         const int redo = out[j] == FE_AGAIN && again != NULL;
-        rho[j - j0] = redo ? fe_acc_value(&acc[j - j0][1]) / fe_acc_value(&acc[j - j0][0]) : 0.0;
+        rho[j - j0] = redo ? sq / sp : 0.0;
         second |= redo;
     }
     if (second) {
@@ -646,16 +679,16 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const 
     return FE_DT(cols_finish)(row, p, q, m, n, j0, j1, out);
 }
 
-#define FE_PAIR_COLS(NAME, AGAIN)                                                                  \
+#define FE_PAIR_COLS(NAME, AGAIN, PRESUM)                                                          \
     static FE_TGT int FE_FN(NAME##_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n, \
                                          Py_ssize_t j0, Py_ssize_t j1, double *out)                \
     {                                                                                              \
-        return FE_FN(pair_cols)(FE_FN(NAME##_block), FE_DT(NAME##_value), AGAIN,                   \
+        return FE_FN(pair_cols)(FE_FN(NAME##_block), FE_DT(NAME##_value), AGAIN, PRESUM,           \
                                 FE_FN(NAME##_row), p, q, m, n, j0, j1, out);                       \
     }
-FE_PAIR_COLS(cross_entropy, NULL)
-FE_PAIR_COLS(kl, FE_DT(kl_again))
-FE_PAIR_COLS(js, FE_DT(js_again))
+FE_PAIR_COLS(cross_entropy, NULL, 0)
+FE_PAIR_COLS(kl, FE_DT(kl_again), 0)
+FE_PAIR_COLS(js, FE_DT(js_again), !FE_IS_F64)
 #undef FE_PAIR_COLS
 
 #undef FE_PAIR_CHUNK
