@@ -58,15 +58,18 @@ static inline FE_TGT double FE_FN(kl_ratio)(double x, double y, double rho, doub
  * over rows x rho and y of equal sums (t = x rho / y), their KL divergence (the Bregman form:
  * sum y g(x rho / y) = sum x rho log(x rho / y)).  Near t = 1, where t log t and t - 1 cancel to
  * ~d^2 / 2, g = d^2 + (1 + d) tail(d), with log(1 + d) = d + tail(d) taken from d itself; away
- * from it y g = (y t) log t - y d (t log t alone may overflow). */
-static inline FE_TGT double FE_FN(kl_term)(double t, double d, double y)
+ * from it y g = (y t) log t - y d (t log t alone may overflow).  Returned in two parts, as the
+ * entropy's sums: y g = ln 2 (*ytk) + the value, *ytk = (y t) k (0 near 1, where k = 0), so that
+ * loops sum ln 2 k apart (fe_ln2_join), off the term's dependency chain. */
+static inline FE_TGT double FE_FN(kl_term)(double t, double d, double y, double *ytk)
 {
     double f;
     const double k = fe_log_reduce(t, &f);
     const int near = k == 0.0; /* t in [sqrt(2)/2, sqrt(2)) */
     f = near ? d : f;
     const double tail = fe_log1p_tail(f);
-    return near ? y * (d * d + (1.0 + d) * tail) : (y * t) * fe_log_join(k, f, tail) - y * d;
+    *ytk = (y * t) * k;
+    return near ? y * (d * d + (1.0 + d) * tail) : (y * t) * (f + tail) - y * d;
 }
 
 /* phi(v) = (1 + v) log(1 + v) + (1 - v) log(1 - v) >= 0 for v = |u| in [0, 1], u = (a - c) / (a +
@@ -175,9 +178,9 @@ static double FE_DT(pair_careful)(fe_pair_kind kind, const FE_T *p, const FE_T *
         } else if (x == 0.0) {
             t = b; /* 0 log 0 - 0 + b */
         } else if (a >= DBL_MIN && b >= DBL_MIN && a / b >= DBL_MIN && a / b <= DBL_MAX) {
-            double d;
-            const double r = FE_FN(kl_ratio)(a, b, 1.0, &d);
-            t = FE_FN(kl_term)(r, d, b);
+            double d, bk;
+            const double r = FE_FN(kl_ratio)(a, b, 1.0, &d), g = FE_FN(kl_term)(r, d, b, &bk);
+            t = fe_ln2_join(bk, g);
         } else {
             t = a * (FE_DT(log_ratio)(x, y) - shift) - a + b;
         }
@@ -375,7 +378,7 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
                                    double rho, double c1, double *out)
 {
     double ratio[FE_PAIR_CHUNK], dev[FE_PAIR_CHUNK], weight[FE_PAIR_CHUNK];
-    double sp = 0.0, sq = 0.0, t = 0.0, bad = 0.0;
+    double sp = 0.0, sq = 0.0, t = 0.0, tk = 0.0, bad = 0.0;
     (void)c1;
     for (Py_ssize_t cb = b; cb < e; cb += FE_PAIR_CHUNK) {
         const Py_ssize_t len = e - cb < FE_PAIR_CHUNK ? e - cb : FE_PAIR_CHUNK;
@@ -397,10 +400,14 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
             dev[j] = live ? d : 0.0;
             weight[j] = live ? y : 0.0;
         }
-        FE_SIMD_SUM(t)
-        for (Py_ssize_t j = 0; j < len; j++) t += FE_FN(kl_term)(ratio[j], dev[j], weight[j]);
+        FE_SIMD_SUM(t, tk)
+        for (Py_ssize_t j = 0; j < len; j++) {
+            double ytk;
+            t += FE_FN(kl_term)(ratio[j], dev[j], weight[j], &ytk);
+            tk += ytk;
+        }
     }
-    out[0] = sp, out[1] = sq, out[2] = t, out[3] = bad;
+    out[0] = sp, out[1] = sq, out[2] = fe_ln2_join(tk, t), out[3] = bad;
 }
 
 #ifdef FE_SCALAR_PASS
