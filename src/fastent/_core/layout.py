@@ -110,7 +110,8 @@ def scalar_or_array(out: npt.NDArray[_Scalar]) -> _Scalar | npt.NDArray[_Scalar]
 @dataclass(frozen=True)
 class Rows:
     """Inputs laid out as C-contiguous rows over the reduced axes, for the row kernels: one row per
-    index of the other axes, the reduced axes flattened (in C order) along the row."""
+    index of the other axes, the reduced axes flattened (in C order) along the row.  With
+    ``columns``, the rows are views whose transposes are C-contiguous (the column kernels')."""
 
     rows: list[tuple[np.ndarray, int]]  # per input: (rows of length m, row step: 1, 0 = broadcast)
     shape: tuple[int, ...]  # the broadcast shape of the inputs

@@ -104,6 +104,7 @@ cdef Py_ssize_t _cols(fe_cols_f64 f64, fe_cols_f32 f32, const floating[:, ::1] p
     threads taking column chunks; the status, as a flat index into the columns laid out as rows."""
     cdef Py_ssize_t m = p.shape[0], n = p.shape[1], c
     cdef Py_ssize_t width = min(<Py_ssize_t>FE_COL_CHUNK, (n + n_threads - 1) // n_threads)
+    width = max(width, 1)  # n >= 1 and n_threads >= 1 from the caller; never a zero step
     cdef Py_ssize_t n_chunks = (n + width - 1) // width
     cdef int failed = 0, threads = <int>min(<Py_ssize_t>n_threads, n_chunks)
     with nogil:
