@@ -54,10 +54,6 @@ JENSENSHANNON = (
 )
 
 
-def _numpy_entropy(p: Array) -> Any:
-    return -(p * np.log(np.where(p > 0, p, 1.0))).sum(1)
-
-
 def _numpy_kl(p: Array, q: Array) -> Any:
     return (p * np.log(np.where(p > 0, p / q, 1.0))).sum(1)
 
@@ -85,29 +81,37 @@ def _shape(quick: bool) -> workloads.Shape:
     return workloads.QUICK_SHAPE if quick else workloads.FULL_SHAPE
 
 
-@workload("W1")
-def w1(quick: bool) -> Workload:
-    """Entropy of rows (float64 P)."""
-    p = workloads.w1(_shape(quick))
-    peers = [Impl(NUMPY_W1, lambda: _numpy_entropy(p))]
+def _entropy(
+    name: str, title: str, p: Array, axis: int, targets: tuple[Target, ...], **extra: Any
+) -> Workload:
+    """A workload of fastent.entropy along ``axis`` against NumPy, SciPy and torch there."""
+    expression = f"NumPy expression `-(P * log(where(P > 0, P, 1))).sum({axis})`"
+    peers = [Impl(expression, lambda: -(p * np.log(np.where(p > 0, p, 1.0))).sum(axis))]
     if special is not None:
         peers += [
-            Impl("`scipy.special.entr(P).sum(1)`", lambda: special.entr(p).sum(1)),
-            Impl("`scipy.stats.entropy(P, axis=1)`", lambda: stats.entropy(p, axis=1)),
+            Impl(f"`scipy.special.entr(P).sum({axis})`", lambda: special.entr(p).sum(axis)),
+            Impl(f"`scipy.stats.entropy(P, axis={axis})`", lambda: stats.entropy(p, axis=axis)),
         ]
     if torch is not None:  # tensors share the arrays' memory; made here, outside the timed calls
         tp = torch.from_numpy(p)
         peers.append(
-            Impl("torch `special.entr(P).sum(1)`, 1 thread", lambda: torch.special.entr(tp).sum(1))
+            Impl(
+                f"torch `special.entr(P).sum({axis})`, 1 thread",
+                lambda: torch.special.entr(tp).sum(axis),
+            )
         )
+    options = () if axis == -1 or axis == p.ndim - 1 else (("axis", axis),)
     return Workload(
-        "W1",
-        "entropy of rows",
-        fastent.entropy,
-        (p,),
-        tuple(peers),
-        (*versus_numpy(8, NUMPY_W1), Target("≤ 2× read at 1 thread", PRIMARY, "read", 2, False)),
+        name, title, fastent.entropy, (p,), tuple(peers), targets, options=options, **extra
     )
+
+
+@workload("W1")
+def w1(quick: bool) -> Workload:
+    """Entropy of rows (float64 P)."""
+    read = Target("≤ 2× read at 1 thread", PRIMARY, "read", 2, False)
+    p = workloads.w1(_shape(quick))
+    return _entropy("W1", "entropy of rows", p, 1, (*versus_numpy(8, NUMPY_W1), read))
 
 
 @workload("W1-float32-axis0")
@@ -115,28 +119,16 @@ def w1_float32_axis0(quick: bool) -> Workload:
     """Entropy of the columns of a float32 table (axis=0, SciPy's default axis): W1's P
     transposed, C-ordered, so each distribution is a column."""
     p = np.ascontiguousarray(workloads.w1(_shape(quick)).T.astype(np.float32))
-    expression = "NumPy expression `-(P * log(where(P > 0, P, 1))).sum(0)`"
-    peers = [Impl(expression, lambda: -(p * np.log(np.where(p > 0, p, 1.0))).sum(0))]
-    if special is not None:
-        peers += [
-            Impl("`scipy.special.entr(P).sum(0)`", lambda: special.entr(p).sum(0)),
-            Impl("`scipy.stats.entropy(P)` (axis=0)", lambda: stats.entropy(p)),
-        ]
-    if torch is not None:
-        tp = torch.from_numpy(p)
-        peers.append(
-            Impl("torch `special.entr(P).sum(0)`, 1 thread", lambda: torch.special.entr(tp).sum(0))
-        )
-    return Workload(
+    read = Target("≤ 1.3× read at 1 thread", PRIMARY, "read", 1.3, False)
+    data = "float32 distributions in columns, Gamma(0.5) normalised; ~10% exact zeros"
+    return _entropy(
         "W1-float32-axis0",
         "entropy of columns, float32, axis=0",
-        fastent.entropy,
-        (p,),
-        tuple(peers),
-        (Target("≤ 1.3× read at 1 thread", PRIMARY, "read", 1.3, False),),
-        data="float32 distributions in columns, Gamma(0.5) normalised; ~10% exact zeros",
+        p,
+        0,
+        (read,),
+        data=data,
         rtol=1e-5,
-        options=(("axis", 0),),
     )
 
 

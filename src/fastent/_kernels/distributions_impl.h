@@ -350,16 +350,6 @@ static double FE_DT(cross_entropy_value)(const double *sums)
 }
 #endif
 
-static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n,
-                                              int n_threads)
-{
-    double sums[FE_NSUMS];
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(cross_entropy_block), p, q, n, 0.0, 0.0,
-                             n_threads, sums);
-    const double h = FE_DT(cross_entropy_value)(sums);
-    return h >= 0.0 ? h : FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
-}
-
 /* The KL and JS blocks run two loops a chunk: the ratios (a division) into L1 buffers with the
  * sums and validation, then the logarithms (each with its own division and polynomial).  One loop
  * doing both is one dependency chain of ~100 instructions an iteration, of which the out-of-order
@@ -427,19 +417,6 @@ static double FE_DT(kl_again)(const double *sums)
 }
 #endif
 
-static FE_TGT double FE_FN(kl_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
-{
-    double sums[FE_NSUMS];
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, 1.0, 0.0, n_threads, sums);
-    double d = FE_DT(kl_value)(sums);
-    if (d == FE_AGAIN) {
-        FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(kl_block), p, q, n, sums[1] / sums[0], 0.0,
-                                 n_threads, sums);
-        d = FE_DT(kl_again)(sums);
-    }
-    return d >= 0.0 ? d : FE_DT(pair_careful)(FE_KL_DIVERGENCE, p, q, n);
-}
-
 /* JS(p, q) = F(rho) / (4 Sq), F(rho) = sum w phi(u) (js_phi), w = x rho + y, u = (x rho - y) / w,
  * with rho = Sq / Sp.  The first pass takes rho = 1.  With e = rho - 1, F(rho) = F(1) + e F'(1) +
  * O(e^2 Sq) (F'' = sum 2 x y / (x + y) <= Sq near rho = 1), and F'(1) = sum 2 x log(1 + u) lies
@@ -503,30 +480,48 @@ static FE_TGT void FE_FN(sum_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, 
     out[0] = sp, out[1] = sq;
 }
 
-static FE_TGT double FE_FN(js_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int n_threads)
+#ifdef FE_SCALAR_PASS
+/* The value function of sum_block's sums: a pass at their ratio, where they are sane. */
+static double FE_DT(ratio_value)(const double *sums)
+{
+    const int sane = FE_SAFE_SUM(sums[0]) && FE_SAFE_SUM(sums[1]) && FE_SAFE_SUM(sums[1] / sums[0]);
+    return sane ? FE_AGAIN : FE_CAREFUL;
+}
+#endif
+
+/* A two-argument measure of one row: a first pass (block at rho = 1, or with `presum` the sums
+ * alone) finished by its value function; where that asks, a pass at the rows' sum ratio finished
+ * by `again`; else the careful path.  `presum` is for float32 JS: rows normalised in float32
+ * differ in their sums by ~1e-8, far above what its first pass accepts (2^-43), so the ratio
+ * comes from a pass of sums (a read) instead of a second JS pass. */
+static FE_TGT double FE_FN(pair_row)(fe_pair_kind kind, FE_DT(block_fn) block,
+                                     double (*value)(const double *),
+                                     double (*again)(const double *), int presum, const FE_T *p,
+                                     const FE_T *q, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
-#if !FE_IS_F64
-    /* float32 rows normalised in float32 differ in their sums by ~1e-8, far above what a first
-     * pass at rho = 1 accepts (2^-43): the ratio comes from a pass of sums alone (a read), then
-     * one pass at it, instead of two passes */
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(sum_block), p, q, n, 0.0, 0.0, n_threads, sums);
-    if (FE_SAFE_SUM(sums[0]) && FE_SAFE_SUM(sums[1]) && FE_SAFE_SUM(sums[1] / sums[0])) {
-        FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, sums[1] / sums[0], 0.0,
-                                 n_threads, sums);
-        const double js = FE_DT(js_again)(sums);
-        return js >= 0.0 ? js : FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), presum ? FE_FN(sum_block) : block, p, q, n, 1.0, 0.0,
+                             n_threads, sums);
+    double v = presum ? FE_DT(ratio_value)(sums) : value(sums);
+    if (v == FE_AGAIN && again != NULL) {
+        FE_DT(row_sums_threaded)(FE_FN(row_sums), block, p, q, n, sums[1] / sums[0], 0.0, n_threads,
+                                 sums);
+        v = again(sums);
     }
-#endif
-    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, 1.0, 0.0, n_threads, sums);
-    double js = FE_DT(js_value)(sums);
-    if (js == FE_AGAIN) {
-        FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(js_block), p, q, n, sums[1] / sums[0], 0.0,
-                                 n_threads, sums);
-        js = FE_DT(js_again)(sums);
-    }
-    return js >= 0.0 ? js : FE_DT(pair_careful)(FE_JS_DIVERGENCE, p, q, n);
+    return v >= 0.0 ? v : FE_DT(pair_careful)(kind, p, q, n);
 }
+
+/* The row kernels of the dispatch table (distributions.h). */
+#define FE_PAIR_ROW(NAME, KIND, AGAIN, PRESUM)                                                     \
+    static FE_TGT double FE_FN(NAME##_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int nt)     \
+    {                                                                                              \
+        return FE_FN(pair_row)(KIND, FE_FN(NAME##_block), FE_DT(NAME##_value), AGAIN, PRESUM, p,   \
+                               q, n, nt);                                                          \
+    }
+FE_PAIR_ROW(cross_entropy, FE_CROSS_ENTROPY, NULL, 0)
+FE_PAIR_ROW(kl, FE_KL_DIVERGENCE, FE_DT(kl_again), 0)
+FE_PAIR_ROW(js, FE_JS_DIVERGENCE, FE_DT(js_again), !FE_IS_F64)
+#undef FE_PAIR_ROW
 
 /* ---- reductions along the first axis: the columns of an (m x n) C-contiguous array ---------
  * Column j of p (and q) is the row the measure reduces; a kernel takes columns [j0, j1),
@@ -648,9 +643,7 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
 
 /* The two-argument measures' columns: a first tile pass; the columns whose sums ask for a second
  * pass at their sum ratio get it, in tiles too (again: that pass's value function; NULL: the
- * measure never asks); the rest is cols_finish.  With `presum`, the first pass sums the columns
- * alone (sum_block) and every column with sane sums takes the pass at its ratio (the float32 JS,
- * as js_row). */
+ * measure never asks); the rest is cols_finish.  `presum` as in pair_row. */
 static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const double *),
                                    double (*again)(const double *), int presum,
                                    double (*row)(const FE_T *, const FE_T *, Py_ssize_t, int),
@@ -662,15 +655,10 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const 
     int second = 0;
     memset(acc, 0, sizeof acc);
     FE_FN(tile_sums)(presum ? FE_FN(sum_block) : block, p, q, m, n, j0, j1, NULL, acc);
+    FE_DT(cols_value)(presum ? FE_DT(ratio_value) : value, j0, j1, acc, out);
     for (Py_ssize_t j = j0; j < j1; j++) {
-        const double sp = fe_acc_value(&acc[j - j0][0]), sq = fe_acc_value(&acc[j - j0][1]);
-        if (presum)
-            out[j] =
-                FE_SAFE_SUM(sp) && FE_SAFE_SUM(sq) && FE_SAFE_SUM(sq / sp) ? FE_AGAIN : FE_CAREFUL;
-        else
-            FE_DT(cols_value)(value, j, j + 1, acc + (j - j0), out);
         const int redo = out[j] == FE_AGAIN && again != NULL;
-        rho[j - j0] = redo ? sq / sp : 0.0;
+        rho[j - j0] = redo ? fe_acc_value(&acc[j - j0][1]) / fe_acc_value(&acc[j - j0][0]) : 0.0;
         second |= redo;
     }
     if (second) {
