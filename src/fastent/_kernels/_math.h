@@ -6,7 +6,7 @@
  *   FE_SIMD_SUM(...)   `omp simd` sum reductions; FE_SIMD(clauses) any `omp simd` (both empty
  *                      without OpenMP >= 4.0 / -fopenmp-simd)
  *   fe_log(x)          branch-free log of positive normal finite doubles (fdlibm/musl), <= 1 ulp
- *                      (its parts fe_log_reduce, fe_log_poly; fe_log1p_tail(f) = log(1+f) - f;
+ *                      (its parts fe_log_reduce, fe_log1p_tail(f) = log(1+f) - f;
  *                      sums of weighted logs: fe_log1p_short, fe_ln2_join)
  *   fe_exp(x)          branch-free exp: Cody-Waite reduction to ln2/4, 2^(1/2) picked by parity,
  *                      degree-9 minimax polynomial, <= 1 ulp
@@ -208,8 +208,8 @@ static inline double fe_asf64(uint64_t u)
  * fdlibm/musl algorithm: x = 2^k (1+f) with 1+f in [sqrt(2)/2, sqrt(2)), then
  * log(1+f) = f - hf + s (hf + R(s^2)), s = f / (2 + f), R minimax (Lg1..Lg7), hf = f^2 / 2.
  * Valid for positive, normal, finite x only: the caller masks zero/subnormal/inf/NaN.
- * fe_log_reduce splits x into k (returned, as a double) and f; fe_log_poly is s (hf + R(s^2));
- * fe_log1p_tail(f) = log(1 + f) - f from them, accurate relative to itself (~f^2 / 2) for f in
+ * fe_log_reduce splits x into k (returned, as a double) and f; fe_log1p_tail(f) = log(1 + f) - f
+ * = s (hf + R(s^2)) - hf, accurate relative to itself (~f^2 / 2) for f in
  * [sqrt(2)/2 - 1, sqrt(2) - 1): the measures whose terms cancel to second order (KL, JS of close
  * distributions) are built on it. */
 static inline double fe_log_reduce(double x, double *f)
@@ -224,19 +224,14 @@ static inline double fe_log_reduce(double x, double *f)
 }
 
 /* fdlibm's R(s^2) = s^2 (Lg1 + s^4 (Lg3 + ...)) + s^4 (Lg2 + ...), given z2 = s^2, w = s^4 (a
- * macro: fe_log keeps the statement order that GCC schedules best, 5% faster than a call) */
+ * macro: fe_log keeps the statement order that GCC schedules best, 5% faster than a call to a
+ * shared helper) */
 #define FE_LOG_R(z2, w)                                                                            \
     ((z2) * (6.666666666666735130e-01 +                                                            \
              (w) * (2.857142874366239149e-01 +                                                     \
                     (w) * (1.818357216161805012e-01 + (w) * 1.479819860511658591e-01))) +          \
      (w) * (3.999999999940941908e-01 +                                                             \
             (w) * (2.222219843214978396e-01 + (w) * 1.531383769920937332e-01)))
-
-static inline double fe_log_poly(double f, double hfsq)
-{
-    const double s = f / (2.0 + f), z2 = s * s, w = z2 * z2;
-    return s * (hfsq + FE_LOG_R(z2, w));
-}
 
 #define FE_LN2_HI 6.93147180369123816490e-01 /* ln 2 = FE_LN2_HI + FE_LN2_LO */
 #define FE_LN2_LO 1.90821492927058770002e-10
@@ -253,14 +248,8 @@ static inline double fe_log(double x)
 
 static inline double fe_log1p_tail(double f)
 {
-    const double hfsq = 0.5 * f * f;
-    return fe_log_poly(f, hfsq) - hfsq;
-}
-
-/* log x from its parts: k, f = fe_log_reduce(x) and tail = fe_log1p_tail(f). */
-static inline double fe_log_join(double k, double f, double tail)
-{
-    return tail + k * FE_LN2_LO + f + k * FE_LN2_HI;
+    const double hfsq = 0.5 * f * f, s = f / (2.0 + f), z2 = s * s, w = z2 * z2;
+    return s * (hfsq + FE_LOG_R(z2, w)) - hfsq;
 }
 
 /* Sums of weighted logs, sum_i w_i log x_i = ln 2 sum_i w_i k_i + sum_i w_i log(1 + f_i) with

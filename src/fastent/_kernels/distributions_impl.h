@@ -17,6 +17,9 @@
 #define FE_SAFE_MAX 1e200
 #define FE_SAFE_SUM(s) ((s) >= FE_SAFE_MIN && (s) <= FE_SAFE_MAX)
 #define FE_NSUMS 6
+/* Whether the sums of a two-argument pass (Sp, Sq, ..., #special in sums[3]) can give the
+ * measure: no special element, both sums in the safe range. */
+#define FE_PAIR_SANE(s) ((s)[3] == 0.0 && FE_SAFE_SUM((s)[0]) && FE_SAFE_SUM((s)[1]))
 /* What a value function (the first pass's sums -> the measure) returns where the sums cannot give
  * the measure: the row takes the careful path, or a second pass at the rows' sum ratio. */
 #define FE_CAREFUL (-1.0)
@@ -273,14 +276,15 @@ static void FE_DT(row_sums_threaded)(FE_DT(sums_fn) serial, FE_DT(block_fn) bloc
 #undef FE_MAX_CHUNKS
 #endif
 
-/* x log x = ln 2 (x k) + x log(1 + f) (fe_log1p_short): the entropy's two sums of one element
- * (x = 0 and subnormal x give 0 log DBL_MIN = 0 and a negligible term). */
-static inline FE_TGT void FE_FN(entropy_terms)(double x, double *xk, double *xf)
+/* w log y = ln 2 (w k) + w log(1 + f) (fe_log1p_short): the two sums of one term of the entropy
+ * (w = y) and the cross-entropy.  y below DBL_MIN is read as DBL_MIN: there w = 0 (0 log 0 = 0;
+ * for the entropy a subnormal w's term is negligible), or the row is special. */
+static inline FE_TGT void FE_FN(log_terms)(double w, double y, double *wk, double *wf)
 {
     double f;
-    const double k = fe_log_reduce(x > DBL_MIN ? x : DBL_MIN, &f);
-    *xk = x * k;
-    *xf = x * fe_log1p_short(f);
+    const double k = fe_log_reduce(y > DBL_MIN ? y : DBL_MIN, &f);
+    *wk = w * k;
+    *wf = w * fe_log1p_short(f);
 }
 
 /* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad. */
@@ -293,7 +297,7 @@ static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t
     for (Py_ssize_t i = b; i < e; i++) {
         const double x = (double)p[i];
         double xk, xf;
-        FE_FN(entropy_terms)(x, &xk, &xf);
+        FE_FN(log_terms)(x, x, &xk, &xf);
         lo = x < lo ? x : lo;
         s += x;
         tk += xk;
@@ -333,10 +337,10 @@ static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_s
         bad += ((x >= 0.0) & (y >= (x > 0.0 ? DBL_MIN : 0.0))) ? 0.0 : 1.0;
         sp += x;
         sq += y;
-        double f;
-        const double k = fe_log_reduce(y > DBL_MIN ? y : DBL_MIN, &f); /* else x = 0 or bad */
-        tk += x * k;
-        tf += x * fe_log1p_short(f);
+        double xk, xf;
+        FE_FN(log_terms)(x, y, &xk, &xf);
+        tk += xk;
+        tf += xf;
     }
     out[0] = sp, out[1] = sq, out[2] = fe_ln2_join(tk, tf), out[3] = bad;
 }
@@ -344,7 +348,7 @@ static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_s
 #ifdef FE_SCALAR_PASS
 static double FE_DT(cross_entropy_value)(const double *sums)
 {
-    if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1])) return FE_CAREFUL;
+    if (!FE_PAIR_SANE(sums)) return FE_CAREFUL;
     const double lq = log(sums[1]), h = lq - sums[2] / sums[0];
     return FE_ACCURATE(h, fabs(lq) + fabs(sums[2] / sums[0])) ? h : FE_CAREFUL;
 }
@@ -403,7 +407,7 @@ static FE_TGT void FE_FN(kl_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
 #ifdef FE_SCALAR_PASS
 static double FE_DT(kl_value)(const double *sums)
 {
-    if (sums[3] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1])) return FE_CAREFUL;
+    if (!FE_PAIR_SANE(sums)) return FE_CAREFUL;
     const double sp = sums[0], sq = sums[1], c = sq / sp, e = (sq - sp) / sp, tp = sums[2] / sp;
     const double h = (e >= -0.29289 && e < 0.41421) ? -fe_log1p_tail(e) : e - log(c), d = tp - h;
     if (fabs(e) + tp + h <= 0x1p7 * d) return d;
@@ -423,7 +427,7 @@ static double FE_DT(kl_again)(const double *sums)
  * in [Sp - Sq, Sp - Sq + F(1)] (u / (1 + u) <= log(1 + u) <= u, 2 x = w (1 + u)); so
  * JS = F(1) (1 + e / 2) / (4 Sq) within |e| / 2 JS + 3 e^2 / 8, accepted when that is below
  * 2^-43 JS (rows normalised alike in float64: e ~ 1e-16), else a second pass with rho.  JS >= 0
- * mathematically; a rounding-negative result is clipped.  sums: Sp, Sq, #bad, F. */
+ * mathematically; a rounding-negative result is clipped.  sums: Sp, Sq, F, #bad. */
 static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                    double rho, double c1, double *out)
 {
@@ -446,15 +450,15 @@ static FE_TGT void FE_FN(js_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, P
         FE_SIMD_SUM(f)
         for (Py_ssize_t j = 0; j < len; j++) f += weight[j] * FE_FN(js_phi)(dev[j]);
     }
-    out[0] = sp, out[1] = sq, out[2] = bad, out[3] = f;
+    out[0] = sp, out[1] = sq, out[2] = f, out[3] = bad;
 }
 
 #ifdef FE_SCALAR_PASS
 static double FE_DT(js_value)(const double *sums)
 {
-    if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0]) || !FE_SAFE_SUM(sums[1])) return FE_CAREFUL;
+    if (!FE_PAIR_SANE(sums)) return FE_CAREFUL;
     const double sp = sums[0], sq = sums[1], e = (sq - sp) / sp;
-    const double js = sums[3] * (1.0 + 0.5 * e) / (4.0 * sq);
+    const double js = sums[2] * (1.0 + 0.5 * e) / (4.0 * sq);
     if (fabs(e) <= 0x1p-43 && 0.375 * e * e <= 0x1p-44 * js) return fmax(js, 0.0);
     return FE_SAFE_SUM(sq / sp) ? FE_AGAIN : FE_CAREFUL; /* x c overflows */
 }
@@ -462,7 +466,7 @@ static double FE_DT(js_value)(const double *sums)
 /* JS from the sums of a pass at rho = Sq / Sp (sums[1] = Sq). */
 static double FE_DT(js_again)(const double *sums)
 {
-    return sums[2] != 0.0 ? FE_CAREFUL : fmax(sums[3] / (4.0 * sums[1]), 0.0);
+    return sums[3] != 0.0 ? FE_CAREFUL : fmax(sums[2] / (4.0 * sums[1]), 0.0);
 }
 #endif
 
@@ -481,11 +485,11 @@ static FE_TGT void FE_FN(sum_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, 
 }
 
 #ifdef FE_SCALAR_PASS
-/* The value function of sum_block's sums: a pass at their ratio, where they are sane. */
+/* The value function of sum_block's sums (sums[3] = 0): a pass at their ratio, where they are
+ * sane. */
 static double FE_DT(ratio_value)(const double *sums)
 {
-    const int sane = FE_SAFE_SUM(sums[0]) && FE_SAFE_SUM(sums[1]) && FE_SAFE_SUM(sums[1] / sums[0]);
-    return sane ? FE_AGAIN : FE_CAREFUL;
+    return FE_PAIR_SANE(sums) && FE_SAFE_SUM(sums[1] / sums[0]) ? FE_AGAIN : FE_CAREFUL;
 }
 #endif
 
@@ -546,7 +550,7 @@ static FE_TGT void FE_FN(entropy_col_sums)(const FE_T *p, Py_ssize_t m, Py_ssize
             for (Py_ssize_t c = 0; c < w; c++) {
                 const double x = (double)row[c];
                 double xk, xf;
-                FE_FN(entropy_terms)(x, &xk, &xf);
+                FE_FN(log_terms)(x, x, &xk, &xf);
                 lo[c] = x < lo[c] ? x : lo[c];
                 s[c] += x;
                 tk[c] += xk;
@@ -688,6 +692,7 @@ FE_PAIR_COLS(js, FE_DT(js_again), !FE_IS_F64)
 
 #undef FE_PAIR_CHUNK
 #undef FE_CAREFUL
+#undef FE_PAIR_SANE
 #undef FE_AGAIN
 #undef FE_COL_ROWS
 #undef FE_COL_WIDTH
