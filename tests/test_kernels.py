@@ -157,6 +157,35 @@ def test_counts_report_the_first_value_out_of_range(simd_level, dtype):
             assert_array_equal(got, first_bad, err_msg=name)
 
 
+@pytest.mark.parametrize("n", [1, 7, 8, 13, 2047, 2049, 5003])
+@pytest.mark.parametrize("dtypes", [("int64",) * k for k in (1, 2, 3, 4)] + [("int64", "int32")])
+def test_joint_counts_are_bincounts_of_the_cells(simd_level, dtypes, n):
+    """Joint counts equal NumPy's bincount of the row-major cells for one to four variables with
+    offsets far from zero, for lengths with and without a partial block of 8 (AVX2 indexes up to
+    three int64 variables in one pass, 8 samples at a time in a shuffled order), and the first
+    value out of range is reported wherever it lies."""
+    rng = np.random.default_rng(n + len(dtypes))
+    offsets = [int(rng.integers(-(2**40), 2**40)) for _ in dtypes]
+    sizes = [int(rng.integers(1, 30)) for _ in dtypes]
+    if "int32" in dtypes:
+        offsets[1] = -5
+    arrays = [
+        rng.integers(o, o + s, n).astype(d) for o, s, d in zip(offsets, sizes, dtypes, strict=True)
+    ]
+    cell = np.zeros(n, dtype=np.int64)
+    for a, o, s in zip(arrays, offsets, sizes, strict=True):
+        cell = cell * s + (a.astype(np.int64) - o)
+    table, status = counting.count(arrays, offsets, sizes, 1)
+    assert_array_equal(table, np.bincount(cell, minlength=int(np.prod(sizes))))
+    assert status < 0
+    for row in sorted({0, n // 2, n - 1}):
+        for j, too in ((0, -1), (len(dtypes) - 1, sizes[-1])):
+            bad = [a.copy() for a in arrays]
+            bad[j][row] = offsets[j] + too
+            bad[j][row + 1 :] = offsets[j] - 1  # later ones do not matter
+            assert counting.count(bad, offsets, sizes, 1)[1] == row
+
+
 def test_simd_levels_can_be_forced_and_restored():
     levels = _config.supported_simd_levels()
     assert levels[0] == "baseline"

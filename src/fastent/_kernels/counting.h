@@ -8,9 +8,10 @@
  * from fe_minmax or from factorising, or lets the count check it).  The joint cell of sample i is
  * the row-major index
  *     ((x0[i] - off0) * size1 + (x1[i] - off1)) * size2 + ...
- * computed FE_BLOCK samples at a time into a small buffer (one vectorisable loop per variable,
- * whatever its integer type), then counted.  Threads take contiguous chunks of samples, each with
- * its own partial table, summed at the end (the counts do not depend on the thread count).
+ * computed a block of samples at a time into a small buffer (one vectorisable loop per variable,
+ * whatever its integer type; at AVX2 one loop for up to three int64 variables), then counted.
+ * Threads take contiguous chunks of samples, each with its own partial table, summed at the end
+ * (the counts do not depend on the thread count).
  *
  * The hot loops live in counting_impl.h, compiled once per SIMD level by _instantiate.h; the
  * drivers here (threads, partial tables) and the information measures are plain C.
@@ -24,7 +25,7 @@
 #include <omp.h>
 #endif
 #ifdef FE_X86_DISPATCH
-#include <immintrin.h> /* the AVX2 bitset popcount (counting_impl.h) */
+#include <immintrin.h> /* the AVX2 int64 cells and bitset popcount (counting_impl.h) */
 #endif
 
 /* Integer kinds of a variable's array (fastent._kernels.counting.INT_KINDS maps dtypes here). */
