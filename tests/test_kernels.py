@@ -157,18 +157,28 @@ def test_counts_report_the_first_value_out_of_range(simd_level, dtype):
             assert_array_equal(got, first_bad, err_msg=name)
 
 
+JOINT_DTYPES = [("int64",) * k for k in (1, 2, 3, 4)] + [
+    ("int64", "int32"),
+    ("int8", "uint8", "int16"),
+    ("uint16", "int64", "int8"),
+    ("uint32", "int16"),
+]
+
+
 @pytest.mark.parametrize("n", [1, 7, 8, 13, 2047, 2049, 5003])
-@pytest.mark.parametrize("dtypes", [("int64",) * k for k in (1, 2, 3, 4)] + [("int64", "int32")])
+@pytest.mark.parametrize("dtypes", JOINT_DTYPES, ids="-".join)
 def test_joint_counts_are_bincounts_of_the_cells(simd_level, dtypes, n):
-    """Joint counts equal NumPy's bincount of the row-major cells for one to four variables with
-    offsets far from zero, for lengths with and without a partial block of 8 (AVX2 indexes up to
-    three int64 variables in one pass, 8 samples at a time in a shuffled order), and the first
-    value out of range is reported wherever it lies."""
+    """Joint counts equal NumPy's bincount of the row-major cells for one to four variables of
+    every integer kind, with offsets anywhere in the kind's range, for lengths with and without a
+    partial block of 8 (AVX2 indexes 8 samples a vector, up to three int64 variables in one pass
+    in a shuffled order), and the first value out of range is reported wherever it lies, also
+    when a variable's range lies outside its kind's."""
     rng = np.random.default_rng(n + len(dtypes))
-    offsets = [int(rng.integers(-(2**40), 2**40)) for _ in dtypes]
     sizes = [int(rng.integers(1, 30)) for _ in dtypes]
-    if "int32" in dtypes:
-        offsets[1] = -5
+    offsets = []
+    for d, s in zip(dtypes, sizes, strict=True):
+        info = np.iinfo(d)
+        offsets.append(int(rng.integers(max(info.min, -(2**40)), min(info.max, 2**40) - s + 2)))
     arrays = [
         rng.integers(o, o + s, n).astype(d) for o, s, d in zip(offsets, sizes, dtypes, strict=True)
     ]
@@ -179,11 +189,17 @@ def test_joint_counts_are_bincounts_of_the_cells(simd_level, dtypes, n):
     assert_array_equal(table, np.bincount(cell, minlength=int(np.prod(sizes))))
     assert status < 0
     for row in sorted({0, n // 2, n - 1}):
-        for j, too in ((0, -1), (len(dtypes) - 1, sizes[-1])):
-            bad = [a.copy() for a in arrays]
-            bad[j][row] = offsets[j] + too
-            bad[j][row + 1 :] = offsets[j] - 1  # later ones do not matter
-            assert counting.count(bad, offsets, sizes, 1)[1] == row
+        for j in (0, len(dtypes) - 1):
+            info = np.iinfo(dtypes[j])
+            for value in (offsets[j] - 1, offsets[j] + sizes[j], info.min, info.max):
+                if offsets[j] <= value < offsets[j] + sizes[j] or not info.min <= value <= info.max:
+                    continue
+                bad = [a.copy() for a in arrays]
+                bad[j][row] = value
+                bad[j][row + 1 :] = info.min if info.min < offsets[j] else info.max  # later ones
+                assert counting.count(bad, offsets, sizes, 1)[1] == row
+    for far in (2**31, -(2**31) - 40, 2**40):  # beyond int32, where narrower kinds are checked
+        assert counting.count(arrays, [far, *offsets[1:]], sizes, 1)[1] == 0
 
 
 def test_simd_levels_can_be_forced_and_restored():

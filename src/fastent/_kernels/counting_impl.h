@@ -78,13 +78,51 @@ FE_DEFINE_INDEX(FE_FN(fe_index_u64), uint64_t)
 #undef FE_DEFINE_INDEX
 #undef FE_INDEX_CASE
 
+#define FE_LOAD_CASE(KIND, T)                                                                      \
+    case KIND:                                                                                     \
+        return (int64_t)((const T *)data)[i];
+
+/* Value i of a column of `kind` (the rare out-of-range path). */
+FE_TGT static inline int64_t FE_FN(fe_load)(int kind, const void *data, Py_ssize_t i)
+{
+    switch (kind) {
+        FE_INT_KINDS(FE_LOAD_CASE)
+    }
+    return 0;
+}
+
+/* The first sample in [start, start + len) with a value outside its variable's range (the block
+ * has one: the rare path after fe_index_* found it). */
+FE_TGT static Py_ssize_t FE_FN(fe_first_out_of_range)(const fe_var *vars, int n_vars,
+                                                      Py_ssize_t start, Py_ssize_t len)
+{
+    for (Py_ssize_t i = start; i < start + len; i++)
+        for (int j = 0; j < n_vars; j++) {
+            const int64_t v = FE_FN(fe_load)(vars[j].kind, vars[j].data, i);
+            if (v < vars[j].offset || v > vars[j].offset + (vars[j].size - 1)) return i;
+        }
+    return start;
+}
+
 #ifdef FE_AVX2_PASS
-/* fe_index_u32 for 1 to 3 variables that are all int64 (NumPy's default labels), in one pass,
- * with each block of 8 samples stored in the order k, k+4, k+1, k+5, ..., k+3, k+7 (the rest in
- * order): AVX2 has no 64- to 32-bit narrowing (AVX-512's vpmovqd), and the in-order one the
- * compiler builds takes 5 shuffles a vector pair where moving b's low halves into a's high halves
- * takes a shift and a blend.  The counts do not depend on the order.  The cell is Horner's rule
- * on the values less Horner's rule on the offsets (mod 2^32, where the cell lies). */
+/* Samples k..k+7 of an int64 variable as 32-bit lanes (their low halves) in the order k, k+4,
+ * k+1, k+5, ..., k+3, k+7 (a shift and a blend); ORs the range check's sign bits into *bad. */
+FE_TGT static inline __attribute__((always_inline)) __m256i FE_FN(fe_i64x8)(const int64_t *x,
+                                                                            __m256i lo, __m256i hi,
+                                                                            __m256i *bad)
+{
+    const __m256i a = _mm256_loadu_si256((const __m256i *)x);
+    const __m256i b = _mm256_loadu_si256((const __m256i *)(x + 4));
+    *bad = _mm256_or_si256(*bad, _mm256_or_si256(_mm256_sub_epi64(a, lo), _mm256_sub_epi64(hi, a)));
+    *bad = _mm256_or_si256(*bad, _mm256_or_si256(_mm256_sub_epi64(b, lo), _mm256_sub_epi64(hi, b)));
+    return _mm256_blend_epi32(a, _mm256_slli_epi64(b, 32), 0xaa);
+}
+
+/* fe_index_u32 for 1 to 3 variables that are all int64 (NumPy's default labels) in one pass,
+ * each block of 8 samples in fe_i64x8's order (the rest in order; the counts do not depend on
+ * it): one load and store of the cells instead of one a variable (measured against fe_index8's
+ * pass a variable: 0.8-0.95x the time at 2 and 3 variables).  The cell is Horner's rule on the
+ * values less Horner's rule on the offsets (mod 2^32, where the cell lies). */
 #define FE_INDEX_I64_VARS 3
 FE_TGT static inline __attribute__((always_inline)) int
 FE_FN(fe_index_i64_n)(const fe_var *vars, int n_vars, Py_ssize_t start, Py_ssize_t len,
@@ -106,13 +144,7 @@ FE_FN(fe_index_i64_n)(const fe_var *vars, int n_vars, Py_ssize_t start, Py_ssize
     for (Py_ssize_t k = 0; k < body; k += 8) {
         __m256i cell = _mm256_setzero_si256();
         for (int j = 0; j < n_vars; j++) {
-            const __m256i a = _mm256_loadu_si256((const __m256i *)(x[j] + k));
-            const __m256i b = _mm256_loadu_si256((const __m256i *)(x[j] + k + 4));
-            bad = _mm256_or_si256(
-                bad, _mm256_or_si256(_mm256_sub_epi64(a, lo[j]), _mm256_sub_epi64(hi[j], a)));
-            bad = _mm256_or_si256(
-                bad, _mm256_or_si256(_mm256_sub_epi64(b, lo[j]), _mm256_sub_epi64(hi[j], b)));
-            const __m256i v = _mm256_blend_epi32(a, _mm256_slli_epi64(b, 32), 0xaa);
+            const __m256i v = FE_FN(fe_i64x8)(x[j] + k, lo[j], hi[j], &bad);
             cell = j == 0 ? v : _mm256_add_epi32(_mm256_mullo_epi32(cell, size[j]), v);
         }
         _mm256_storeu_si256((__m256i *)(idx + k), _mm256_sub_epi32(cell, shift));
@@ -143,52 +175,118 @@ FE_TGT static int FE_FN(fe_index_i64)(const fe_var *vars, int n_vars, Py_ssize_t
         return FE_FN(fe_index_i64_n)(vars, 3, start, len, idx);
     }
 }
-#endif
 
-#define FE_LOAD_CASE(KIND, T)                                                                      \
-    case KIND:                                                                                     \
-        return (int64_t)((const T *)data)[i];
+/* fe_index_u32 for variables of any kind but uint32, one variable a pass, 8 samples a vector of
+ * 32-bit lanes, in order: the compiler's loops of fe_index_u32 check and narrow every kind
+ * through 64-bit lanes (int8 labels took longer than int64 ones).  int64 values take fe_i64x8 and
+ * a vpermd; narrower kinds load widened to 32 bits (vpmovsx/zx) and are checked by two compares
+ * against the range clamped to int32 (exact: their values are int32s). */
+#define FE_INDEX8_KIND(kind) ((kind) != FE_U32)
 
-/* Value i of a column of `kind` (the rare out-of-range path). */
-FE_TGT static inline int64_t FE_FN(fe_load)(int kind, const void *data, Py_ssize_t i)
-{
-    switch (kind) {
-        FE_INT_KINDS(FE_LOAD_CASE)
+/* One variable's pass over samples [0, body) (a multiple of 8): v = 8 values as int32 lanes
+ * (LOAD), out-of-range lanes ORed into bad (CHECK), then the cells. */
+#define FE_INDEX8_LOOP(LOAD, CHECK)                                                                \
+    for (Py_ssize_t k = 0; k < body; k += 8) {                                                     \
+        const __m256i v = LOAD;                                                                    \
+        CHECK;                                                                                     \
+        const __m256i code = _mm256_sub_epi32(v, off32);                                           \
+        _mm256_storeu_si256(                                                                       \
+            (__m256i *)(idx + k),                                                                  \
+            first                                                                                  \
+                ? code                                                                             \
+                : _mm256_add_epi32(                                                                \
+                      _mm256_mullo_epi32(_mm256_loadu_si256((__m256i *)(idx + k)), size), code));  \
     }
-    return 0;
-}
+#define FE_CHECK32                                                                                 \
+    bad32 = _mm256_or_si256(bad32,                                                                 \
+                            _mm256_or_si256(_mm256_cmpgt_epi32(lo, v), _mm256_cmpgt_epi32(v, hi)))
+#define FE_NARROW8(CVT, LOAD, T) CVT(LOAD((const void *)((const T *)x + k)))
 
-/* The first sample in [start, start + len) with a value outside its variable's range (the block
- * has one: the rare path after fe_index_* found it). */
-FE_TGT static Py_ssize_t FE_FN(fe_first_out_of_range)(const fe_var *vars, int n_vars,
-                                                      Py_ssize_t start, Py_ssize_t len)
+FE_TGT static int FE_FN(fe_index8)(const fe_var *vars, int n_vars, Py_ssize_t start, Py_ssize_t len,
+                                   uint32_t *idx)
 {
-    for (Py_ssize_t i = start; i < start + len; i++)
-        for (int j = 0; j < n_vars; j++) {
-            const int64_t v = FE_FN(fe_load)(vars[j].kind, vars[j].data, i);
-            if (v < vars[j].offset || v > vars[j].offset + (vars[j].size - 1)) return i;
+    const Py_ssize_t body = len & ~(Py_ssize_t)7;
+    __m256i bad64 = _mm256_setzero_si256(); /* sign bits as in fe_index_u32 */
+    __m256i bad32 = _mm256_setzero_si256(); /* all-ones lanes: a value out of range */
+    int bad = 0;
+    for (int j = 0; j < n_vars; j++) {
+        const int64_t off = vars[j].offset, last = off + (vars[j].size - 1);
+        const int kind = vars[j].kind, first = j == 0;
+        const char *x = (const char *)vars[j].data + start * fe_kind_bytes(kind);
+        const __m256i off32 = _mm256_set1_epi32((int32_t)(uint32_t)off);
+        const __m256i size = _mm256_set1_epi32((int32_t)(uint32_t)vars[j].size);
+        if (kind == FE_I64) {
+            const __m256i lo = _mm256_set1_epi64x(off), hi = _mm256_set1_epi64x(last);
+            const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+            FE_INDEX8_LOOP(_mm256_permutevar8x32_epi32(
+                               FE_FN(fe_i64x8)((const int64_t *)x + k, lo, hi, &bad64), order), )
+        } else if (off > INT32_MAX || last < INT32_MIN) {
+            return len > 0; /* every sample is out of range */
+        } else {
+            const __m256i lo = _mm256_set1_epi32(off < INT32_MIN ? INT32_MIN : (int32_t)off);
+            const __m256i hi = _mm256_set1_epi32(last > INT32_MAX ? INT32_MAX : (int32_t)last);
+            switch (kind) {
+            case FE_I32:
+                FE_INDEX8_LOOP(FE_NARROW8(, _mm256_loadu_si256, int32_t), FE_CHECK32)
+                break;
+            case FE_I16:
+                FE_INDEX8_LOOP(FE_NARROW8(_mm256_cvtepi16_epi32, _mm_loadu_si128, int16_t),
+                               FE_CHECK32)
+                break;
+            case FE_U16:
+                FE_INDEX8_LOOP(FE_NARROW8(_mm256_cvtepu16_epi32, _mm_loadu_si128, uint16_t),
+                               FE_CHECK32)
+                break;
+            case FE_I8:
+                FE_INDEX8_LOOP(FE_NARROW8(_mm256_cvtepi8_epi32, _mm_loadl_epi64, int8_t),
+                               FE_CHECK32)
+                break;
+            default: /* FE_U8 */
+                FE_INDEX8_LOOP(FE_NARROW8(_mm256_cvtepu8_epi32, _mm_loadl_epi64, uint8_t),
+                               FE_CHECK32)
+                break;
+            }
         }
-    return start;
+        for (Py_ssize_t k = body; k < len; k++) {
+            const int64_t v = FE_FN(fe_load)(kind, x, k);
+            bad |= v < off || v > last;
+            idx[k] = (first ? 0 : idx[k] * (uint32_t)vars[j].size) + (uint32_t)(v - off);
+        }
+    }
+    return bad || !_mm256_testz_si256(bad32, bad32) ||
+           _mm256_movemask_pd(_mm256_castsi256_pd(bad64));
 }
+#undef FE_NARROW8
+#undef FE_CHECK32
+#undef FE_INDEX8_LOOP
+#endif
 
 /* Counts of the joint cells of samples [start, stop) added to `table`; returns FE_OK, or the
  * first sample with a value out of range (the table is then incomplete).  Small tables are
  * counted in four interleaved 32-bit sub-tables (`scratch`, 4 * n_cells) so that runs of one cell
- * (skewed data) do not serialise on one counter's store-to-load latency, FE_COUNT_CHUNK samples
- * at a time, software-pipelined: the next chunk's cells are computed before this chunk's are
- * counted, so that its loads from memory overlap the counting, which reads only L1 (measured
- * against prefetching the next 2,048 samples while counting these: 0.65-0.89x the time at 1e7
- * samples, 0.8x in cache, where the prefetches cost load slots; chunks of 64 to 256 alike). */
+ * (skewed data) do not serialise on one counter's store-to-load latency, a chunk of samples at a
+ * time, software-pipelined: the next chunk's cells are computed before this chunk's are counted,
+ * so that its loads from memory overlap the counting, which reads only L1.  Measured against
+ * prefetching the next 2,048 samples while counting these (the prefetches cost load slots): MI
+ * and CMI of 1e7 samples 0.6-0.75x the time at AVX2 for int64, int32 and int8 labels (with
+ * fe_index_i64 and fe_index8), 0.9x at the baseline for int64; chunks of 64 to 256 alike, but
+ * the compiler's loops over narrower kinds need 1,024 to break even. */
 #define FE_COUNT_CHUNK 128
+#define FE_COUNT_CHUNK_NARROW 1024
 FE_TGT static Py_ssize_t FE_FN(fe_count_chunk)(const fe_var *vars, int n_vars, Py_ssize_t start,
                                                Py_ssize_t stop, int64_t *table, Py_ssize_t n_cells,
                                                uint32_t *scratch)
 {
     uint32_t idx[FE_BLOCK]; /* with scratch: two chunks of cells, this one's and the next's */
     int (*index)(const fe_var *, int, Py_ssize_t, Py_ssize_t, uint32_t *) = FE_FN(fe_index_u32);
-#ifdef FE_AVX2_PASS
     int all_i64 = 1;
     for (int j = 0; j < n_vars; j++) all_i64 &= vars[j].kind == FE_I64;
+    /* the compiler's loops of narrower kinds cost more a call (their widening prologues) */
+    Py_ssize_t chunk = all_i64 ? FE_COUNT_CHUNK : FE_COUNT_CHUNK_NARROW;
+#ifdef FE_AVX2_PASS
+    int by8 = 1;
+    for (int j = 0; j < n_vars; j++) by8 &= FE_INDEX8_KIND(vars[j].kind);
+    if (by8) index = FE_FN(fe_index8), chunk = FE_COUNT_CHUNK;
     if (all_i64 && n_vars <= FE_INDEX_I64_VARS) index = FE_FN(fe_index_i64);
 #endif
     if (scratch == NULL) {
@@ -201,17 +299,16 @@ FE_TGT static Py_ssize_t FE_FN(fe_count_chunk)(const fe_var *vars, int n_vars, P
         return FE_OK;
     }
     uint32_t *h0 = scratch, *h1 = scratch + n_cells, *h2 = h1 + n_cells, *h3 = h2 + n_cells;
-    uint32_t *ahead = idx + FE_COUNT_CHUNK, *cells = idx;
+    uint32_t *ahead = idx + chunk, *cells = idx;
     const Py_ssize_t flush = (Py_ssize_t)1 << 30; /* sub-table counts stay below 2^32 */
     for (Py_ssize_t s = start; s < stop; s += flush) {
         Py_ssize_t end = stop - s < flush ? stop : s + flush;
         memset(scratch, 0, sizeof(uint32_t) * 4 * (size_t)n_cells);
-        Py_ssize_t len = end - s < FE_COUNT_CHUNK ? end - s : FE_COUNT_CHUNK;
+        Py_ssize_t len = end - s < chunk ? end - s : chunk;
         if (index(vars, n_vars, s, len, cells))
             return FE_FN(fe_first_out_of_range)(vars, n_vars, s, len);
-        for (Py_ssize_t b = s; len > 0; b += FE_COUNT_CHUNK) {
-            const Py_ssize_t next =
-                end - (b + len) < FE_COUNT_CHUNK ? end - (b + len) : FE_COUNT_CHUNK;
+        for (Py_ssize_t b = s; len > 0; b += chunk) {
+            const Py_ssize_t next = end - (b + len) < chunk ? end - (b + len) : chunk;
             if (next > 0 && index(vars, n_vars, b + len, next, ahead))
                 return FE_FN(fe_first_out_of_range)(vars, n_vars, b + len, next);
             Py_ssize_t k = 0;
