@@ -8,8 +8,10 @@
  * from fe_minmax or from factorising, or lets the count check it).  The joint cell of sample i is
  * the row-major index
  *     ((x0[i] - off0) * size1 + (x1[i] - off1)) * size2 + ...
- * computed a block of samples at a time into a small buffer (one vectorisable loop per variable,
- * whatever its integer type; at AVX2 one loop for up to three int64 variables), then counted.
+ * computed a chunk of samples at a time into a small buffer (one vectorisable loop per variable,
+ * whatever its integer type; at AVX2 8 labels a vector of 32-bit lanes, up to three int64
+ * variables in one loop), then counted, after the next chunk's cells are computed (so that its
+ * loads from memory overlap the counting).
  * Threads take contiguous chunks of samples, each with its own partial table, summed at the end
  * (the counts do not depend on the thread count).
  *
