@@ -149,18 +149,17 @@ FE_FN(fe_index_i64_n)(const fe_var *vars, int n_vars, Py_ssize_t start, Py_ssize
         }
         _mm256_storeu_si256((__m256i *)(idx + k), _mm256_sub_epi32(cell, shift));
     }
-    uint64_t rest = 0;
+    int out = _mm256_movemask_pd(_mm256_castsi256_pd(bad)) != 0;
     for (Py_ssize_t k = body; k < len; k++) {
         uint32_t cell = 0;
         for (int j = 0; j < n_vars; j++) {
-            const uint64_t v = (uint64_t)x[j][k];
-            rest |= (v - (uint64_t)vars[j].offset) |
-                    ((uint64_t)vars[j].offset + (uint64_t)(vars[j].size - 1) - v);
+            const int64_t v = x[j][k];
+            out |= v < vars[j].offset || v > vars[j].offset + (vars[j].size - 1);
             cell = cell * (uint32_t)vars[j].size + (uint32_t)v;
         }
         idx[k] = cell - base;
     }
-    return _mm256_movemask_pd(_mm256_castsi256_pd(bad)) != 0 || (rest >> 63) != 0;
+    return out;
 }
 
 FE_TGT static int FE_FN(fe_index_i64)(const fe_var *vars, int n_vars, Py_ssize_t start,

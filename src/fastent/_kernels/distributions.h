@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * distributions.h -- C kernels of fastent.distributions: the row kernels of
+ * distributions.h -- C kernels of fastent.distributions: the row and column kernels of
  * distributions_impl.h compiled per dtype and SIMD level, and their dispatch table.
  */
 #ifndef FASTENT_DISTRIBUTIONS_H
 #define FASTENT_DISTRIBUTIONS_H
 
 #include "_math.h"
+
+#include <stdlib.h> /* malloc/free: gathering the rare columns left to the row kernels */
 
 /* The two-argument row measures (fastent._kernels.distributions.PAIR_KINDS maps names here). */
 typedef enum { FE_CROSS_ENTROPY, FE_KL_DIVERGENCE, FE_JS_DIVERGENCE, FE_N_PAIR_KINDS } fe_pair_kind;

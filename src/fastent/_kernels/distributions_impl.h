@@ -592,13 +592,14 @@ static FE_TGT void FE_FN(tile_sums)(FE_DT(block_fn) block, const FE_T *p, const 
 }
 
 #ifdef FE_SCALAR_PASS
-/* out[j] = value(the sums of column j) for columns [j0, j1): the measure, or FE_AGAIN or
- * FE_CAREFUL where the sums cannot give it. */
+/* out[j] = value(the sums of column j) for columns [j0, j1) (those with rho[j - j0] != 0 if rho
+ * is not NULL): the measure, or FE_AGAIN or FE_CAREFUL where the sums cannot give it. */
 static void FE_DT(cols_value)(double (*value)(const double *), Py_ssize_t j0, Py_ssize_t j1,
-                              fe_acc acc[][FE_NSUMS], double *out)
+                              fe_acc acc[][FE_NSUMS], const double *rho, double *out)
 {
     for (Py_ssize_t j = j0; j < j1; j++) {
         double sums[FE_NSUMS];
+        if (rho != NULL && rho[j - j0] == 0.0) continue;
         for (int k = 0; k < FE_NSUMS; k++) sums[k] = fe_acc_value(&acc[j - j0][k]);
         out[j] = value(sums);
     }
@@ -641,7 +642,7 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
     (void)q;
     memset(acc, 0, sizeof acc);
     FE_FN(entropy_col_sums)(p, m, n, j0, j1, acc);
-    FE_DT(cols_value)(FE_DT(entropy_value), j0, j1, acc, out);
+    FE_DT(cols_value)(FE_DT(entropy_value), j0, j1, acc, NULL, out);
     return FE_DT(cols_finish)(FE_FN(entropy_pair_row), p, NULL, m, n, j0, j1, out);
 }
 
@@ -659,7 +660,7 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const 
     int second = 0;
     memset(acc, 0, sizeof acc);
     FE_FN(tile_sums)(presum ? FE_FN(sum_block) : block, p, q, m, n, j0, j1, NULL, acc);
-    FE_DT(cols_value)(presum ? FE_DT(ratio_value) : value, j0, j1, acc, out);
+    FE_DT(cols_value)(presum ? FE_DT(ratio_value) : value, j0, j1, acc, NULL, out);
     for (Py_ssize_t j = j0; j < j1; j++) {
         const int redo = out[j] == FE_AGAIN && again != NULL;
         rho[j - j0] = redo ? fe_acc_value(&acc[j - j0][1]) / fe_acc_value(&acc[j - j0][0]) : 0.0;
@@ -668,12 +669,7 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const 
     if (second) {
         memset(acc, 0, sizeof acc);
         FE_FN(tile_sums)(block, p, q, m, n, j0, j1, rho, acc);
-        for (Py_ssize_t j = j0; j < j1; j++) {
-            if (rho[j - j0] == 0.0) continue;
-            double sums[FE_NSUMS];
-            for (int k = 0; k < FE_NSUMS; k++) sums[k] = fe_acc_value(&acc[j - j0][k]);
-            out[j] = again(sums);
-        }
+        FE_DT(cols_value)(again, j0, j1, acc, rho, out);
     }
     return FE_DT(cols_finish)(row, p, q, m, n, j0, j1, out);
 }
