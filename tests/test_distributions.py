@@ -230,6 +230,47 @@ def test_columns_match_rows(simd_level, name, dtype, shape):
     assert_array_equal(call(fastent, name, p, q, axis=0, n_jobs=2), got)
 
 
+def float32_entropy_cases():
+    """Float32 columns (two vectors of eight and a partial one) and the accuracy each gets: float64
+    (1e-12) where the float32 kernels' error bound sends them to the float64 pass (weights
+    summing to ~1/sqrt(2) or ~sqrt(2), whose logs of m are the largest, and small entropies;
+    subnormal weights, read as 2^-127 m by the float32 log, beside normal ones) or the float64
+    kernels' careful path (counts of tiny entropies); the float32 contract (1e-6) for normalised
+    columns of small entropies, which float32 logs give; 0 for a point mass."""
+    float64 = [
+        [0.705, 0.005],
+        [1.41, 0.01],
+        [0.7, 0.006, 0.001],
+        [1e-38] * 20 + [5e-39] * 20,
+        [3e-45, 1e-45, 4e-45],
+        [1_000_003, 1],
+        [8_000_001, 3, 1],
+    ]
+    float32 = [[0.999999, 1e-6], [1 - 1e-4, 5e-5, 5e-5], [0.9, 0.05, 0.05]]
+    columns = ((float64 + float32 + [[1.0]]) * 2)[:19]
+    p = np.zeros((40, len(columns)), np.float32)
+    for j, column in enumerate(columns):
+        p[: len(column), j] = column
+    rtol = np.array([1e-12] * len(float64) + [1e-6] * len(float32) + [0.0])
+    return p, np.tile(rtol, 2)[:19]
+
+
+@pytest.mark.parametrize("layout", ["columns", "rows"])
+def test_float32_entropy_keeps_its_accuracy_where_float32_logs_fall_short(simd_level, layout):
+    p, rtol = float32_entropy_cases()
+    got = fastent.entropy(p, axis=0) if layout == "columns" else fastent.entropy(p.T, axis=1)
+    expected = np.array([float(mpmath_entropy(column)) for column in p.T.astype(np.float64)])
+    error = np.abs(got - expected)
+    assert np.all(error <= rtol * expected), error / np.maximum(expected, 1e-300)
+
+
+def mpmath_entropy(column):
+    with mpmath.workdps(40):
+        weights = [mpmath.mpf(float(v)) for v in column if v > 0]
+        total = mpmath.fsum(weights)
+        return -mpmath.fsum(w / total * mpmath.log(w / total) for w in weights)
+
+
 def test_columns_are_read_in_place():
     from fastent._core.layout import as_rows
 

@@ -90,6 +90,29 @@ def test_float32_exp_within_two_ulps_of_libm(simd_level):
     assert runtime.exp_map_f32(np.zeros(1, np.float32))[0] == 1.0
 
 
+def test_float32_table_log_within_its_bound(simd_level):
+    """fe_logf8, the float32 log of the AVX2 levels' float32 entropy (x = 2^k m): log m within
+    2.5 * 2^-24 |log m| of log x - k ln 2 (the kernels' error bound takes 2^-22) for every
+    float32 m in [sqrt(2)/2, sqrt(2)) and x over the whole range, 0 at m = 1, finite for any
+    bits."""
+    if simd_level == "baseline":
+        with pytest.raises(ValueError, match="AVX2"):
+            runtime.logf8_map_f32(np.ones(1, np.float32))
+        return
+    every_m = np.arange(0x3F3504F3, 0x3FB504F3, dtype=np.uint32)
+    rng = np.random.default_rng(4)
+    normal = rng.integers(0x00800000, 0x7F800000, 1_000_000, dtype=np.uint32)
+    for bits in (every_m, normal):
+        x = bits.view(np.float32)
+        k = ((bits - np.uint32(0x3F3504F3)).view(np.int32) >> 23).astype(np.float64)
+        exact = np.log(x.astype(np.float64)) - k * math.log(2)
+        got = runtime.logf8_map_f32(x).astype(np.float64)
+        assert np.all(np.abs(got - exact) <= 2.5 * 2.0**-24 * np.abs(exact))
+    assert runtime.logf8_map_f32(np.array([1.0, 0.0], np.float32)).tolist() == [0.0, 0.0]
+    anything = rng.integers(0, 2**32, 100_003, dtype=np.uint32).view(np.float32)
+    assert np.all(np.abs(runtime.logf8_map_f32(anything)) <= 0.35)
+
+
 @pytest.mark.parametrize("words", [1, 3, 4, 5, 124, 125, 128, 256, 257, 300, 1000])
 def test_bit_tables_are_popcounts_of_anded_rows(simd_level, words):
     """Every cell (v, t) of every column is popcount(bits[first[j] + v] & target[t]) summed over

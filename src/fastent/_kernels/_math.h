@@ -11,6 +11,8 @@
  *   fe_exp(x)          branch-free exp: Cody-Waite reduction to ln2/4, 2^(1/2) picked by parity,
  *                      degree-9 minimax polynomial, <= 1 ulp
  *                      (fe_exp_core: the same without clamping; float32: fe_expf, fe_log1pf_unit)
+ *   fe_logf8(x, &k)    float32 log of eight lanes for sums (AVX2 and AVX-512 passes): an eight-bin
+ *                      table held in registers (vpermps), no division
  *   fe_prefetch_ahead  prefetch the next row while computing on this one
  *   fe_acc             Neumaier-compensated accumulator for block partial sums
  *   fe_level           SIMD levels; fe_cpu_level() detects the best one the CPU (and OS) supports
@@ -94,6 +96,7 @@ typedef enum { FE_LEVEL_BASELINE, FE_LEVEL_AVX2, FE_LEVEL_AVX512, FE_N_LEVELS } 
 /* AVX-512 with VPOPCNTQ (Ice Lake, Zen 4 and later): bitset counting only */
 #define FE_TARGET_AVX512_VPOPCNT                                                                   \
     __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx512vpopcntdq,avx2,fma,popcnt")))
+#include <immintrin.h> /* fe_logf8; counting's AVX2 cells and popcounts */
 #endif
 
 /* FE_CAT(name, suffix): name_suffix after expanding both (kernel names per dtype and level). */
@@ -385,6 +388,46 @@ static inline float fe_log1pf_unit(float y)
     const float R = z * (Lg1 + w * Lg3) + w * (Lg2 + w * Lg4), hfsq = 0.5f * f * f;
     return s * (hfsq + R) + k * ln2_lo - hfsq + f + k * ln2_hi;
 }
+
+#ifdef FE_X86_DISPATCH
+/* ---- float32 log, eight lanes, for sums (the AVX2 and AVX-512 passes) ----------------------
+ * x = 2^k m with m in [sqrt(2)/2, sqrt(2)) (k in *k), m = c (1 + r) with c the centre of one of
+ * eight bins picked by m's top three bits, its 1/c and log c in registers (vpermps: a table
+ * lookup without gathers or a division), r = m (1/c) - 1 in [-0.057, 0.057] by one FMA, and
+ * log m = log c + r + r^2 Q(r), Q the degree-3 Chebyshev interpolant of (log1p(r) - r) / r^2 on
+ * that interval (0.21 * 2^-24 relative); log c is two floats (hi + lo) so the sum keeps float32
+ * accuracy.  Returns log m with |error| <= 2.3 * 2^-24 |log m| (a sweep of every float32 mantissa
+ * against logl), exact 0 at m = 1.  Any bit pattern gives a finite result (m stays in range):
+ * zero gives k = -127, log m = 0; the caller screens negatives, NaN, inf and subnormals. */
+static const float fe_logf8_invc[8] = {0x1.5ab744p+0f, 0x1.3fa85ep+0f, 0x1.28845ep+0f,
+                                       0x1.14802cp+0f, 1.0f,           0x1.d0bb0ap-1f,
+                                       0x1.a16018p-1f, 0x1.7ac74cp-1f};
+static const float fe_logf8_hi[8] = {
+    -0x1.369bacp-2f, -0x1.c6ce56p-3f, -0x1.2ce83ap-3f, -0x1.3b89e6p-4f, 0.0f,
+    0x1.8cc418p-4f,  0x1.a27c4ep-3f,  0x1.349b2p-2f};
+static const float fe_logf8_lo[8] = {
+    0x1.ddd6p-30f, -0x1.9f1856p-33f, 0x1.15dafp-28f,   0x1.4e2f02p-29f,
+    0.0f,          -0x1.bafd8ep-31f, -0x1.7af10ep-28f, 0x1.4957c4p-27f};
+
+static inline FE_TARGET_AVX2 __m256 fe_logf8(__m256 x, __m256i *k)
+{
+    const __m256i ix = _mm256_castps_si256(x),
+                  u = _mm256_sub_epi32(ix, _mm256_set1_epi32(0x3f3504f3));
+    const __m256i bin = _mm256_srli_epi32(u, 20); /* vpermps reads the low three bits */
+    const __m256 m = _mm256_castsi256_ps(
+        _mm256_sub_epi32(ix, _mm256_and_si256(u, _mm256_set1_epi32((int)0xff800000))));
+    const __m256 invc = _mm256_permutevar8x32_ps(_mm256_loadu_ps(fe_logf8_invc), bin);
+    const __m256 hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(fe_logf8_hi), bin);
+    const __m256 lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(fe_logf8_lo), bin);
+    const __m256 r = _mm256_fmsub_ps(m, invc, _mm256_set1_ps(1.0f)), r2 = _mm256_mul_ps(r, r);
+    const __m256 q01 = _mm256_fmadd_ps(r, _mm256_set1_ps(0.33333313f), _mm256_set1_ps(-0.4999998f));
+    const __m256 q23 =
+        _mm256_fmadd_ps(r, _mm256_set1_ps(0.20046191f), _mm256_set1_ps(-0.25053886f));
+    *k = _mm256_srai_epi32(u, 23);
+    return _mm256_add_ps(hi,
+                         _mm256_fmadd_ps(r2, _mm256_fmadd_ps(r2, q23, q01), _mm256_add_ps(r, lo)));
+}
+#endif
 
 /* ---- compensated accumulation of block sums ----------------------------------------------
  * Kernels sum FE_BLOCK elements at a time with an `omp simd` reduction (8-16 partial sums,

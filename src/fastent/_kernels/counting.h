@@ -26,9 +26,6 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#ifdef FE_X86_DISPATCH
-#include <immintrin.h> /* the AVX2 int64 cells and bitset popcount (counting_impl.h) */
-#endif
 
 /* Integer kinds of a variable's array (fastent._kernels.counting.INT_KINDS maps dtypes here). */
 typedef enum { FE_I8, FE_U8, FE_I16, FE_U16, FE_I32, FE_U32, FE_I64, FE_N_INT_KINDS } fe_int_kind;

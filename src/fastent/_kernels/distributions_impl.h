@@ -287,6 +287,65 @@ static inline FE_TGT void FE_FN(log_terms)(double w, double y, double *wk, doubl
     *wf = w * fe_log1p_short(f);
 }
 
+#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+/* The terms of log_terms for eight float32 x at once, the log in float32 (fe_logf8: twice the
+ * lanes of the float64 log, no division): t[h], t[2 + h], t[4 + h] = x, k, log m as float64, for
+ * the low (h = 0) and high (h = 1) four lanes; w log x = ln 2 (w k) + w log m.  Zero gives
+ * log m = 0: it adds nothing. */
+static inline FE_TGT void FE_FN(logf8_terms)(__m256 x, __m256d t[6])
+{
+    __m256i k;
+    const __m256 lm = fe_logf8(x, &k);
+    t[0] = _mm256_cvtps_pd(_mm256_castps256_ps128(x));
+    t[1] = _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1));
+    t[2] = _mm256_cvtepi32_pd(_mm256_castsi256_si128(k));
+    t[3] = _mm256_cvtepi32_pd(_mm256_extracti128_si256(k, 1));
+    t[4] = _mm256_cvtps_pd(_mm256_castps256_ps128(lm));
+    t[5] = _mm256_cvtps_pd(_mm256_extractf128_ps(lm, 1));
+}
+
+/* Lanes [0, r) of eight, as a mask for _mm256_maskload_ps (the lanes past it read as zeros, and
+ * zeros add nothing to the sums) */
+static inline FE_TGT __m256i FE_FN(lanes8)(Py_ssize_t r)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* entropy_block for float32 input at the AVX2 and AVX-512 levels (logf8_terms, the last partial
+ * vector by a masked load), the sums in float64 lanes; sums[3]: the number of elements, for
+ * entropy_value32's error bound. */
+static FE_TGT void FE_FN(entropy_block32)(const float *p, const float *q, Py_ssize_t b,
+                                          Py_ssize_t e, double c0, double c1, double *out)
+{
+    __m256d acc[6] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
+                      _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
+    __m256 lo = _mm256_setzero_ps();
+    double lanes[4];
+    (void)q, (void)c0, (void)c1;
+    for (Py_ssize_t i = b; i < e; i += 8) {
+        __m256d t[6];
+        const __m256 x =
+            e - i >= 8 ? _mm256_loadu_ps(p + i) : _mm256_maskload_ps(p + i, FE_FN(lanes8)(e - i));
+        FE_FN(logf8_terms)(x, t);
+        lo = _mm256_min_ps(lo, x);
+        for (int h = 0; h < 2; h++) {
+            acc[h] = _mm256_add_pd(acc[h], t[h]);
+            acc[2 + h] = _mm256_fmadd_pd(t[h], t[2 + h], acc[2 + h]);
+            acc[4 + h] = _mm256_fmadd_pd(t[h], t[4 + h], acc[4 + h]);
+        }
+    }
+    for (int j = 0; j < 3; j++) {
+        _mm256_storeu_pd(lanes, _mm256_add_pd(acc[2 * j], acc[2 * j + 1]));
+        out[j] = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    }
+    _mm256_storeu_pd(lanes, _mm256_cvtps_pd(_mm_min_ps(_mm256_castps256_ps128(lo),
+                                                       _mm256_extractf128_ps(lo, 1))));
+    out[1] = fe_ln2_join(out[1], out[2]);
+    out[2] = fmin(fmin(lanes[0], lanes[1]), fmin(lanes[2], lanes[3])) < 0.0;
+    out[3] = (double)(e - b);
+}
+#endif
+
 /* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad. */
 static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                         double c0, double c1, double *out)
@@ -315,9 +374,34 @@ static double FE_DT(entropy_value)(const double *sums)
 }
 #endif
 
+#if !FE_IS_F64 && defined(FE_SCALAR_PASS)
+/* entropy_value for sums whose sum x log m was taken in float32 (entropy_block32,
+ * entropy_col_sums32; sums[3]: the number of elements n).  fe_logf8 errs by at most
+ * 2^-22 x |log m| a term, and |log m| <= min(ln(2) / 2, |log x|), while
+ *     sum x |log x| = -T + 2 sum_{x > 1} x log x <= -T + 2 S log+ S    (as x <= S),
+ * so T / S errs by at most 2^-22 B, B = min(ln(2) / 2, -T / S + 2 log+ S), plus n 2^-122 / S
+ * for subnormal x (read as 2^-127 m: |error| <= 16 x).  h keeps the float32 contract (1e-6
+ * relative) when that is below 5e-7 h: where S ~ 1, B ~ h and it holds for every h > 0; else
+ * (h = 0 too) the sums are taken again in float64 (FE_AGAIN). */
+static double FE_DT(entropy_value32)(const double *sums)
+{
+    const double h = FE_DT(entropy_value)(sums);
+    if (h < 0.0) return h;
+    const double ls = log(sums[0]), tail = -sums[1] / sums[0] + 2.0 * (ls > 0.0 ? ls : 0.0);
+    const double bound = 0x1p-22 * (tail < 0.34657359 ? (tail > 0.0 ? tail : 0.0) : 0.34657359);
+    return bound + sums[3] * 0x1p-122 / sums[0] <= 5e-7 * h ? h : FE_AGAIN;
+}
+#endif
+
 static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
+#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(entropy_block32), p, p, n, 0.0, 0.0, n_threads,
+                             sums);
+    const double h32 = FE_DT(entropy_value32)(sums);
+    if (h32 != FE_AGAIN) return h32 >= 0.0 ? h32 : FE_DT(entropy_careful)(p, n);
+#endif
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(entropy_block), p, p, n, 0.0, 0.0, n_threads,
                              sums);
     const double h = FE_DT(entropy_value)(sums);
@@ -565,6 +649,70 @@ static FE_TGT void FE_FN(entropy_col_sums)(const FE_T *p, Py_ssize_t m, Py_ssize
     }
 }
 
+#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+/* entropy_col_sums32's step: eight columns' sums g (S, sum x k, sum x log m) and minimum lo over
+ * the elements xa, xb of two rows */
+static inline FE_TGT void FE_FN(col8_add)(__m256 xa, __m256 xb, double g[3][8], float *lo)
+{
+    __m256d a[6], b[6]; /* x, k, log m; low and high four lanes */
+    FE_FN(logf8_terms)(xa, a);
+    FE_FN(logf8_terms)(xb, b);
+    _mm256_storeu_ps(lo, _mm256_min_ps(_mm256_min_ps(xa, xb), _mm256_loadu_ps(lo)));
+    for (int h = 0; h < 2; h++) {
+        double *s = g[0] + 4 * h;
+        _mm256_storeu_pd(s, _mm256_add_pd(_mm256_loadu_pd(s), _mm256_add_pd(a[h], b[h])));
+        for (int t = 1; t < 3; t++) {
+            double *y = g[t] + 4 * h;
+            _mm256_storeu_pd(
+                y, _mm256_fmadd_pd(b[h], b[2 * t + h],
+                                   _mm256_fmadd_pd(a[h], a[2 * t + h], _mm256_loadu_pd(y))));
+        }
+    }
+}
+
+/* entropy_col_sums for float32 input at the AVX2 and AVX-512 levels: the logs in float32, eight
+ * columns a vector (fe_logf8: twice the lanes of the float64 log, no division), two rows a pass
+ * (the sums are loaded and stored once for both), the sums in float64 as log_terms keeps them
+ * (S, sum x k and sum x log m, joined once a block), and in sums[3] the number of rows, for
+ * entropy_value32's error bound.  A zero adds nothing (fe_logf8(0) = 0): an odd last row is
+ * paired with zeros, and the columns past the last multiple of eight are read by masked loads. */
+static FE_TGT void FE_FN(entropy_col_sums32)(const float *p, Py_ssize_t m, Py_ssize_t n,
+                                             Py_ssize_t j0, Py_ssize_t j1, fe_acc acc[][FE_NSUMS])
+{
+    /* per group of eight columns: S, sum x k, sum x log m (one stretch of memory: three arrays
+     * a multiple of 4 KiB apart would alias in the store buffer) */
+    double sum[FE_COL_CHUNK / 8][3][8];
+    float lo[FE_COL_CHUNK];
+    const Py_ssize_t w = j1 - j0, w8 = w - w % 8;
+    for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_BLOCK) {
+        const Py_ssize_t i1 = m - i0 < FE_BLOCK ? m : i0 + FE_BLOCK;
+        memset(sum, 0, sizeof sum);
+        memset(lo, 0, sizeof lo);
+        for (Py_ssize_t i = i0; i < i1; i += 2) {
+            const float *row = p + i * n + j0, *next = i + 1 < i1 ? row + n : row;
+            const __m256 keep = _mm256_castsi256_ps(_mm256_set1_epi32(i + 1 < i1 ? -1 : 0));
+            fe_prefetch_ahead(row, 3 * n, 0, 64, sizeof(float)); /* wakes the next rows' streams */
+            fe_prefetch_ahead(row, 4 * n, 0, 64, sizeof(float));
+            for (Py_ssize_t c = 0; c < w8; c += 8)
+                FE_FN(col8_add)(_mm256_loadu_ps(row + c),
+                                _mm256_and_ps(_mm256_loadu_ps(next + c), keep), sum[c / 8], lo + c);
+            if (w8 < w) {
+                const __m256i tail = FE_FN(lanes8)(w - w8);
+                FE_FN(col8_add)(_mm256_maskload_ps(row + w8, tail),
+                                _mm256_and_ps(_mm256_maskload_ps(next + w8, tail), keep),
+                                sum[w8 / 8], lo + w8);
+            }
+        }
+        for (Py_ssize_t c = 0; c < w; c++) {
+            fe_acc_add(&acc[c][0], sum[c / 8][0][c % 8]);
+            fe_acc_add(&acc[c][1], fe_ln2_join(sum[c / 8][1][c % 8], sum[c / 8][2][c % 8]));
+            fe_acc_add(&acc[c][2], lo[c] < 0.0f);
+            fe_acc_add(&acc[c][3], (double)(i1 - i0));
+        }
+    }
+}
+#endif
+
 /* rho: the block's rho per column (0: the column is skipped), or NULL for rho = 1 everywhere */
 static FE_TGT void FE_FN(tile_sums)(FE_DT(block_fn) block, const FE_T *p, const FE_T *q,
                                     Py_ssize_t m, Py_ssize_t n, Py_ssize_t j0, Py_ssize_t j1,
@@ -641,8 +789,23 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
     fe_acc acc[FE_COL_CHUNK][FE_NSUMS];
     (void)q;
     memset(acc, 0, sizeof acc);
+#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+    Py_ssize_t a = j0, b = j1;
+    FE_FN(entropy_col_sums32)(p, m, n, j0, j1, acc);
+    FE_DT(cols_value)(FE_DT(entropy_value32), j0, j1, acc, NULL, out);
+    while (a < b && out[a] != FE_AGAIN) a++;
+    while (b > a && out[b - 1] != FE_AGAIN) b--;
+    if (a < b) { /* the columns float32 logs could not give, again in float64 */
+        double again[FE_COL_CHUNK];
+        for (Py_ssize_t j = a; j < b; j++) again[j - a] = out[j] == FE_AGAIN;
+        memset(acc, 0, (size_t)(b - a) * sizeof acc[0]);
+        FE_FN(entropy_col_sums)(p, m, n, a, b, acc);
+        FE_DT(cols_value)(FE_DT(entropy_value), a, b, acc, again, out);
+    }
+#else
     FE_FN(entropy_col_sums)(p, m, n, j0, j1, acc);
     FE_DT(cols_value)(FE_DT(entropy_value), j0, j1, acc, NULL, out);
+#endif
     return FE_DT(cols_finish)(FE_FN(entropy_pair_row), p, NULL, m, n, j0, j1, out);
 }
 

@@ -3,7 +3,7 @@
 
 ``fastent._core.config`` turns these into ``show_config()`` and the SIMD-level override; the tests
 use ``log_map``/``exp_map`` (and the float32 ``log1p_map_f32``/``exp_map_f32``) to check the
-shared polynomials at every level.
+shared polynomials at every level, and ``logf8_map_f32`` the float32 log of the AVX2 levels.
 """
 import numpy as np
 
@@ -66,3 +66,11 @@ def log1p_map_f32(const float[::1] x):
 def exp_map_f32(const float[::1] x):
     """fe_expf over ``x`` at the current SIMD level (x not NaN)."""
     return _mapped(x, _kernels.exp_map_f32)
+
+
+def logf8_map_f32(const float[::1] x):
+    """log m of fe_logf8 (x = 2^k m, m in [sqrt(2)/2, sqrt(2))) over ``x`` at the current SIMD
+    level, which must be AVX2 or above."""
+    if _kernels.logf8_map_f32 == NULL:
+        raise ValueError("fe_logf8 exists at the AVX2 and AVX-512 levels only")
+    return _mapped(x, _kernels.logf8_map_f32)

@@ -2,7 +2,8 @@
  *
  * runtime_impl.h -- the shared polynomials of _math.h mapped over arrays, compiled at every SIMD
  * level (template for _instantiate.h), so the tests can check fe_log/fe_exp as each level's code
- * computes them (contraction into FMA differs between levels).  No include guard on purpose.
+ * computes them (contraction into FMA differs between levels), and fe_logf8 where it exists.  No
+ * include guard on purpose.
  */
 /* name_<dtype>_<level>: out[i] = f(x[i]) over n elements of the pass's FE_T. */
 #if defined(FE_PRAGMA)
@@ -28,3 +29,18 @@ FE_MAP(log1p_map, fe_log1pf_unit)
 FE_MAP(exp_map, fe_expf)
 #endif
 #undef FE_MAP
+
+#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+/* log m of fe_logf8 (x = 2^k m) over n floats, eight at a time (AVX2 and AVX-512 passes only) */
+static FE_TGT void FE_FN(logf8_map)(const float *x, float *out, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i += 8) {
+        const Py_ssize_t r = n - i < 8 ? n - i : 8;
+        float in8[8] = {0.0f}, out8[8];
+        __m256i k;
+        memcpy(in8, x + i, (size_t)r * sizeof(float));
+        _mm256_storeu_ps(out8, fe_logf8(_mm256_loadu_ps(in8), &k));
+        memcpy(out + i, out8, (size_t)r * sizeof(float));
+    }
+}
+#endif
