@@ -366,30 +366,45 @@ static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t
 }
 
 #ifdef FE_SCALAR_PASS
-static double FE_DT(entropy_value)(const double *sums)
+/* h = log S - T / S from the sums (S, T, #bad), and in *a the size of what cancels there,
+ * |log S| + |T / S|; FE_CAREFUL where the sums cannot give it */
+static double FE_DT(entropy_sums)(const double *sums, double *a)
 {
     if (sums[2] != 0.0 || !FE_SAFE_SUM(sums[0])) return FE_CAREFUL;
-    const double ls = log(sums[0]), h = ls - sums[1] / sums[0];
-    return FE_ACCURATE(h, fabs(ls) + fabs(sums[1] / sums[0])) ? h : FE_CAREFUL;
+    const double ls = log(sums[0]), ts = sums[1] / sums[0];
+    *a = fabs(ls) + fabs(ts);
+    return ls - ts;
+}
+
+static double FE_DT(entropy_value)(const double *sums)
+{
+    double a;
+    const double h = FE_DT(entropy_sums)(sums, &a);
+    return h >= 0.0 && FE_ACCURATE(h, a) ? h : FE_CAREFUL;
 }
 #endif
 
 #if !FE_IS_F64 && defined(FE_SCALAR_PASS)
 /* entropy_value for sums whose sum x log m was taken in float32 (entropy_block32,
- * entropy_col_sums32; sums[3]: the number of elements n).  fe_logf8 errs by at most
- * 2^-22 x |log m| a term, and |log m| <= min(ln(2) / 2, |log x|), while
+ * entropy_col_sums32; sums[3]: the number of elements n), to the float32 contract: 1e-6 relative.
+ * fe_logf8 errs by at most 2^-22 x |log m| a term, and |log m| <= min(ln(2) / 2, |log x|), while
  *     sum x |log x| = -T + 2 sum_{x > 1} x log x <= -T + 2 S log+ S    (as x <= S),
  * so T / S errs by at most 2^-22 B, B = min(ln(2) / 2, -T / S + 2 log+ S), plus n 2^-122 / S
- * for subnormal x (read as 2^-127 m: |error| <= 16 x).  h keeps the float32 contract (1e-6
- * relative) when that is below 5e-7 h: where S ~ 1, B ~ h and it holds for every h > 0; else
- * (h = 0 too) the sums are taken again in float64 (FE_AGAIN). */
+ * for subnormal x (read as 2^-127 m: |error| <= 16 x), plus the float64 sums' 2^-40 (3a) + 2^-43
+ * (FE_ACCURATE's bound, T's terms cancelling to 3a at most).  h is taken where that is below 5e-7
+ * h: where S ~ 1, B ~ h and it holds down to h ~ 3e-7 (the float64 criterion needs h >= 2^-10:
+ * confident predictions' entropies stay on the fast path); else the float64 pass (FE_AGAIN), or the
+ * careful path straight away below 2^-10, where the float64 pass would not take it either. */
 static double FE_DT(entropy_value32)(const double *sums)
 {
-    const double h = FE_DT(entropy_value)(sums);
-    if (h < 0.0) return h;
+    double a;
+    const double h = FE_DT(entropy_sums)(sums, &a);
+    if (h == FE_CAREFUL) return h;
     const double ls = log(sums[0]), tail = -sums[1] / sums[0] + 2.0 * (ls > 0.0 ? ls : 0.0);
-    const double bound = 0x1p-22 * (tail < 0.34657359 ? (tail > 0.0 ? tail : 0.0) : 0.34657359);
-    return bound + sums[3] * 0x1p-122 / sums[0] <= 5e-7 * h ? h : FE_AGAIN;
+    const double b = tail < 0.34657359 ? (tail > 0.0 ? tail : 0.0) : 0.34657359;
+    const double error = 0x1p-38 * a + 0x1p-43 + 0x1p-22 * b + sums[3] * 0x1p-122 / sums[0];
+    if (error <= 5e-7 * h) return h;
+    return h < 0x1p-10 ? FE_CAREFUL : FE_AGAIN;
 }
 #endif
 
