@@ -264,6 +264,53 @@ def test_float32_entropy_keeps_its_accuracy_where_float32_logs_fall_short(simd_l
     assert np.all(error <= rtol * expected), error / np.maximum(expected, 1e-300)
 
 
+def float32_cross_entropy_cases():
+    """(p, q) float32 columns and their accuracy, as float32_entropy_cases: float64 where the
+    float32 bound cannot promise 1e-6 (q summing to ~1/sqrt(2), small cross-entropy), the careful
+    path for a subnormal q where p > 0 (fe_logf8 would read it as 2^-127 m) and for q = 0 < p
+    (inf); the float32 contract for normalised near-one-hot pairs."""
+    float64 = [
+        ([0.705, 0.005], [0.705, 0.005]),
+        ([0.7, 0.006, 0.001], [0.7, 0.005, 0.002]),
+        ([0.5, 0.5], [0.5, 1e-40]),
+        ([0.25, 0.5, 0.25], [3e-39, 1.0, 0.5]),
+        ([0.5, 0.5], [1.0, 0.0]),
+    ]
+    float32 = [([0.999999, 1e-6], [0.999998, 2e-6]), ([0.9, 0.05, 0.05], [0.8, 0.1, 0.1])]
+    pairs = ((float64 + float32) * 3)[:19]
+    p, q = np.zeros((3, len(pairs)), np.float32), np.zeros((3, len(pairs)), np.float32)
+    for j, (pj, qj) in enumerate(pairs):
+        p[: len(pj), j], q[: len(qj), j] = pj, qj
+    rtol = np.tile([1e-12] * len(float64) + [1e-6] * len(float32), 3)[:19]
+    return p, q, rtol
+
+
+@pytest.mark.parametrize("layout", ["columns", "rows"])
+def test_float32_cross_entropy_keeps_its_accuracy_where_float32_logs_fall_short(simd_level, layout):
+    p, q, rtol = float32_cross_entropy_cases()
+    if layout == "columns":
+        got = fastent.cross_entropy(p, q, axis=0)
+    else:
+        got = fastent.cross_entropy(p.T, q.T, axis=1)
+    expected = np.array([mpmath_cross_entropy(pj, qj) for pj, qj in zip(p.T, q.T, strict=True)])
+    finite = np.isfinite(expected)
+    assert np.array_equal(np.isfinite(got), finite)
+    assert np.all(got[~finite] == np.inf)
+    error = np.abs(got[finite] - expected[finite])
+    assert np.all(error <= (rtol * expected)[finite]), error / expected[finite]
+
+
+def mpmath_cross_entropy(p, q):
+    with mpmath.workdps(40):
+        p = [mpmath.mpf(float(v)) for v in p]
+        q = [mpmath.mpf(float(v)) for v in q]
+        if any(a > 0 and b == 0 for a, b in zip(p, q, strict=True)):
+            return math.inf
+        sp, sq = mpmath.fsum(p), mpmath.fsum(q)
+        terms = [a / sp * mpmath.log(b / sq) for a, b in zip(p, q, strict=True) if a > 0]
+        return float(-mpmath.fsum(terms))
+
+
 def mpmath_entropy(column):
     with mpmath.workdps(40):
         weights = [mpmath.mpf(float(v)) for v in column if v > 0]

@@ -453,6 +453,70 @@ static double FE_DT(cross_entropy_value)(const double *sums)
 }
 #endif
 
+#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+/* cross_entropy_block for float32 input at the AVX2 and AVX-512 levels: log q by logf8_terms,
+ * the sums in float64 lanes, the last partial vector by masked loads (zeros add nothing).
+ * Special (sums[3]) as in cross_entropy_block, and also a subnormal q where p > 0 (fe_logf8 reads
+ * it as 2^-127 m): the careful path takes those. */
+static FE_TGT void FE_FN(cross_entropy_block32)(const float *p, const float *q, Py_ssize_t b,
+                                                Py_ssize_t e, double c0, double c1, double *out)
+{
+    __m256d acc[8] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
+                      _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
+                      _mm256_setzero_pd(), _mm256_setzero_pd()}; /* Sp, Sq, sum p k, sum p log m */
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    __m256 bad = zero;
+    double lanes[4];
+    (void)c0, (void)c1;
+    for (Py_ssize_t i = b; i < e; i += 8) {
+        __m256d t[6];
+        const __m256i tail = FE_FN(lanes8)(e - i);
+        const __m256 x = e - i >= 8 ? _mm256_loadu_ps(p + i) : _mm256_maskload_ps(p + i, tail);
+        const __m256 y = e - i >= 8 ? _mm256_loadu_ps(q + i) : _mm256_maskload_ps(q + i, tail);
+        const __m256 least =
+            _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GT_OQ), _mm256_set1_ps(FLT_MIN));
+        const __m256 ok =
+            _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GE_OQ), _mm256_cmp_ps(y, least, _CMP_GE_OQ));
+        bad = _mm256_add_ps(bad, _mm256_andnot_ps(ok, one));
+        FE_FN(logf8_terms)(y, t);
+        for (int h = 0; h < 2; h++) {
+            const __m256d xd = h == 0 ? _mm256_cvtps_pd(_mm256_castps256_ps128(x))
+                                      : _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1));
+            acc[h] = _mm256_add_pd(acc[h], xd);
+            acc[2 + h] = _mm256_add_pd(acc[2 + h], t[h]);
+            acc[4 + h] = _mm256_fmadd_pd(xd, t[2 + h], acc[4 + h]);
+            acc[6 + h] = _mm256_fmadd_pd(xd, t[4 + h], acc[6 + h]);
+        }
+    }
+    for (int j = 0; j < 4; j++) {
+        _mm256_storeu_pd(lanes, _mm256_add_pd(acc[2 * j], acc[2 * j + 1]));
+        out[j] = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    }
+    out[2] = fe_ln2_join(out[2], out[3]);
+    _mm256_storeu_pd(lanes, _mm256_cvtps_pd(_mm_add_ps(_mm256_castps256_ps128(bad),
+                                                       _mm256_extractf128_ps(bad, 1))));
+    out[3] = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+}
+#endif
+
+#if !FE_IS_F64 && defined(FE_SCALAR_PASS)
+/* cross_entropy_value for the sums of cross_entropy_block32, to the float32 contract (1e-6), as
+ * entropy_value32: T = sum p log q errs by at most 2^-22 sum p |log m_q|, and
+ *     sum p |log q| = -T + 2 sum_{q > 1} p log q <= -T + 2 Sp log+ Sq    (as q <= Sq),
+ * so T / Sp by at most 2^-22 min(ln(2) / 2, -T / Sp + 2 log+ Sq), plus the float64 sums' rounding.
+ * (Subnormal q where p > 0 are special; where p = 0 they add nothing.) */
+static double FE_DT(cross_entropy_value32)(const double *sums)
+{
+    if (!FE_PAIR_SANE(sums)) return FE_CAREFUL;
+    const double lq = log(sums[1]), ts = sums[2] / sums[0], h = lq - ts;
+    const double tail = -ts + 2.0 * (lq > 0.0 ? lq : 0.0);
+    const double b = tail < 0.34657359 ? (tail > 0.0 ? tail : 0.0) : 0.34657359;
+    const double error = 0x1p-38 * (fabs(lq) + fabs(ts)) + 0x1p-43 + 0x1p-22 * b;
+    if (error <= 5e-7 * h) return h;
+    return h < 0x1p-10 ? FE_CAREFUL : FE_AGAIN;
+}
+#endif
+
 /* The KL and JS blocks run two loops a chunk: the ratios (a division) into L1 buffers with the
  * sums and validation, then the logarithms (each with its own division and polynomial).  One loop
  * doing both is one dependency chain of ~100 instructions an iteration, of which the out-of-order
@@ -621,7 +685,22 @@ static FE_TGT double FE_FN(pair_row)(fe_pair_kind kind, FE_DT(block_fn) block,
         return FE_FN(pair_row)(KIND, FE_FN(NAME##_block), FE_DT(NAME##_value), AGAIN, PRESUM, p,   \
                                q, n, nt);                                                          \
     }
+#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+/* float32 cross-entropy at AVX2 and AVX-512: the float32-log pass, held to the float32 contract;
+ * where its bound cannot promise that, the float64 row kernel */
+static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int nt)
+{
+    double sums[FE_NSUMS];
+    FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(cross_entropy_block32), p, q, n, 1.0, 0.0, nt,
+                             sums);
+    const double v = FE_DT(cross_entropy_value32)(sums);
+    if (v != FE_AGAIN) return v >= 0.0 ? v : FE_DT(pair_careful)(FE_CROSS_ENTROPY, p, q, n);
+    return FE_FN(pair_row)(FE_CROSS_ENTROPY, FE_FN(cross_entropy_block), FE_DT(cross_entropy_value),
+                           NULL, 0, p, q, n, nt);
+}
+#else
 FE_PAIR_ROW(cross_entropy, FE_CROSS_ENTROPY, NULL, 0)
+#endif
 FE_PAIR_ROW(kl, FE_KL_DIVERGENCE, FE_DT(kl_again), 0)
 FE_PAIR_ROW(js, FE_JS_DIVERGENCE, FE_DT(js_again), !FE_IS_F64)
 #undef FE_PAIR_ROW
@@ -859,7 +938,18 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const 
         return FE_FN(pair_cols)(FE_FN(NAME##_block), FE_DT(NAME##_value), AGAIN, PRESUM,           \
                                 FE_FN(NAME##_row), p, q, m, n, j0, j1, out);                       \
     }
+#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+/* float32 cross-entropy columns: the float32-log tiles; a column their bound leaves (FE_AGAIN,
+ * rare) goes to cross_entropy_row by cols_finish */
+static FE_TGT int FE_FN(cross_entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m,
+                                            Py_ssize_t n, Py_ssize_t j0, Py_ssize_t j1, double *out)
+{
+    return FE_FN(pair_cols)(FE_FN(cross_entropy_block32), FE_DT(cross_entropy_value32), NULL, 0,
+                            FE_FN(cross_entropy_row), p, q, m, n, j0, j1, out);
+}
+#else
 FE_PAIR_COLS(cross_entropy, NULL, 0)
+#endif
 FE_PAIR_COLS(kl, FE_DT(kl_again), 0)
 FE_PAIR_COLS(js, FE_DT(js_again), !FE_IS_F64)
 #undef FE_PAIR_COLS
