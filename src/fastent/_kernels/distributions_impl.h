@@ -385,26 +385,35 @@ static double FE_DT(entropy_value)(const double *sums)
 #endif
 
 #if !FE_IS_F64 && defined(FE_SCALAR_PASS)
-/* entropy_value for sums whose sum x log m was taken in float32 (entropy_block32,
- * entropy_col_sums32; sums[3]: the number of elements n), to the float32 contract: 1e-6 relative.
- * fe_logf8 errs by at most 2^-22 x |log m| a term, and |log m| <= min(ln(2) / 2, |log x|), while
- *     sum x |log x| = -T + 2 sum_{x > 1} x log x <= -T + 2 S log+ S    (as x <= S),
- * so T / S errs by at most 2^-22 B, B = min(ln(2) / 2, -T / S + 2 log+ S), plus n 2^-122 / S
- * for subnormal x (read as 2^-127 m: |error| <= 16 x), plus the float64 sums' 2^-40 (3a) + 2^-43
- * (FE_ACCURATE's bound, T's terms cancelling to 3a at most).  h is taken where that is below 5e-7
- * h: where S ~ 1, B ~ h and it holds down to h ~ 3e-7 (the float64 criterion needs h >= 2^-10:
- * confident predictions' entropies stay on the fast path); else the float64 pass (FE_AGAIN), or the
- * careful path straight away below 2^-10, where the float64 pass would not take it either. */
+/* The value h = log S' - T / S of a pass whose T = sum w log y took log m in float32 (x = y,
+ * S' = S for the entropy; w = p, y = q, S' = Sq for the cross-entropy), to the float32 contract
+ * (1e-6 relative), given a = |log S'| + |T / S| and ts = T / S.  fe_logf8 errs by at most
+ * 2^-22 |log m| a term, and |log m| <= min(ln(2) / 2, |log y|), while
+ *     sum w |log y| = -T + 2 sum_{y > 1} w log y <= -T + 2 S log+ S'    (as y <= S'),
+ * so T / S errs by at most 2^-22 B, B = min(ln(2) / 2, -T / S + 2 log+ S'), plus `extra`, plus
+ * the float64 sums' 2^-40 (3a) + 2^-43 (FE_ACCURATE's bound, T's terms cancelling to 3a at
+ * most).  h is taken where that is below 5e-7 h: where S' ~ 1, B ~ h and it holds down to
+ * h ~ 3e-7 (the float64 criterion needs h >= 2^-10: a confident classifier's predictions stay on
+ * the fast path); else the float64 pass (FE_AGAIN), or the careful path straight away below
+ * 2^-10, where the float64 pass would not take it either. */
+static double fe_float32_logs_value(double h, double a, double ts, double log_s, double extra)
+{
+    const double tail = -ts + 2.0 * (log_s > 0.0 ? log_s : 0.0);
+    const double b = tail < 0.34657359 ? (tail > 0.0 ? tail : 0.0) : 0.34657359;
+    if (0x1p-38 * a + 0x1p-43 + 0x1p-22 * b + extra <= 5e-7 * h) return h;
+    return h < 0x1p-10 ? FE_CAREFUL : FE_AGAIN;
+}
+
+/* entropy_value for the sums of entropy_block32 and entropy_col_sums32 (sums[3]: the number of
+ * elements n): extra = n 2^-122 / S for subnormal x, which fe_logf8 reads as 2^-127 m
+ * (|error| <= 16 x). */
 static double FE_DT(entropy_value32)(const double *sums)
 {
     double a;
     const double h = FE_DT(entropy_sums)(sums, &a);
     if (h == FE_CAREFUL) return h;
-    const double ls = log(sums[0]), tail = -sums[1] / sums[0] + 2.0 * (ls > 0.0 ? ls : 0.0);
-    const double b = tail < 0.34657359 ? (tail > 0.0 ? tail : 0.0) : 0.34657359;
-    const double error = 0x1p-38 * a + 0x1p-43 + 0x1p-22 * b + sums[3] * 0x1p-122 / sums[0];
-    if (error <= 5e-7 * h) return h;
-    return h < 0x1p-10 ? FE_CAREFUL : FE_AGAIN;
+    return fe_float32_logs_value(h, a, sums[1] / sums[0], log(sums[0]),
+                                 sums[3] * 0x1p-122 / sums[0]);
 }
 #endif
 
@@ -500,20 +509,13 @@ static FE_TGT void FE_FN(cross_entropy_block32)(const float *p, const float *q, 
 #endif
 
 #if !FE_IS_F64 && defined(FE_SCALAR_PASS)
-/* cross_entropy_value for the sums of cross_entropy_block32, to the float32 contract (1e-6), as
- * entropy_value32: T = sum p log q errs by at most 2^-22 sum p |log m_q|, and
- *     sum p |log q| = -T + 2 sum_{q > 1} p log q <= -T + 2 Sp log+ Sq    (as q <= Sq),
- * so T / Sp by at most 2^-22 min(ln(2) / 2, -T / Sp + 2 log+ Sq), plus the float64 sums' rounding.
- * (Subnormal q where p > 0 are special; where p = 0 they add nothing.) */
+/* cross_entropy_value for the sums of cross_entropy_block32 (fe_float32_logs_value; subnormal q
+ * where p > 0 are special, and where p = 0 they add nothing: no extra) */
 static double FE_DT(cross_entropy_value32)(const double *sums)
 {
     if (!FE_PAIR_SANE(sums)) return FE_CAREFUL;
-    const double lq = log(sums[1]), ts = sums[2] / sums[0], h = lq - ts;
-    const double tail = -ts + 2.0 * (lq > 0.0 ? lq : 0.0);
-    const double b = tail < 0.34657359 ? (tail > 0.0 ? tail : 0.0) : 0.34657359;
-    const double error = 0x1p-38 * (fabs(lq) + fabs(ts)) + 0x1p-43 + 0x1p-22 * b;
-    if (error <= 5e-7 * h) return h;
-    return h < 0x1p-10 ? FE_CAREFUL : FE_AGAIN;
+    const double lq = log(sums[1]), ts = sums[2] / sums[0];
+    return fe_float32_logs_value(lq - ts, fabs(lq) + fabs(ts), ts, lq, 0.0);
 }
 #endif
 
