@@ -32,6 +32,19 @@
  * inside T is below 3a (positive terms p log x need x > 1, and x <= S bounds them by S log S);
  * else the row takes the careful path. */
 #define FE_ACCURATE(v, a) ((v) >= (a) * 0x1p-6 + 0x1p-10)
+/* 1 in the passes whose float32 entropy and cross-entropy take their logs in float32 (fe_logf8:
+ * float32 input at the AVX2 and AVX-512 levels), held to the float32 contract by
+ * fe_float32_logs_value; FE_F32_VALUES: the pass that defines those value functions */
+#if FE_IS_F64
+#define FE_F32_LOGS 0
+#define FE_F32_VALUES 0
+#elif defined(FE_SCALAR_PASS)
+#define FE_F32_LOGS 0
+#define FE_F32_VALUES 1
+#else
+#define FE_F32_LOGS 1
+#define FE_F32_VALUES 0
+#endif
 
 /* ---- the per-element terms of KL and JS, once per level ----------------------------------
  * Both measures are sums of terms that cancel to second order where p ~ q (p log(p / q) changes
@@ -287,7 +300,7 @@ static inline FE_TGT void FE_FN(log_terms)(double w, double y, double *wk, doubl
     *wf = w * fe_log1p_short(f);
 }
 
-#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+#if FE_F32_LOGS
 /* The terms of log_terms for eight float32 x at once, the log in float32 (fe_logf8: twice the
  * lanes of the float64 log, no division): t[h], t[2 + h], t[4 + h] = x, k, log m as float64, for
  * the low (h = 0) and high (h = 1) four lanes; w log x = ln 2 (w k) + w log m.  Zero gives
@@ -304,11 +317,21 @@ static inline FE_TGT void FE_FN(logf8_terms)(__m256 x, __m256d t[6])
     t[5] = _mm256_cvtps_pd(_mm256_extractf128_ps(lm, 1));
 }
 
-/* Lanes [0, r) of eight, as a mask for _mm256_maskload_ps (the lanes past it read as zeros, and
- * zeros add nothing to the sums) */
-static inline FE_TGT __m256i FE_FN(lanes8)(Py_ssize_t r)
+/* The r floats at p, eight at most, the lanes past r zero (a masked load: nothing past p + r is
+ * read; zeros add nothing to the sums) */
+static inline FE_TGT __m256 FE_FN(load8)(const float *p, Py_ssize_t r)
 {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    if (r >= 8) return _mm256_loadu_ps(p);
+    return _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r),
+                                                    _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+}
+
+/* The sum of the eight float64 lanes of a and b */
+static inline FE_TGT double FE_FN(sum8_pd)(__m256d a, __m256d b)
+{
+    double lanes[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(a, b));
+    return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
 }
 
 /* entropy_block for float32 input at the AVX2 and AVX-512 levels (logf8_terms, the last partial
@@ -320,12 +343,11 @@ static FE_TGT void FE_FN(entropy_block32)(const float *p, const float *q, Py_ssi
     __m256d acc[6] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
                       _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
     __m256 lo = _mm256_setzero_ps();
-    double lanes[4];
+    float lo4[4];
     (void)q, (void)c0, (void)c1;
     for (Py_ssize_t i = b; i < e; i += 8) {
         __m256d t[6];
-        const __m256 x =
-            e - i >= 8 ? _mm256_loadu_ps(p + i) : _mm256_maskload_ps(p + i, FE_FN(lanes8)(e - i));
+        const __m256 x = FE_FN(load8)(p + i, e - i);
         FE_FN(logf8_terms)(x, t);
         lo = _mm256_min_ps(lo, x);
         for (int h = 0; h < 2; h++) {
@@ -334,14 +356,10 @@ static FE_TGT void FE_FN(entropy_block32)(const float *p, const float *q, Py_ssi
             acc[4 + h] = _mm256_fmadd_pd(t[h], t[4 + h], acc[4 + h]);
         }
     }
-    for (int j = 0; j < 3; j++) {
-        _mm256_storeu_pd(lanes, _mm256_add_pd(acc[2 * j], acc[2 * j + 1]));
-        out[j] = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-    }
-    _mm256_storeu_pd(lanes, _mm256_cvtps_pd(_mm_min_ps(_mm256_castps256_ps128(lo),
-                                                       _mm256_extractf128_ps(lo, 1))));
+    for (int j = 0; j < 3; j++) out[j] = FE_FN(sum8_pd)(acc[2 * j], acc[2 * j + 1]);
+    _mm_storeu_ps(lo4, _mm_min_ps(_mm256_castps256_ps128(lo), _mm256_extractf128_ps(lo, 1)));
     out[1] = fe_ln2_join(out[1], out[2]);
-    out[2] = fmin(fmin(lanes[0], lanes[1]), fmin(lanes[2], lanes[3])) < 0.0;
+    out[2] = fminf(fminf(lo4[0], lo4[1]), fminf(lo4[2], lo4[3])) < 0.0f;
     out[3] = (double)(e - b);
 }
 #endif
@@ -384,7 +402,7 @@ static double FE_DT(entropy_value)(const double *sums)
 }
 #endif
 
-#if !FE_IS_F64 && defined(FE_SCALAR_PASS)
+#if FE_F32_VALUES
 /* The value h = log S' - T / S of a pass whose T = sum w log y took log m in float32 (x = y,
  * S' = S for the entropy; w = p, y = q, S' = Sq for the cross-entropy), to the float32 contract
  * (1e-6 relative), given a = |log S'| + |T / S| and ts = T / S.  fe_logf8 errs by at most
@@ -420,7 +438,7 @@ static double FE_DT(entropy_value32)(const double *sums)
 static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threads)
 {
     double sums[FE_NSUMS];
-#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+#if FE_F32_LOGS
     FE_DT(row_sums_threaded)(FE_FN(row_sums), FE_FN(entropy_block32), p, p, n, 0.0, 0.0, n_threads,
                              sums);
     const double h32 = FE_DT(entropy_value32)(sums);
@@ -462,7 +480,7 @@ static double FE_DT(cross_entropy_value)(const double *sums)
 }
 #endif
 
-#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+#if FE_F32_LOGS
 /* cross_entropy_block for float32 input at the AVX2 and AVX-512 levels: log q by logf8_terms,
  * the sums in float64 lanes, the last partial vector by masked loads (zeros add nothing).
  * Special (sums[3]) as in cross_entropy_block, and also a subnormal q where p > 0 (fe_logf8 reads
@@ -475,13 +493,10 @@ static FE_TGT void FE_FN(cross_entropy_block32)(const float *p, const float *q, 
                       _mm256_setzero_pd(), _mm256_setzero_pd()}; /* Sp, Sq, sum p k, sum p log m */
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
     __m256 bad = zero;
-    double lanes[4];
     (void)c0, (void)c1;
     for (Py_ssize_t i = b; i < e; i += 8) {
         __m256d t[6];
-        const __m256i tail = FE_FN(lanes8)(e - i);
-        const __m256 x = e - i >= 8 ? _mm256_loadu_ps(p + i) : _mm256_maskload_ps(p + i, tail);
-        const __m256 y = e - i >= 8 ? _mm256_loadu_ps(q + i) : _mm256_maskload_ps(q + i, tail);
+        const __m256 x = FE_FN(load8)(p + i, e - i), y = FE_FN(load8)(q + i, e - i);
         const __m256 least =
             _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GT_OQ), _mm256_set1_ps(FLT_MIN));
         const __m256 ok =
@@ -497,18 +512,14 @@ static FE_TGT void FE_FN(cross_entropy_block32)(const float *p, const float *q, 
             acc[6 + h] = _mm256_fmadd_pd(xd, t[4 + h], acc[6 + h]);
         }
     }
-    for (int j = 0; j < 4; j++) {
-        _mm256_storeu_pd(lanes, _mm256_add_pd(acc[2 * j], acc[2 * j + 1]));
-        out[j] = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-    }
+    for (int j = 0; j < 4; j++) out[j] = FE_FN(sum8_pd)(acc[2 * j], acc[2 * j + 1]);
     out[2] = fe_ln2_join(out[2], out[3]);
-    _mm256_storeu_pd(lanes, _mm256_cvtps_pd(_mm_add_ps(_mm256_castps256_ps128(bad),
-                                                       _mm256_extractf128_ps(bad, 1))));
-    out[3] = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    out[3] = FE_FN(sum8_pd)(_mm256_cvtps_pd(_mm256_castps256_ps128(bad)),
+                            _mm256_cvtps_pd(_mm256_extractf128_ps(bad, 1)));
 }
 #endif
 
-#if !FE_IS_F64 && defined(FE_SCALAR_PASS)
+#if FE_F32_VALUES
 /* cross_entropy_value for the sums of cross_entropy_block32 (fe_float32_logs_value; subnormal q
  * where p > 0 are special, and where p = 0 they add nothing: no extra) */
 static double FE_DT(cross_entropy_value32)(const double *sums)
@@ -687,7 +698,7 @@ static FE_TGT double FE_FN(pair_row)(fe_pair_kind kind, FE_DT(block_fn) block,
         return FE_FN(pair_row)(KIND, FE_FN(NAME##_block), FE_DT(NAME##_value), AGAIN, PRESUM, p,   \
                                q, n, nt);                                                          \
     }
-#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+#if FE_F32_LOGS
 /* float32 cross-entropy at AVX2 and AVX-512: the float32-log pass, held to the float32 contract;
  * where its bound cannot promise that, the float64 row kernel */
 static FE_TGT double FE_FN(cross_entropy_row)(const FE_T *p, const FE_T *q, Py_ssize_t n, int nt)
@@ -745,7 +756,7 @@ static FE_TGT void FE_FN(entropy_col_sums)(const FE_T *p, Py_ssize_t m, Py_ssize
     }
 }
 
-#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+#if FE_F32_LOGS
 /* entropy_col_sums32's step: eight columns' sums g (S, sum x k, sum x log m) and minimum lo over
  * the elements xa, xb of two rows */
 static inline FE_TGT void FE_FN(col8_add)(__m256 xa, __m256 xb, double g[3][8], float *lo)
@@ -792,12 +803,10 @@ static FE_TGT void FE_FN(entropy_col_sums32)(const float *p, Py_ssize_t m, Py_ss
             for (Py_ssize_t c = 0; c < w8; c += 8)
                 FE_FN(col8_add)(_mm256_loadu_ps(row + c),
                                 _mm256_and_ps(_mm256_loadu_ps(next + c), keep), sum[c / 8], lo + c);
-            if (w8 < w) {
-                const __m256i tail = FE_FN(lanes8)(w - w8);
-                FE_FN(col8_add)(_mm256_maskload_ps(row + w8, tail),
-                                _mm256_and_ps(_mm256_maskload_ps(next + w8, tail), keep),
-                                sum[w8 / 8], lo + w8);
-            }
+            if (w8 < w)
+                FE_FN(col8_add)(FE_FN(load8)(row + w8, w - w8),
+                                _mm256_and_ps(FE_FN(load8)(next + w8, w - w8), keep), sum[w8 / 8],
+                                lo + w8);
         }
         for (Py_ssize_t c = 0; c < w; c++) {
             fe_acc_add(&acc[c][0], sum[c / 8][0][c % 8]);
@@ -885,7 +894,7 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
     fe_acc acc[FE_COL_CHUNK][FE_NSUMS];
     (void)q;
     memset(acc, 0, sizeof acc);
-#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+#if FE_F32_LOGS
     Py_ssize_t a = j0, b = j1;
     FE_FN(entropy_col_sums32)(p, m, n, j0, j1, acc);
     FE_DT(cols_value)(FE_DT(entropy_value32), j0, j1, acc, NULL, out);
@@ -940,7 +949,7 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, double (*value)(const 
         return FE_FN(pair_cols)(FE_FN(NAME##_block), FE_DT(NAME##_value), AGAIN, PRESUM,           \
                                 FE_FN(NAME##_row), p, q, m, n, j0, j1, out);                       \
     }
-#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+#if FE_F32_LOGS
 /* float32 cross-entropy columns: the float32-log tiles; a column their bound leaves (FE_AGAIN,
  * rare) goes to cross_entropy_row by cols_finish */
 static FE_TGT int FE_FN(cross_entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m,
@@ -966,4 +975,6 @@ FE_PAIR_COLS(js, FE_DT(js_again), !FE_IS_F64)
 #undef FE_SAFE_MAX
 #undef FE_SAFE_SUM
 #undef FE_ACCURATE
+#undef FE_F32_LOGS
+#undef FE_F32_VALUES
 #undef FE_NSUMS
