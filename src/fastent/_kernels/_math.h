@@ -248,10 +248,16 @@ static inline double fe_log(double x)
     return s * (hfsq + FE_LOG_R(z2, w)) + k * FE_LN2_LO - hfsq + f + k * FE_LN2_HI;
 }
 
+/* fe_log1p_tail given s = f / (2 + f) (or a value within a few ulp of it) */
+static inline double fe_log1p_tail_s(double f, double s)
+{
+    const double hfsq = 0.5 * f * f, z2 = s * s, w = z2 * z2;
+    return s * (hfsq + FE_LOG_R(z2, w)) - hfsq;
+}
+
 static inline double fe_log1p_tail(double f)
 {
-    const double hfsq = 0.5 * f * f, s = f / (2.0 + f), z2 = s * s, w = z2 * z2;
-    return s * (hfsq + FE_LOG_R(z2, w)) - hfsq;
+    return fe_log1p_tail_s(f, f / (2.0 + f));
 }
 
 /* Sums of weighted logs, sum_i w_i log x_i = ln 2 sum_i w_i k_i + sum_i w_i log(1 + f_i) with

