@@ -176,21 +176,18 @@ static inline int fe_popcount64(uint64_t x)
  * pointer) and prefetches never fault. */
 #define FE_LINE 64
 #if defined(__GNUC__) || defined(__clang__)
+#define fe_prefetch_line(p) __builtin_prefetch((p), 0, 3) /* the line holding byte p */
+#else
+#define fe_prefetch_line(p) ((void)(p))
+#endif
 static inline void fe_prefetch_ahead(const void *row, Py_ssize_t n, Py_ssize_t done,
                                      Py_ssize_t count, size_t size)
 {
     const uintptr_t start = (uintptr_t)row + (uintptr_t)(n + done) * size;
     const uintptr_t stop = start + (uintptr_t)count * size;
     for (uintptr_t a = start & ~(uintptr_t)(FE_LINE - 1); a < stop; a += FE_LINE)
-        __builtin_prefetch((const void *)a, 0, 3);
+        fe_prefetch_line((const void *)a);
 }
-#else
-static inline void fe_prefetch_ahead(const void *row, Py_ssize_t n, Py_ssize_t done,
-                                     Py_ssize_t count, size_t size)
-{
-    (void)row, (void)n, (void)done, (void)count, (void)size;
-}
-#endif
 
 /* ---- bit casts -------------------------------------------------------------------------- */
 static inline uint64_t fe_asu64(double x)
