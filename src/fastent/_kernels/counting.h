@@ -78,6 +78,7 @@ typedef struct {
     const int64_t *offset, *last; /* values in [offset, last] */
     const uint64_t *adjust;       /* pos_j - offset_j (mod 2^64) */
     Py_ssize_t step;              /* cells per target value */
+    Py_ssize_t n_cells;           /* cells of all the tables (target levels * step) */
     uint64_t *bits;               /* not NULL: set bit i of row `cell` (words words a row) of
                                      these bitsets for sample i, instead of counting */
     Py_ssize_t words;

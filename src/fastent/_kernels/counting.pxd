@@ -39,6 +39,7 @@ cdef extern from "counting.h" nogil:
         const int64_t *last
         const uint64_t *adjust
         Py_ssize_t step
+        Py_ssize_t n_cells
         uint64_t *bits
         Py_ssize_t words
     ctypedef struct fe_counting_kernels:

@@ -272,6 +272,7 @@ def count_columns(list sources, source, start, stride, offset, size, target, int
             groups[g].last = &last[lo]
             groups[g].adjust = &adjust[lo]
             groups[g].step = step
+            groups[g].n_cells = n_cells
             groups[g].bits = &bits_view[0, 0] if bitsets else NULL
             groups[g].words = words
             if steps[lo] > 1:  # rows of a C-ordered matrix: data[0] is the start of row 0
