@@ -933,9 +933,11 @@ def _nn_mutual_info(
             1e-10 * means * rng.standard_normal(size=(n_samples, int(continuous.sum())))
         )
     if not discrete_target:
-        # scale(y, with_mean=False): float64 unless y is already a float; a std of exactly 0
-        # (y is 1-D: a scalar std) counts as 1
-        y_scaled = target.astype(target.dtype if target.dtype.kind == "f" else np.float64)
+        # scale(y, with_mean=False): float64 unless y is already a float of scikit-learn's
+        # FLOAT_DTYPES, compared with == (a big-endian float32 becomes float64); a std of
+        # exactly 0 (y is 1-D: a scalar std) counts as 1
+        native = target.dtype in (np.float64, np.float32, np.float16)
+        y_scaled = target.astype(target.dtype if native else np.float64)
         y_std = np.nanstd(y_scaled, axis=0)
         if y_std == 0.0:
             y_std = 1.0

@@ -235,7 +235,11 @@ def _estimate(
             raise ValueError("every label of y is unique: no neighbours of the same class")
     else:
         y_values = _noised_target(
-            target.astype(target.dtype if target.dtype.kind == "f" else np.float64), rng
+            # scale() keeps scikit-learn's FLOAT_DTYPES (by ==: not a big-endian float32)
+            target.astype(
+                target.dtype if target.dtype in (np.float64, np.float32, np.float16) else np.float64
+            ),
+            rng,
         )
         single = y_values.dtype == np.float32
         y_values = y_values.astype(np.float64)
