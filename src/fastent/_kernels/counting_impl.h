@@ -499,35 +499,34 @@ FE_TGT static void FE_FN(fe_count_columns_rows)(const fe_columns *g, const int32
                 else
                     FE_PREFETCH_ADD8(idx)
 #undef FE_PREFETCH_ADD8
-            } else if (narrow && g->stride != NULL) { /* column-major 32-bit cells, by rows */
-                const Py_ssize_t per = len * bytes / FE_LINE; /* and prefetches as below */
-                Py_ssize_t j = per > 0 ? 0 : m, l = 0;
-                uintptr_t col = (uintptr_t)g->data[0] + (uintptr_t)((b + len) * bytes);
-                for (Py_ssize_t r = 0; r < len; r++) {
-                    for (int h = 0; h < 2 && j < m; h++) {
-                        fe_prefetch_line((const void *)(col + (uintptr_t)(l * FE_LINE)));
-                        if (++l == per && ++j < m)
-                            l = 0, col = (uintptr_t)g->data[j] + (uintptr_t)((b + len) * bytes);
-                    }
-                    const uint32_t *ir = idx32 + r;
-                    for (Py_ssize_t jj = 0; jj < m; jj++) tables[ir[jj * len]]++;
-                }
-                e = n_idx;
             } else if (g->stride != NULL && g->stride[0] == 1) {
                 /* F order (a group's columns share one stride): the rows after this block (the
-                 * next chunk's) of each column, as integers (past the end of the array, maybe;
-                 * prefetches never fault).  W7-F 0.75-0.8x the time at AVX2. */
+                 * next chunk's) of each column, line l of column j per step, as integers (past
+                 * the end of the array, maybe; prefetches never fault).  W7-F 0.75-0.8x the time
+                 * at AVX2. */
                 const Py_ssize_t per = len * bytes / FE_LINE;
-                Py_ssize_t j = 0, l = 0;
+                Py_ssize_t j = per > 0 ? 0 : m, l = 0;
                 uintptr_t col = (uintptr_t)g->data[0] + (uintptr_t)((b + len) * bytes);
-                for (; e + 8 <= n_idx; e += 8) {
-                    if (j < m) {
-                        fe_prefetch_line((const void *)(col + (uintptr_t)(l * FE_LINE)));
-                        if (++l == per && ++j < m)
-                            l = 0, col = (uintptr_t)g->data[j] + (uintptr_t)((b + len) * bytes);
+#define FE_NEXT_COLUMN_LINE                                                                        \
+    if (j < m) {                                                                                   \
+        fe_prefetch_line((const void *)(col + (uintptr_t)(l * FE_LINE)));                          \
+        if (++l == per && ++j < m)                                                                 \
+            l = 0, col = (uintptr_t)g->data[j] + (uintptr_t)((b + len) * bytes);                   \
+    }
+                if (narrow) { /* column-major 32-bit cells, counted row by row */
+                    for (Py_ssize_t r = 0; r < len; r++) {
+                        FE_NEXT_COLUMN_LINE
+                        FE_NEXT_COLUMN_LINE
+                        const uint32_t *ir = idx32 + r;
+                        for (Py_ssize_t jj = 0; jj < m; jj++) tables[ir[jj * len]]++;
                     }
+                    e = n_idx;
+                }
+                for (; e + 8 <= n_idx; e += 8) {
+                    FE_NEXT_COLUMN_LINE
                     FE_ADD8(idx, e)
                 }
+#undef FE_NEXT_COLUMN_LINE
             }
             if (narrow)
                 for (; e + 8 <= n_idx; e += 8) FE_ADD8(idx32, e)
