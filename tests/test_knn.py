@@ -412,7 +412,8 @@ def test_float_target_small_classes(module, n_neighbors, dtype):
     # y stays float32 (float16) through scale() and its jitter (lost in float32); scikit-learn's
     # 32-bit brute-force search then returns float32 distances, sqrt of the float64 squared
     # distance rounded to float32 (float16 goes through float64 pairwise_distances instead);
-    # big-endian float32 too (the fuzzer's find: the reference took it for float64)
+    # a big-endian float32 y is not one of scikit-learn's FLOAT_DTYPES (compared with ==), so
+    # scale() makes it float64 (the fuzzer's find: both implementations kept it float32)
     rng = np.random.RandomState(n_neighbors)
     X = np.repeat(np.arange(8), [2, 3, 4, 5, 7, 8, 11, 12])[:, None] * [1, 1]
     X[:, 1] = rng.randint(0, 3, X.shape[0])
