@@ -180,6 +180,57 @@ def test_counts_report_the_first_value_out_of_range(simd_level, dtype):
             assert_array_equal(got, first_bad, err_msg=name)
 
 
+SMALL_DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64]
+
+
+@pytest.mark.parametrize("dtype", SMALL_DTYPES)
+def test_small_tables_count_as_bincount(simd_level, dtype):
+    """Columns of few levels against a target of few (S T <= 80 cells a column: counted by
+    comparison of byte cells, 32 a vector) give NumPy's counts in every layout: C rows with and
+    without a column map (45 columns: a vector of 32 and 13 more), F columns and separate arrays
+    (rows in blocks of 32 and a rest), ranges at the kind's extremes, levels 1 to 26 per column.
+    Values just outside a column's range (one above its last, one below its offset) are skipped
+    and reported at their first row, in the first and a later call of ~1,200 rows and in the
+    last, short one (counted by increments)."""
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(info.bits + int(info.min < 0))
+    n, p, n_target = 5003, 45, 3
+    sizes = rng.integers(1, 27, p)
+    sizes[:3] = (26, 1, 26)
+    offsets = rng.integers(int(info.min), int(min(info.max, 2**40)) - sizes + 2)
+    offsets[0], offsets[2] = int(info.min), int(min(info.max, 2**40)) - 25  # the extremes
+    x = (offsets + (rng.random((n, p)) * sizes).astype(np.int64)).astype(dtype)
+    y = rng.integers(0, n_target, n).astype(np.int32)
+    bad = {5: (17, 1), 7: (4000, -1), 9: (4500, 1), 11: (4990, -1), 44: (31, 1)}  # (row, side)
+    for j, (row, side) in bad.items():
+        x[row, j] = offsets[j] + sizes[j] if side > 0 else offsets[j] - 1
+    wide = np.zeros((n, p + 2), dtype=dtype)
+    wide[:, 2:] = x
+    layouts = {  # (sources, source, start, stride) per column
+        "C rows, adjacent": ([np.ascontiguousarray(x)], [0] * p, list(range(p)), [p] * p),
+        "C rows, apart": ([wide], [0] * p, list(range(2, p + 2)), [p + 2] * p),
+        "F columns": ([np.ascontiguousarray(x.T)], [0] * p, [j * n for j in range(p)], [1] * p),
+        "separate arrays": ([x[:, j].copy() for j in range(p)], list(range(p)), [0] * p, [1] * p),
+    }
+    for name, (sources, source, start, stride) in layouts.items():
+        for n_threads in (1, 2):
+            tables, positions, step, status = counting.count_columns(
+                sources, source, start, stride, offsets, sizes, y, n_target, n_threads
+            )
+            for j in range(p):
+                code = x[:, j].astype(np.int64) - offsets[j]
+                keep = (code >= 0) & (code < sizes[j])
+                expected = np.bincount(
+                    y[keep] * sizes[j] + code[keep], minlength=n_target * sizes[j]
+                )
+                got = [
+                    tables[t * step + positions[j] : t * step + positions[j] + sizes[j]]
+                    for t in range(n_target)
+                ]
+                assert_array_equal(np.concatenate(got), expected, err_msg=f"{name}, column {j}")
+                assert status[j] == bad.get(j, (-1,))[0], f"{name}, column {j}"
+
+
 JOINT_DTYPES = [("int64",) * k for k in (1, 2, 3, 4)] + [
     ("int64", "int32"),
     ("int8", "uint8", "int16"),

@@ -63,7 +63,8 @@ typedef struct {
  * The engine of fastent.selection: for every column j, the table of (x_j, target) counts.  All
  * tables share one layout: cell (v, t) of column j is tables[t * step + pos_j + v - offset_j],
  * step = sum of the columns' sizes, so a cell is two additions away from the value (no multiply).
- * Columns of one integer kind form a group, counted a block of rows at a time. */
+ * Columns of one integer kind form a group, counted a block of rows at a time: by an increment a
+ * sample, or, for small tables, by comparing byte cells with each value (fe_small_levels). */
 typedef struct {
     int kind;         /* fe_int_kind */
     Py_ssize_t first; /* index of the group's first column among all the columns counted */
@@ -118,6 +119,51 @@ static Py_ssize_t fe_kind_bytes(int kind)
 #undef FE_KIND_BYTES
     return 8;
 }
+
+/* ---- small tables: counting by comparison (count_columns_small, counting_impl.h) ------------
+ * Groups of at most FE_SMALL_LEVELS levels a column and FE_SMALL_CELLS cells a table (levels x
+ * target levels), with GCC and Clang (vector extensions; elsewhere every group is counted by
+ * increments).  FE_SMALL_CELLS is where comparison stops beating increments at AVX2 (W7 layouts,
+ * 2e5 x 200, 1 thread: 64 cells 0.75-0.9x the time, 96 0.85-1.05x, 128 1.1-1.2x). */
+#if defined(__GNUC__) || defined(__clang__)
+#define FE_SMALL_CELLS 80
+#define FE_SMALL_LEVELS 128      /* a column's codes keep a byte's sign bit clear */
+#define FE_SMALL_VB 8            /* values compared a pass, their counters in registers */
+#define FE_SMALL_ROWS (255 * 32) /* rows of a contiguous column a block (byte counters) */
+#define FE_SMALL_BUF 65536       /* bytes of a block's cells (the rows of a matrix: <= 255) */
+#define FE_SMALL_MIN_ROWS 1024   /* rows of a call (its counts reach the tables at its end) */
+typedef uint8_t fe_u8x32 __attribute__((vector_size(32)));
+/* the unsigned type of each kind's width: FE_CAT(FE_UT, T) */
+#define FE_UT_int8_t uint8_t
+#define FE_UT_uint8_t uint8_t
+#define FE_UT_int16_t uint16_t
+#define FE_UT_uint16_t uint16_t
+#define FE_UT_int32_t uint32_t
+#define FE_UT_uint32_t uint32_t
+#define FE_UT_int64_t uint64_t
+
+/* S, the most levels of a column of the group, if the group's rows [start, start + rows) are
+ * counted by comparison: counts (not bitsets), C order or contiguous columns, every range within
+ * the kind's values, S T <= FE_SMALL_CELLS; else 0. */
+static Py_ssize_t fe_small_levels(const fe_columns *g, Py_ssize_t rows)
+{
+    static const int64_t lo[FE_N_INT_KINDS] = {INT8_MIN, 0, INT16_MIN, 0, INT32_MIN, 0, INT64_MIN};
+    static const int64_t hi[FE_N_INT_KINDS] = {INT8_MAX,  UINT8_MAX,  INT16_MAX, UINT16_MAX,
+                                               INT32_MAX, UINT32_MAX, INT64_MAX};
+    if (g->bits != NULL || g->step <= 0 || rows < FE_SMALL_MIN_ROWS ||
+        (g->stride != NULL && g->stride[0] != 1))
+        return 0;
+    Py_ssize_t s = 1;
+    for (Py_ssize_t j = 0; j < g->n_cols; j++) {
+        const int64_t off = g->offset[j], last = g->last[j];
+        if (off < lo[g->kind] || last > hi[g->kind] || last < off ||
+            (uint64_t)last - (uint64_t)off >= FE_SMALL_LEVELS)
+            return 0;
+        s = last - off + 1 > s ? (Py_ssize_t)(last - off + 1) : s;
+    }
+    return s * (g->n_cells / g->step) <= FE_SMALL_CELLS ? s : 0;
+}
+#endif
 
 #define FE_IMPL "counting_impl.h"
 #define FE_UNTYPED 1
@@ -220,6 +266,10 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
 /* Samples of every column counted per chunk of rows (fits a core's L2 cache). */
 #define FE_ROW_CHUNK_BYTES (256 * 1024)
 #define FE_PIECE_ROWS 4096
+/* Rows of a call when no two groups read the same rows: at most FE_SOLO_CHUNK (W7-F 0.86-0.9x
+ * the time of 4,096), at least FE_SOLO_MIN (counted by comparison: FE_SMALL_MIN_ROWS) */
+#define FE_SOLO_CHUNK 16384
+#define FE_SOLO_MIN 1024
 
 /* Size in int64 of the `work` fe_count_columns needs: (n_threads - 1) partial int64 tables, then
  * n_threads uint32 tables, of n_cells each. */
@@ -245,14 +295,20 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
      * rows short enough not to overflow them, then adds them to its int64 tables */
     uint32_t *narrow = (uint32_t *)(work + (Py_ssize_t)(n_threads - 1) * n_cells);
     const Py_ssize_t segment = (Py_ssize_t)1 << 31;
-    /* all the groups over one chunk of rows at a time (a multiple of 64 rows, ~FE_ROW_CHUNK_BYTES
-     * of samples): a C-ordered matrix's rows are read from memory once, not once per group.  The
-     * chunks are handed to the threads a piece at a time, so a thread on a slower core takes
-     * fewer. */
-    Py_ssize_t row_bytes = 0;
+    /* all the groups over one chunk of rows at a time (a multiple of 64 rows), handed to the
+     * threads a piece at a time, so a thread on a slower core takes fewer.  Groups that read the
+     * same rows of a matrix through column maps take ~FE_ROW_CHUNK_BYTES of samples, so that the
+     * rows' lines are still cached for the next group; otherwise every sample is read once
+     * whatever the chunk, and calls are long (counting by comparison adds a call's counts to the
+     * tables at its end; contiguous columns stream longer), down to four pieces a thread. */
+    Py_ssize_t row_bytes = 0; /* of the groups that read rows through column maps */
     for (int g = 0; g < n_groups; g++)
-        row_bytes += groups[g].n_cols * fe_kind_bytes(groups[g].kind);
-    Py_ssize_t chunk = (FE_ROW_CHUNK_BYTES / (row_bytes > 0 ? row_bytes : 1)) & ~(Py_ssize_t)63;
+        if (groups[g].stride == NULL && groups[g].column != NULL)
+            row_bytes += groups[g].n_cols * fe_kind_bytes(groups[g].kind);
+    Py_ssize_t chunk = n / (4 * (Py_ssize_t)n_threads);
+    chunk = chunk > FE_SOLO_CHUNK ? FE_SOLO_CHUNK : chunk < FE_SOLO_MIN ? FE_SOLO_MIN : chunk;
+    if (n_groups > 1 && row_bytes > 0) chunk = FE_ROW_CHUNK_BYTES / row_bytes;
+    chunk &= ~(Py_ssize_t)63;
     chunk = chunk > 64 ? chunk : 64;
     /* a thread takes whole chunks, at least FE_PIECE_ROWS rows at a time: the streams of columns
      * in separate arrays (F order) stay long */
