@@ -296,18 +296,21 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
     uint32_t *narrow = (uint32_t *)(work + (Py_ssize_t)(n_threads - 1) * n_cells);
     const Py_ssize_t segment = (Py_ssize_t)1 << 31;
     /* all the groups over one chunk of rows at a time (a multiple of 64 rows), handed to the
-     * threads a piece at a time, so a thread on a slower core takes fewer.  Groups that read the
-     * same rows of a matrix through column maps take ~FE_ROW_CHUNK_BYTES of samples, so that the
-     * rows' lines are still cached for the next group; otherwise every sample is read once
+     * threads a piece at a time, so a thread on a slower core takes fewer.  Groups that set
+     * bitsets, or read the same rows of a matrix through column maps, take ~FE_ROW_CHUNK_BYTES
+     * of samples, so that the chunk's rows and bitset words are still cached for the next group
+     * (W8's bitsets take 1.16x the time in long calls); otherwise every sample is read once
      * whatever the chunk, and calls are long (counting by comparison adds a call's counts to the
      * tables at its end; contiguous columns stream longer), down to four pieces a thread. */
-    Py_ssize_t row_bytes = 0; /* of the groups that read rows through column maps */
-    for (int g = 0; g < n_groups; g++)
-        if (groups[g].stride == NULL && groups[g].column != NULL)
-            row_bytes += groups[g].n_cols * fe_kind_bytes(groups[g].kind);
+    Py_ssize_t row_bytes = 0;
+    int shared = 0;
+    for (int g = 0; g < n_groups; g++) {
+        row_bytes += groups[g].n_cols * fe_kind_bytes(groups[g].kind);
+        shared |= groups[g].bits != NULL || (groups[g].stride == NULL && groups[g].column != NULL);
+    }
     Py_ssize_t chunk = n / (4 * (Py_ssize_t)n_threads);
     chunk = chunk > FE_SOLO_CHUNK ? FE_SOLO_CHUNK : chunk < FE_SOLO_MIN ? FE_SOLO_MIN : chunk;
-    if (n_groups > 1 && row_bytes > 0) chunk = FE_ROW_CHUNK_BYTES / row_bytes;
+    if (n_groups > 1 && shared) chunk = FE_ROW_CHUNK_BYTES / row_bytes;
     chunk &= ~(Py_ssize_t)63;
     chunk = chunk > 64 ? chunk : 64;
     /* a thread takes whole chunks, at least FE_PIECE_ROWS rows at a time: the streams of columns
