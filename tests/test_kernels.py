@@ -231,6 +231,25 @@ def test_small_tables_count_as_bincount(simd_level, dtype):
                 assert status[j] == bad.get(j, (-1,))[0], f"{name}, column {j}"
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int64])
+def test_small_tables_of_long_contiguous_columns(simd_level, dtype):
+    """Contiguous columns counted by comparison a block of rows at a time: a call longer than one
+    block whose last block ends mid-vector (107,309 rows, 1 thread: calls of 16,384 rows, the
+    last of 9,005) counts no cell of the block before it twice."""
+    rng = np.random.default_rng(7)
+    n, p = 16_384 * 6 + 9_005, 3
+    x = rng.integers(0, 9, (p, n)).astype(dtype)
+    y = rng.integers(0, 2, n).astype(np.int32)
+    tables, positions, step, status = counting.count_columns(
+        [x], [0] * p, [j * n for j in range(p)], [1] * p, [0] * p, [9] * p, y, 2, 1
+    )
+    for j in range(p):
+        expected = np.bincount(y * 9 + x[j], minlength=18)
+        got = [tables[t * step + positions[j] : t * step + positions[j] + 9] for t in range(2)]
+        assert_array_equal(np.concatenate(got), expected)
+    assert (status == -1).all()
+
+
 JOINT_DTYPES = [("int64",) * k for k in (1, 2, 3, 4)] + [
     ("int64", "int32"),
     ("int8", "uint8", "int16"),

@@ -122,14 +122,16 @@ static Py_ssize_t fe_kind_bytes(int kind)
 
 /* ---- small tables: counting by comparison (count_columns_small, counting_impl.h) ------------
  * Groups of at most FE_SMALL_LEVELS levels a column and FE_SMALL_CELLS cells a table (levels x
- * target levels), with GCC and Clang (vector extensions; elsewhere every group is counted by
- * increments).  FE_SMALL_CELLS is where comparison stops beating increments at AVX2 (W7 layouts,
- * 2e5 x 200, 1 thread: 64 cells 0.75-0.9x the time, 96 0.85-1.05x, 128 1.1-1.2x). */
+ * target levels), at the AVX2 and AVX-512 levels with GCC and Clang (vector extensions); at the
+ * baseline every group is counted by increments (SSE2's 16-byte compares: W7 1.19x the time of
+ * the increments there, int8 0.91x).  FE_SMALL_CELLS is where comparison stops beating increments
+ * at AVX2 (W7 layouts, 2e5 x 200, 1 thread: 64 cells 0.75-0.9x the time, 96 0.85-1.05x,
+ * 128 1.1-1.2x). */
 #if defined(__GNUC__) || defined(__clang__)
 #define FE_SMALL_CELLS 80
 #define FE_SMALL_LEVELS 128      /* a column's codes keep a byte's sign bit clear */
 #define FE_SMALL_VB 8            /* values compared a pass, their counters in registers */
-#define FE_SMALL_ROWS (255 * 32) /* rows of a contiguous column a block (byte counters) */
+#define FE_SMALL_ROWS (255 * 32) /* rows of a contiguous column a block: 255 a byte lane */
 #define FE_SMALL_BUF 65536       /* bytes of a block's cells (the rows of a matrix: <= 255) */
 #define FE_SMALL_MIN_ROWS 1024   /* rows of a call (its counts reach the tables at its end) */
 typedef uint8_t fe_u8x32 __attribute__((vector_size(32)));
@@ -145,7 +147,7 @@ typedef uint8_t fe_u8x32 __attribute__((vector_size(32)));
 /* S, the most levels of a column of the group, if the group's rows [start, start + rows) are
  * counted by comparison: counts (not bitsets), C order or contiguous columns, every range within
  * the kind's values, S T <= FE_SMALL_CELLS; else 0. */
-static Py_ssize_t fe_small_levels(const fe_columns *g, Py_ssize_t rows)
+static inline Py_ssize_t fe_small_levels(const fe_columns *g, Py_ssize_t rows)
 {
     static const int64_t lo[FE_N_INT_KINDS] = {INT8_MIN, 0, INT16_MIN, 0, INT32_MIN, 0, INT64_MIN};
     static const int64_t hi[FE_N_INT_KINDS] = {INT8_MAX,  UINT8_MAX,  INT16_MAX, UINT16_MAX,

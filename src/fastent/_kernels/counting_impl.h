@@ -360,60 +360,63 @@ FE_TGT static void FE_FN(count_checked)(const fe_columns *g, const int32_t *y, P
     }
 }
 
-#ifdef FE_SMALL_CELLS
+#if defined(FE_SMALL_CELLS) && !defined(FE_SCALAR_PASS)
 /* ---- small tables: counting by comparison --------------------------------------------------
  * A group whose columns have at most S levels each, against a target of T levels with K = S T <=
  * FE_SMALL_CELLS: the cell of a sample in its column's table fits a byte, c = (x - offset) + S t,
- * and 32 cells in a vector are counted by comparing them with each of the K values (a compare
- * and a subtract a value, into byte counters), not by an increment of a table in memory each (a
- * load of the cell, then a load and a store of the count).  C order: the cells of a block of
- * rows, then 32 columns a vector; contiguous columns (F order, DataFrames): one column's cells,
- * then 32 rows a vector.  W7 (1e6 x 200, 10 levels, binary y) at AVX2, 1 thread: int64 C order
+ * and a vector of cells is counted by comparing it with each of the K values (a compare and a
+ * subtract a value, into byte counters), not by an increment of a table in memory each (a load
+ * of the cell, then a load and a store of the count).  C order: the cells of a block of rows,
+ * then adjacent columns a vector; contiguous columns (F order, DataFrames): one column's cells,
+ * then its rows a vector.  W7 (1e6 x 200, 10 levels, binary y) at AVX2, 1 thread: int64 C order
  * 0.73x the time of the increments, F order 0.68x, int8 0.49x, int32 0.87x; 2 threads 0.63-0.73x.
  */
 
+#define FE_SMALL_V fe_u8x32 /* byte lanes a vector */
+#define FE_SMALL_W ((Py_ssize_t)sizeof(FE_SMALL_V))
+
 /* counts[v * m32 + j] += the rows among len (cell: row r at cell + r * m32) whose cell j is v,
- * for v < K: 32 columns a vector, FE_SMALL_VB values a pass (their counters in registers). */
+ * for v < K: FE_SMALL_W columns a vector, FE_SMALL_VB values a pass (counters in registers). */
 FE_TGT static void FE_FN(small_count_rows)(const uint8_t *cell, Py_ssize_t len, Py_ssize_t m32,
                                            int k_cells, uint32_t *counts)
 {
-    for (Py_ssize_t j0 = 0; j0 < m32; j0 += 32)
+    for (Py_ssize_t j0 = 0; j0 < m32; j0 += FE_SMALL_W)
         for (int v0 = 0; v0 < k_cells; v0 += FE_SMALL_VB) {
-            fe_u8x32 acc[FE_SMALL_VB];
-            for (int k = 0; k < FE_SMALL_VB; k++) acc[k] = (fe_u8x32){0};
+            FE_SMALL_V acc[FE_SMALL_VB];
+            for (int k = 0; k < FE_SMALL_VB; k++) acc[k] = (FE_SMALL_V){0};
             for (Py_ssize_t r = 0; r < len; r++) {
-                fe_u8x32 c;
+                FE_SMALL_V c;
                 memcpy(&c, cell + r * m32 + j0, sizeof c);
                 for (int k = 0; k < FE_SMALL_VB; k++)
-                    acc[k] -= (fe_u8x32)(c == (uint8_t)(v0 + k)); /* -(-1): one more */
+                    acc[k] -= (FE_SMALL_V)(c == (uint8_t)(v0 + k)); /* -(-1): one more */
             }
             for (int k = 0; k < FE_SMALL_VB && v0 + k < k_cells; k++) {
-                uint8_t lane[32];
+                uint8_t lane[FE_SMALL_W];
                 uint32_t *out = counts + (v0 + k) * m32 + j0;
                 memcpy(lane, &acc[k], sizeof lane);
-                for (int l = 0; l < 32; l++) out[l] += lane[l];
+                for (int l = 0; l < FE_SMALL_W; l++) out[l] += lane[l];
             }
         }
 }
 
-/* sums[v] = the number of cells among cell[0:len] (len a multiple of 32, at most 255 * 32)
- * equal to v, for v < K: 32 rows a vector. */
+/* sums[v] = the number of cells among cell[0:len] (len a multiple of FE_SMALL_W, at most 255
+ * FE_SMALL_W) equal to v, for v < K: FE_SMALL_W rows a vector. */
 FE_TGT static void FE_FN(small_count_column)(const uint8_t *cell, Py_ssize_t len, int k_cells,
                                              uint32_t *sums)
 {
     for (int v0 = 0; v0 < k_cells; v0 += FE_SMALL_VB) {
-        fe_u8x32 acc[FE_SMALL_VB];
-        for (int k = 0; k < FE_SMALL_VB; k++) acc[k] = (fe_u8x32){0};
-        for (Py_ssize_t r = 0; r < len; r += 32) {
-            fe_u8x32 c;
+        FE_SMALL_V acc[FE_SMALL_VB];
+        for (int k = 0; k < FE_SMALL_VB; k++) acc[k] = (FE_SMALL_V){0};
+        for (Py_ssize_t r = 0; r < len; r += FE_SMALL_W) {
+            FE_SMALL_V c;
             memcpy(&c, cell + r, sizeof c);
-            for (int k = 0; k < FE_SMALL_VB; k++) acc[k] -= (fe_u8x32)(c == (uint8_t)(v0 + k));
+            for (int k = 0; k < FE_SMALL_VB; k++) acc[k] -= (FE_SMALL_V)(c == (uint8_t)(v0 + k));
         }
         for (int k = 0; k < FE_SMALL_VB && v0 + k < k_cells; k++) {
-            uint8_t lane[32];
+            uint8_t lane[FE_SMALL_W];
             uint32_t s = 0;
             memcpy(lane, &acc[k], sizeof lane);
-            for (int l = 0; l < 32; l++) s += lane[l];
+            for (int l = 0; l < FE_SMALL_W; l++) s += lane[l];
             sums[v0 + k] = s;
         }
     }
@@ -632,7 +635,7 @@ FE_TGT static int FE_FN(count_columns_small)(const fe_columns *g, const int32_t 
     uint32_t *counts = (uint32_t *)calloc(n_counts * sizeof(uint32_t) + FE_SMALL_BUF, 1);
     if (counts == NULL) return 0;
     uint8_t *cell = (uint8_t *)(counts + n_counts);
-    memset(cell, 0xff, FE_SMALL_BUF); /* lanes past the last column or row: no value (K < 255) */
+    memset(cell, 0xff, FE_SMALL_BUF); /* lanes past the last column: no value (K < 255) */
     /* rows a block: byte counters count to 255 a lane */
     const Py_ssize_t rows = !rows_of_matrix            ? FE_SMALL_ROWS
                             : FE_SMALL_BUF / m32 < 255 ? FE_SMALL_BUF / m32
@@ -640,7 +643,7 @@ FE_TGT static int FE_FN(count_columns_small)(const fe_columns *g, const int32_t 
     for (Py_ssize_t b = start; b < stop; b += rows) {
         const Py_ssize_t len = stop - b < rows ? stop - b : rows;
         for (Py_ssize_t r = 0; r < len; r++) ys[r] = (uint8_t)(y ? y[b + r] * S : 0);
-        if (rows_of_matrix) { /* the block's rows, then 32 columns a vector */
+        if (rows_of_matrix) { /* the block's rows, then columns a vector */
             if (FE_FN(small_cells)(g, b, len, 0, ys, lo_w, span8, cell, m32))
                 for (Py_ssize_t j = 0; j < m; j++)
                     FE_FN(count_checked)(g, y, b, len, j, tables, status);
@@ -648,12 +651,14 @@ FE_TGT static int FE_FN(count_columns_small)(const fe_columns *g, const int32_t 
                 FE_FN(small_count_rows)(cell, len, m32, k_cells, counts);
             continue;
         }
-        for (Py_ssize_t j = 0; j < m; j++) { /* contiguous columns: 32 rows of one a vector */
+        const Py_ssize_t len_w = (len + FE_SMALL_W - 1) & ~(FE_SMALL_W - 1);
+        memset(cell + len, 0xff, (size_t)(len_w - len)); /* no value past the last row */
+        for (Py_ssize_t j = 0; j < m; j++) { /* contiguous columns: rows of one a vector */
             if (FE_FN(small_cells)(g, b, len, j, ys, lo_w, span8, cell, m32)) {
                 FE_FN(count_checked)(g, y, b, len, j, tables, status);
                 continue;
             }
-            FE_FN(small_count_column)(cell, (len + 31) & ~(Py_ssize_t)31, k_cells, sums);
+            FE_FN(small_count_column)(cell, len_w, k_cells, sums);
             FE_FN(small_add)(g, j, S, sums, 1, tables);
         }
     }
@@ -662,6 +667,8 @@ FE_TGT static int FE_FN(count_columns_small)(const fe_columns *g, const int32_t 
     free(counts);
     return 1;
 }
+#undef FE_SMALL_W
+#undef FE_SMALL_V
 #endif
 
 /* Rows [start, stop) of a group of columns (fe_count_columns): the cells of a block of rows x
@@ -773,7 +780,7 @@ FE_TGT static void FE_FN(fe_count_columns_rows)(const fe_columns *g, const int32
     uint64_t idx[FE_BLOCK], rowbase[FE_BLOCK];
     /* m <= FE_BLOCK (the caller splits groups); bitsets: m <= FE_BLOCK / 64 and blocks of the 64
      * rows of one word (starts are multiples of 64), so a block's words stay in L1 */
-#ifdef FE_SMALL_CELLS
+#if defined(FE_SMALL_CELLS) && !defined(FE_SCALAR_PASS)
     const Py_ssize_t small = fe_small_levels(g, stop - start);
     if (small > 0 && FE_FN(count_columns_small)(g, y, start, stop, small, tables, status)) return;
 #endif
