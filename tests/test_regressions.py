@@ -17,6 +17,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 import fastent
 from fastent import discrete, reference, selection
 from fastent.reference import discrete as reference_discrete
+from fastent.reference import selection as reference_selection
 
 mpmath.mp.dps = 50
 
@@ -577,3 +578,18 @@ def test_ignored_rows_logits_are_not_read():
         assert_allclose(loss, [0.0, np.log1p(np.exp(-1.0))], rtol=1e-12)
     with pytest.raises(ValueError, match="NaN"):
         fastent.sparse_softmax_cross_entropy_with_logits(labels, logits)
+
+
+def test_an_infinite_label_in_a_dropped_row_is_no_error():
+    """The fuzzer's find: a frame's column whose only infinite value sits in a row that
+    missing="drop" leaves out (the target is missing there) raised IndexError; the reference
+    scores the rows kept, and so does fastent.  Kept, the infinite value is still a ValueError."""
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"c0": np.array([0.0, 1.5, 1e300, -2.0, np.inf], dtype=object)})
+    y = np.array([1, 2, 1, 3, None], dtype=object)
+    got = selection.select_features(X, y, 1, missing="drop")
+    want = reference_selection.select_features(X, y, 1, missing="drop")
+    assert_array_equal(got.indices, want.indices)
+    assert_allclose(got.scores, want.scores, atol=1e-15)
+    with pytest.raises(ValueError, match=r"c0.*infinite"):
+        selection.select_features(X, np.array([1, 2, 1, 3, 2]), 1, missing="drop")

@@ -153,10 +153,13 @@ def _check_levels_finite(levels: np.ndarray, codes: np.ndarray, name: str) -> No
         infinite = np.frompyfunc(_is_infinite, 1, 1)(levels).astype(bool)
     else:
         return
-    if infinite.any():
-        rows = np.append(infinite, False)[codes]  # code -1 reads the appended False
-        i = int(np.flatnonzero(rows)[0])
-        raise ValueError(f"{name}[{i}] is infinite ({levels[codes[i]]!r}); labels must be finite")
+    if infinite.any():  # a level no row uses (a frame's rows left out by missing="drop"): fine
+        rows = np.flatnonzero(np.append(infinite, False)[codes])  # code -1: the appended False
+        if rows.size:
+            i = int(rows[0])
+            raise ValueError(
+                f"{name}[{i}] is infinite ({levels[codes[i]]!r}); labels must be finite"
+            )
 
 
 #: What to do with missing values (NaN, None, pandas.NA, NaT, nulls): the ``missing`` argument.
