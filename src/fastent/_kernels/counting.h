@@ -120,6 +120,15 @@ static Py_ssize_t fe_kind_bytes(int kind)
     return 8;
 }
 
+/* Rows of the column kernel's calls (fe_count_columns): groups reading the same rows take ~L2
+ * chunks of samples (FE_ROW_CHUNK_BYTES); otherwise at most FE_SOLO_CHUNK rows (W7-F 0.86-0.9x
+ * the time of 4,096) and at least FE_SOLO_MIN (below it, the comparison's end of call costs more
+ * than it saves: small tables are counted by increments). */
+#define FE_ROW_CHUNK_BYTES (256 * 1024)
+#define FE_PIECE_ROWS 4096
+#define FE_SOLO_CHUNK 16384
+#define FE_SOLO_MIN 1024
+
 /* ---- small tables: counting by comparison (count_columns_small, counting_impl.h) ------------
  * Groups of at most FE_SMALL_LEVELS levels a column and FE_SMALL_CELLS cells a table (levels x
  * target levels), at the AVX2 and AVX-512 levels with GCC and Clang (vector extensions); at the
@@ -133,7 +142,6 @@ static Py_ssize_t fe_kind_bytes(int kind)
 #define FE_SMALL_VB 8            /* values compared a pass, their counters in registers */
 #define FE_SMALL_ROWS (255 * 32) /* rows of a contiguous column a block: 255 a byte lane */
 #define FE_SMALL_BUF 65536       /* bytes of a block's cells (the rows of a matrix: <= 255) */
-#define FE_SMALL_MIN_ROWS 1024   /* rows of a call (its counts reach the tables at its end) */
 typedef uint8_t fe_u8x32 __attribute__((vector_size(32)));
 /* the unsigned type of each kind's width: FE_CAT(FE_UT, T) */
 #define FE_UT_int8_t uint8_t
@@ -152,7 +160,7 @@ static inline Py_ssize_t fe_small_levels(const fe_columns *g, Py_ssize_t rows)
     static const int64_t lo[FE_N_INT_KINDS] = {INT8_MIN, 0, INT16_MIN, 0, INT32_MIN, 0, INT64_MIN};
     static const int64_t hi[FE_N_INT_KINDS] = {INT8_MAX,  UINT8_MAX,  INT16_MAX, UINT16_MAX,
                                                INT32_MAX, UINT32_MAX, INT64_MAX};
-    if (g->bits != NULL || g->step <= 0 || rows < FE_SMALL_MIN_ROWS ||
+    if (g->bits != NULL || g->step <= 0 || rows < FE_SOLO_MIN ||
         (g->stride != NULL && g->stride[0] != 1))
         return 0;
     Py_ssize_t s = 1;
@@ -264,14 +272,6 @@ static void fe_keys(const fe_counting_kernels *k, const fe_var *vars, int n_vars
     for (int t = 0; t < n_threads; t++)
         k->keys(vars, n_vars, n * t / n_threads, n * (t + 1) / n_threads, keys);
 }
-
-/* Samples of every column counted per chunk of rows (fits a core's L2 cache). */
-#define FE_ROW_CHUNK_BYTES (256 * 1024)
-#define FE_PIECE_ROWS 4096
-/* Rows of a call when no two groups read the same rows: at most FE_SOLO_CHUNK (W7-F 0.86-0.9x
- * the time of 4,096), at least FE_SOLO_MIN (counted by comparison: FE_SMALL_MIN_ROWS) */
-#define FE_SOLO_CHUNK 16384
-#define FE_SOLO_MIN 1024
 
 /* Size in int64 of the `work` fe_count_columns needs: (n_threads - 1) partial int64 tables, then
  * n_threads uint32 tables, of n_cells each. */
