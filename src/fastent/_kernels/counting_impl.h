@@ -375,21 +375,30 @@ FE_TGT static void FE_FN(count_checked)(const fe_columns *g, const int32_t *y, P
 #define FE_SMALL_V fe_u8x32 /* byte lanes a vector */
 #define FE_SMALL_W ((Py_ssize_t)sizeof(FE_SMALL_V))
 
+/* acc[k] = the lanes' counts of value v0 + k (k < FE_SMALL_VB, counters in registers) over n
+ * vectors of cells, `stride` bytes apart: a compare and a subtract a value and vector. */
+static inline __attribute__((always_inline)) FE_TGT void
+FE_FN(small_compare)(const uint8_t *cell, Py_ssize_t n, Py_ssize_t stride, int v0,
+                     FE_SMALL_V acc[FE_SMALL_VB])
+{
+    for (int k = 0; k < FE_SMALL_VB; k++) acc[k] = (FE_SMALL_V){0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        FE_SMALL_V c;
+        memcpy(&c, cell + i * stride, sizeof c);
+        for (int k = 0; k < FE_SMALL_VB; k++)
+            acc[k] -= (FE_SMALL_V)(c == (uint8_t)(v0 + k)); /* -(-1): one more */
+    }
+}
+
 /* counts[v * m32 + j] += the rows among len (cell: row r at cell + r * m32) whose cell j is v,
- * for v < K: FE_SMALL_W columns a vector, FE_SMALL_VB values a pass (counters in registers). */
+ * for v < K: FE_SMALL_W columns a vector. */
 FE_TGT static void FE_FN(small_count_rows)(const uint8_t *cell, Py_ssize_t len, Py_ssize_t m32,
                                            int k_cells, uint32_t *counts)
 {
     for (Py_ssize_t j0 = 0; j0 < m32; j0 += FE_SMALL_W)
         for (int v0 = 0; v0 < k_cells; v0 += FE_SMALL_VB) {
             FE_SMALL_V acc[FE_SMALL_VB];
-            for (int k = 0; k < FE_SMALL_VB; k++) acc[k] = (FE_SMALL_V){0};
-            for (Py_ssize_t r = 0; r < len; r++) {
-                FE_SMALL_V c;
-                memcpy(&c, cell + r * m32 + j0, sizeof c);
-                for (int k = 0; k < FE_SMALL_VB; k++)
-                    acc[k] -= (FE_SMALL_V)(c == (uint8_t)(v0 + k)); /* -(-1): one more */
-            }
+            FE_FN(small_compare)(cell + j0, len, m32, v0, acc);
             for (int k = 0; k < FE_SMALL_VB && v0 + k < k_cells; k++) {
                 uint8_t lane[FE_SMALL_W];
                 uint32_t *out = counts + (v0 + k) * m32 + j0;
@@ -406,12 +415,7 @@ FE_TGT static void FE_FN(small_count_column)(const uint8_t *cell, Py_ssize_t len
 {
     for (int v0 = 0; v0 < k_cells; v0 += FE_SMALL_VB) {
         FE_SMALL_V acc[FE_SMALL_VB];
-        for (int k = 0; k < FE_SMALL_VB; k++) acc[k] = (FE_SMALL_V){0};
-        for (Py_ssize_t r = 0; r < len; r += FE_SMALL_W) {
-            FE_SMALL_V c;
-            memcpy(&c, cell + r, sizeof c);
-            for (int k = 0; k < FE_SMALL_VB; k++) acc[k] -= (FE_SMALL_V)(c == (uint8_t)(v0 + k));
-        }
+        FE_FN(small_compare)(cell, len / FE_SMALL_W, FE_SMALL_W, v0, acc);
         for (int k = 0; k < FE_SMALL_VB && v0 + k < k_cells; k++) {
             uint8_t lane[FE_SMALL_W];
             uint32_t s = 0;
@@ -597,11 +601,11 @@ FE_TGT static int FE_FN(small_cells)(const fe_columns *g, Py_ssize_t b, Py_ssize
 #undef FE_SMALL_CELLS_CASE
 
 /* counts (v = t S + code at counts[v * stride]) added to the cells (code, t) of column j's table */
-FE_TGT static void FE_FN(small_add)(const fe_columns *g, Py_ssize_t j, Py_ssize_t S,
+FE_TGT static void FE_FN(small_add)(const fe_columns *g, Py_ssize_t j, Py_ssize_t S, Py_ssize_t n_t,
                                     const uint32_t *counts, Py_ssize_t stride, uint32_t *tables)
 {
     const Py_ssize_t levels = (Py_ssize_t)(g->last[j] - g->offset[j]) + 1;
-    for (Py_ssize_t t = 0; t < g->n_cells / g->step; t++) {
+    for (Py_ssize_t t = 0; t < n_t; t++) {
         uint32_t *out =
             tables + (uint64_t)t * (uint64_t)g->step + g->adjust[j] + (uint64_t)g->offset[j];
         for (Py_ssize_t v = 0; v < levels; v++) out[v] += counts[(t * S + v) * stride];
@@ -615,7 +619,8 @@ FE_TGT static int FE_FN(count_columns_small)(const fe_columns *g, const int32_t 
                                              uint32_t *tables, Py_ssize_t *status)
 {
     const Py_ssize_t m = g->n_cols, m32 = (m + 31) & ~(Py_ssize_t)31;
-    const int k_cells = (int)(S * (g->n_cells / g->step));
+    const Py_ssize_t n_t = g->n_cells / g->step; /* target levels */
+    const int k_cells = (int)(S * n_t);
     const int rows_of_matrix = g->stride == NULL;
     uint64_t lo_w[FE_BLOCK]; /* the offsets in the kind's width (an array of it) */
     uint8_t span8[FE_BLOCK], ys[FE_SMALL_ROWS];
@@ -659,11 +664,11 @@ FE_TGT static int FE_FN(count_columns_small)(const fe_columns *g, const int32_t 
                 continue;
             }
             FE_FN(small_count_column)(cell, len_w, k_cells, sums);
-            FE_FN(small_add)(g, j, S, sums, 1, tables);
+            FE_FN(small_add)(g, j, S, n_t, sums, 1, tables);
         }
     }
     for (Py_ssize_t j = 0; j < m && rows_of_matrix; j++)
-        FE_FN(small_add)(g, j, S, counts + j, m32, tables);
+        FE_FN(small_add)(g, j, S, n_t, counts + j, m32, tables);
     free(counts);
     return 1;
 }
