@@ -16,7 +16,9 @@
  *     FE_DT(name)     name_<dtype>, e.g. entropy_careful_f32 (name untyped): code emitted once
  *     FE_TGT          the `target` attribute of the level (empty at baseline)
  *     FE_SCALAR_PASS  defined in the baseline pass only: emit the FE_DT (scalar) code there
- *     FE_AVX2_PASS    defined in the AVX2 pass only (code for what AVX2 lacks and AVX-512 has)
+ *     FE_AVX2_CODE    defined in the AVX2 and AVX-512 passes: code written with AVX2 intrinsics
+ *                     (the AVX-512 targets include AVX2)
+ *     FE_AVX512_PASS  defined in the AVX-512 passes only (code written with AVX-512 intrinsics)
  *     FE_FMA          1 where the level has a fused multiply-add instruction (AVX2, AVX-512, an
  *                     FMA baseline such as aarch64), else 0: fma() is a libm call there
  *     FE_VPOPCNT_PASS defined in one more pass, at the AVX-512 level with VPOPCNTQ, when the family
@@ -77,14 +79,14 @@
 #define FE_FMA 1
 #define FE_ISA avx2
 #define FE_TGT FE_TARGET_AVX2
-#define FE_AVX2_PASS 1
+#define FE_AVX2_CODE 1
 #include FE_IMPL
-#undef FE_AVX2_PASS
 #undef FE_TGT
 #undef FE_ISA
 
 #define FE_ISA avx512
 #define FE_TGT FE_TARGET_AVX512
+#define FE_AVX512_PASS 1
 #include FE_IMPL
 #undef FE_TGT
 #undef FE_ISA
@@ -98,6 +100,8 @@
 #undef FE_TGT
 #undef FE_ISA
 #endif
+#undef FE_AVX512_PASS
+#undef FE_AVX2_CODE
 #undef FE_FMA
 #endif
 
