@@ -430,6 +430,56 @@ static inline FE_TARGET_AVX2 __m256 fe_logf8(__m256 x, __m256i *k)
     return _mm256_add_ps(hi,
                          _mm256_fmadd_ps(r2, _mm256_fmadd_ps(r2, q23, q01), _mm256_add_ps(r, lo)));
 }
+
+/* ---- float64 log, eight lanes, for sums (the AVX-512 passes) --------------------------------
+ * The table-driven form of fe_log_reduce + fe_log1p_short, without a division: x = 2^k m with m
+ * in [0.698, 1.396) (k in *k, as a double), m = c (1 + r) with c one of sixteen bins picked by
+ * m's top four bits past the offset, its 1/c and log c in two pairs of registers (vpermt2pd: a
+ * table lookup without gathers), r = m (1/c) - 1 in [-0.0299, 0.0299] by one FMA, and
+ * log m = log c + r + r^2 Q(r), Q the degree-7 near-minimax fit of (log1p(r) - r) / r^2 there
+ * (0.07 * 2^-53 relative; tools/log_table.py makes the table and Q).  1/c has 20 significant bits
+ * and is picked near the bin's centre so that log c is within 0.005 ulp of a double (Gal's
+ * accurate tables), and the bin holding 1 has c = 1, log c = 0: log m is within ~1 ulp, exact 0
+ * at m = 1.  Any bit pattern gives a finite result (m stays in range, r too for normal x): zero
+ * gives k = -1023, log m = 0; the caller screens negatives, NaN and inf, and a subnormal x's
+ * term x log x is below 2^-1012 (its log is read from a wrong m, |log m| < 1). */
+#define FE_LOG8D_OFF 0x3fe6555555555556LL /* bits of 0.69792 (1 lies 2/3 into bin 9) */
+static const double fe_log8d_invc[16] = {0x1.66c48p+0, 0x1.57c3p+0,  0x1.49dcap+0, 0x1.3d258p+0,
+                                         0x1.31458p+0, 0x1.265bep+0, 0x1.1c1f4p+0, 0x1.12948p+0,
+                                         0x1.09b14p+0, 1.0,          0x1.e6968p-1, 0x1.cb462p-1,
+                                         0x1.b2f9p-1,  0x1.9d24ap-1, 0x1.894d8p-1, 0x1.7737ep-1};
+static const double fe_log8d_logc[16] = {-0x1.5998e5b991412p-2, -0x1.2dd886bc5d4b1p-2,
+                                         -0x1.03948e5dd8aa3p-2, -0x1.b6a75109220c5p-3,
+                                         -0x1.687f4beb46ed5p-3, -0x1.1df24967c6ee9p-3,
+                                         -0x1.aae96f22a94e9p-4, -0x1.1efcffc67ff3ep-4,
+                                         -0x1.306dd0f9fa9e7p-5, 0.0,
+                                         0x1.a107e2d5d128bp-5,  0x1.bd24f0161b9f0p-4,
+                                         0x1.4de8adad20ce4p-3,  0x1.b75bdd0878e96p-3,
+                                         0x1.0e132ae1ba344p-2,  0x1.3e46be24271e0p-2};
+
+static inline FE_TARGET_AVX512 __m512d fe_log8d(__m512d x, __m512d *k)
+{
+    const __m512i ix = _mm512_castpd_si512(x),
+                  u = _mm512_sub_epi64(ix, _mm512_set1_epi64(FE_LOG8D_OFF));
+    const __m512i bin = _mm512_srli_epi64(u, 48); /* vpermt2pd reads the low four bits */
+    const __m512d m = _mm512_castsi512_pd(_mm512_sub_epi64(
+        ix, _mm512_and_si512(u, _mm512_set1_epi64((long long)0xfff0000000000000ULL))));
+    const __m512d invc = _mm512_permutex2var_pd(_mm512_loadu_pd(fe_log8d_invc), bin,
+                                                _mm512_loadu_pd(fe_log8d_invc + 8));
+    const __m512d logc = _mm512_permutex2var_pd(_mm512_loadu_pd(fe_log8d_logc), bin,
+                                                _mm512_loadu_pd(fe_log8d_logc + 8));
+    const __m512d r = _mm512_fmsub_pd(m, invc, _mm512_set1_pd(1.0));
+    __m512d q = _mm512_set1_pd(0x1.c7eaa74ea1d54p-4);
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(-0x1.00691fb255c8ep-3));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(0x1.2492357d3d68cp-3));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(-0x1.5555435c7f67fp-3));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(0x1.9999999b13561p-3));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(-0x1.00000000919cep-2));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(0x1.555555555550fp-2));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(-0x1.fffffffffffd8p-2));
+    *k = _mm512_cvtepi64_pd(_mm512_srai_epi64(u, 52));
+    return _mm512_add_pd(logc, _mm512_fmadd_pd(_mm512_mul_pd(r, r), q, r));
+}
 #endif
 
 /* ---- compensated accumulation of block sums ----------------------------------------------

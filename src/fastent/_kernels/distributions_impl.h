@@ -35,6 +35,13 @@
 /* 1 in the passes whose float32 entropy and cross-entropy take their logs in float32 (fe_logf8:
  * float32 input at the AVX2 and AVX-512 levels), held to the float32 contract by
  * fe_float32_logs_value; FE_F32_VALUES: the pass that defines those value functions */
+/* FE_LOG8D: 1 in the pass whose float64 entropy takes its logs by fe_log8d (float64 input at the
+ * AVX-512 level) */
+#if FE_IS_F64 && defined(FE_AVX512_PASS)
+#define FE_LOG8D 1
+#else
+#define FE_LOG8D 0
+#endif
 #if FE_IS_F64
 #define FE_F32_LOGS 0
 #define FE_F32_VALUES 0
@@ -368,6 +375,30 @@ static FE_TGT void FE_FN(entropy_block32)(const float *p, const float *q, Py_ssi
 #endif
 
 /* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad. */
+#if FE_LOG8D
+/* entropy_block with fe_log8d, eight elements a step (the last partial vector by a masked load:
+ * zeros add nothing) */
+static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
+                                        double c0, double c1, double *out)
+{
+    __m512d s = _mm512_setzero_pd(), tk = s, tf = s, lo = s;
+    (void)q, (void)c0, (void)c1;
+    for (Py_ssize_t i = b; i < e; i += 8) {
+        const __m512d x = e - i >= 8
+                              ? _mm512_loadu_pd(p + i)
+                              : _mm512_maskz_loadu_pd((__mmask8)((1u << (e - i)) - 1), p + i);
+        __m512d k;
+        const __m512d lm = fe_log8d(x, &k);
+        lo = _mm512_min_pd(lo, x);
+        s = _mm512_add_pd(s, x);
+        tk = _mm512_fmadd_pd(x, k, tk);
+        tf = _mm512_fmadd_pd(x, lm, tf);
+    }
+    out[0] = _mm512_reduce_add_pd(s);
+    out[1] = fe_ln2_join(_mm512_reduce_add_pd(tk), _mm512_reduce_add_pd(tf));
+    out[2] = _mm512_reduce_min_pd(lo) < 0.0; /* NaN: s fails FE_SAFE_SUM */
+}
+#else
 static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                         double c0, double c1, double *out)
 {
@@ -385,6 +416,7 @@ static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t
     }
     out[0] = s, out[1] = fe_ln2_join(tk, tf), out[2] = lo < 0.0; /* NaN: s fails FE_SAFE_SUM */
 }
+#endif
 
 #ifdef FE_SCALAR_PASS
 /* h = log S - T / S from the sums (S, T, #bad), and in *a the size of what cancels there,
@@ -455,6 +487,37 @@ static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threa
 
 /* H(p, q) = log Sq - (1/Sp) sum p log q.  sums: Sp, Sq, sum p log q, #special (bad or q = 0 < p).
  */
+#if FE_LOG8D
+/* cross_entropy_block with fe_log8d for log q, eight elements a step (the last partial vector by
+ * masked loads: zeros add nothing and are not special) */
+static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b,
+                                              Py_ssize_t e, double c0, double c1, double *out)
+{
+    const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0);
+    __m512d sp = zero, sq = zero, tk = zero, tf = zero, bad = zero;
+    (void)c0, (void)c1;
+    for (Py_ssize_t i = b; i < e; i += 8) {
+        const __mmask8 live = e - i >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (e - i)) - 1);
+        const __m512d x = _mm512_maskz_loadu_pd(live, p + i),
+                      y = _mm512_maskz_loadu_pd(live, q + i);
+        /* special unless x >= 0 and y >= (x > 0 ? DBL_MIN : 0) (NaN: special) */
+        const __m512d least =
+            _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(x, zero, _CMP_GT_OQ), _mm512_set1_pd(DBL_MIN));
+        const __mmask8 ok =
+            _mm512_cmp_pd_mask(x, zero, _CMP_GE_OQ) & _mm512_cmp_pd_mask(y, least, _CMP_GE_OQ);
+        bad = _mm512_mask_add_pd(bad, (__mmask8)~ok, bad, one);
+        __m512d k;
+        const __m512d lm = fe_log8d(y, &k);
+        sp = _mm512_add_pd(sp, x);
+        sq = _mm512_add_pd(sq, y);
+        tk = _mm512_fmadd_pd(x, k, tk);
+        tf = _mm512_fmadd_pd(x, lm, tf);
+    }
+    out[0] = _mm512_reduce_add_pd(sp), out[1] = _mm512_reduce_add_pd(sq);
+    out[2] = fe_ln2_join(_mm512_reduce_add_pd(tk), _mm512_reduce_add_pd(tf));
+    out[3] = _mm512_reduce_add_pd(bad);
+}
+#else
 static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b,
                                               Py_ssize_t e, double c0, double c1, double *out)
 {
@@ -473,6 +536,7 @@ static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_s
     }
     out[0] = sp, out[1] = sq, out[2] = fe_ln2_join(tk, tf), out[3] = bad;
 }
+#endif
 
 #ifdef FE_SCALAR_PASS
 static double FE_DT(cross_entropy_value)(const double *sums)
@@ -978,6 +1042,7 @@ FE_PAIR_COLS(js, FE_DT(js_again), !FE_IS_F64)
 #undef FE_SAFE_MAX
 #undef FE_SAFE_SUM
 #undef FE_ACCURATE
+#undef FE_LOG8D
 #undef FE_F32_LOGS
 #undef FE_F32_VALUES
 #undef FE_NSUMS

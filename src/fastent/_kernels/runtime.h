@@ -34,12 +34,15 @@ typedef struct {
     fe_map_f32 log1p_map_f32;
     fe_map_f32 exp_map_f32;
     fe_map_f32 logf8_map_f32; /* NULL at the baseline level: fe_logf8 needs AVX2 */
+    fe_map_f64 log8d_map_f64; /* NULL below the AVX-512 level (fe_log8d) */
 } fe_runtime_kernels;
 
 #define logf8_map_f32_baseline NULL
+#define log8d_map_f64_baseline NULL
+#define log8d_map_f64_avx2 NULL
 #define FE_RUNTIME_KERNELS(isa)                                                                    \
-    {log_map_f64_##isa, exp_map_f64_##isa, log1p_map_f32_##isa, exp_map_f32_##isa,                 \
-     logf8_map_f32_##isa}
+    {log_map_f64_##isa, exp_map_f64_##isa,   log1p_map_f32_##isa,                                  \
+     exp_map_f32_##isa, logf8_map_f32_##isa, log8d_map_f64_##isa}
 static const fe_runtime_kernels fe_runtime_table[FE_N_LEVELS] = FE_LEVEL_TABLE(FE_RUNTIME_KERNELS);
 
 #endif /* FASTENT_RUNTIME_H */

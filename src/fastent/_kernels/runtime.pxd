@@ -11,4 +11,5 @@ cdef extern from "runtime.h" nogil:
         fe_map_f32 log1p_map_f32
         fe_map_f32 exp_map_f32
         fe_map_f32 logf8_map_f32
+        fe_map_f64 log8d_map_f64
     const fe_runtime_kernels fe_runtime_table[]

@@ -3,7 +3,8 @@
 
 ``fastent._core.config`` turns these into ``show_config()`` and the SIMD-level override; the tests
 use ``log_map``/``exp_map`` (and the float32 ``log1p_map_f32``/``exp_map_f32``) to check the
-shared polynomials at every level, and ``logf8_map_f32`` the float32 log of the AVX2 levels.
+shared polynomials at every level, ``logf8_map_f32`` the float32 log of the AVX2 levels and
+``log8d_map_f64`` the float64 table log of the AVX-512 level.
 """
 import numpy as np
 
@@ -74,3 +75,11 @@ def logf8_map_f32(const float[::1] x):
     if _kernels.logf8_map_f32 == NULL:
         raise ValueError("fe_logf8 exists at the AVX2 and AVX-512 levels only")
     return _mapped(x, _kernels.logf8_map_f32)
+
+
+def log8d_map_f64(const double[::1] x):
+    """log m of fe_log8d (x = 2^k m, m in [0.698, 1.396)) over ``x`` at the current SIMD level,
+    which must be AVX-512."""
+    if _kernels.log8d_map_f64 == NULL:
+        raise ValueError("fe_log8d exists at the AVX-512 level only")
+    return _mapped(x, _kernels.log8d_map_f64)

@@ -2,7 +2,8 @@
  *
  * runtime_impl.h -- the shared polynomials of _math.h mapped over arrays, compiled at every SIMD
  * level (template for _instantiate.h), so the tests can check fe_log/fe_exp as each level's code
- * computes them (contraction into FMA differs between levels), and fe_logf8 where it exists.  No
+ * computes them (contraction into FMA differs between levels), and fe_logf8 and fe_log8d where
+ * they exist.  No
  * include guard on purpose.
  */
 /* name_<dtype>_<level>: out[i] = f(x[i]) over n elements of the pass's FE_T. */
@@ -41,6 +42,18 @@ static FE_TGT void FE_FN(logf8_map)(const float *x, float *out, Py_ssize_t n)
         memcpy(in8, x + i, (size_t)r * sizeof(float));
         _mm256_storeu_ps(out8, fe_logf8(_mm256_loadu_ps(in8), &k));
         memcpy(out + i, out8, (size_t)r * sizeof(float));
+    }
+}
+#endif
+
+#if FE_IS_F64 && defined(FE_AVX512_PASS)
+/* log m of fe_log8d (x = 2^k m) over n doubles, eight at a time (AVX-512 passes only) */
+static FE_TGT void FE_FN(log8d_map)(const double *x, double *out, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i += 8) {
+        const __mmask8 live = n - i >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n - i)) - 1);
+        __m512d k;
+        _mm512_mask_storeu_pd(out + i, live, fe_log8d(_mm512_maskz_loadu_pd(live, x + i), &k));
     }
 }
 #endif
