@@ -138,10 +138,10 @@ def _no_builtin_docstring(app, what, name, obj, options, lines) -> None:  # type
         lines.clear()
 
 
-#: Benchmark result files the benchmarks page includes after RESULTS.md when they exist: the last
-#: run on another SIMD level's machine, and single workloads measured by their own scripts
-#: (benchmarks/scale.py's W10).
-EXTRA_RESULTS = ["RESULTS-avx512.md", "RESULTS-W10.md"]
+#: Benchmark result files the benchmarks page includes after RESULTS.md when they exist: the same
+#: CPU held to AVX2, the last run on an AVX2-only machine, and single workloads measured by their
+#: own scripts (benchmarks/scale.py's W10).
+EXTRA_RESULTS = ["RESULTS-avx2.md", "RESULTS-avx2-zen3.md", "RESULTS-W10.md"]
 
 
 def _extra_results(app, docname, source) -> None:  # type: ignore[no-untyped-def]
