@@ -593,3 +593,25 @@ def test_an_infinite_label_in_a_dropped_row_is_no_error():
     assert_allclose(got.scores, want.scores, atol=1e-15)
     with pytest.raises(ValueError, match=r"c0.*infinite"):
         selection.select_features(X, np.array([1, 2, 1, 3, 2]), 1, missing="drop")
+
+
+def test_knn_target_whose_squares_overflow():
+    """The fuzzer's find: mutual_info_regression of a discrete X and a target near 1e300, whose
+    classes of at most 2k + 1 points scikit-learn searches by brute force with a*a - 2ab + b*b:
+    the squares overflow (inf - inf = NaN), which scikit-learn's search reads as distance 0.
+    fastent agreed with scikit-learn (1.3833); the reference kept the NaN (0.0).  Random targets
+    of 1e100 to 1e307 agree three ways."""
+    X = np.array([0.0, 0.0, 127.0, 127.0, 127.0, 2.0]).reshape(6, 1)
+    rng = np.random.default_rng(11)
+    targets = [np.full(6, 1e300)] + [
+        10.0 ** rng.uniform(100, 307) * (1 + rng.standard_normal(6)) for _ in range(20)
+    ]
+    skm = pytest.importorskip("sklearn.feature_selection").mutual_info_regression
+    for y in targets:
+        kwargs = {"discrete_features": [True], "n_neighbors": 5, "random_state": 1}
+        with np.errstate(all="ignore"):
+            want = skm(X, y, **kwargs)
+            ref = reference_selection.mutual_info_regression(X, y, **kwargs)
+            got = selection.mutual_info_regression(X, y, n_jobs=1, **kwargs)  # std overflows
+        assert_allclose(ref, want, rtol=1e-12, atol=1e-15)
+        assert_allclose(got, want, rtol=1e-12, atol=1e-15)

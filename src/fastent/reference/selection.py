@@ -695,13 +695,16 @@ def _kth_distance(
     Euclidean search computes instead: sqrt(max(0, (a*a + -2*(a*b)) + b*b)), each operation
     rounded in float64 in that order, which can be far from |a - b| for near points.  With
     ``single`` too (the points were float32), that squared distance is rounded to float32 and
-    its square root taken in float32, as scikit-learn's 32-bit search returns it."""
+    its square root taken in float32, as scikit-learn's 32-bit search returns it.  Where a*a
+    overflows (values beyond ~1e154: inf - inf), the squared distance is NaN, and scikit-learn's
+    search reads it as 0, as ``where(d2 > 0, d2, 0)`` does (np.maximum would keep the NaN)."""
     n = points.shape[0]
     out = np.empty(n)
     for rows in _blocks(n, n):
         if dot_product_trick:
             a, b = points[rows, 0][:, None], points[:, 0][None, :]
-            d2 = np.maximum((a * a + -2.0 * (a * b)) + b * b, 0.0)
+            d2 = (a * a + -2.0 * (a * b)) + b * b
+            d2 = np.where(d2 > 0.0, d2, 0.0)  # NaN (overflow) reads as 0
             if single:
                 dist = np.sqrt(d2.astype(np.float32)).astype(np.float64)
             else:
