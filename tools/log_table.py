@@ -8,7 +8,7 @@ double of 20 significant bits near the inverse of its balanced centre 2 lo hi / 
 picked so that -log(1/c) is nearest a double (Gal's accurate tables: within 0.004 ulp).  Then
 log1p(r) = r + r^2 Q(r) with Q of degree ``d`` fitted to (log1p(r) - r) / r^2 by Lawson's
 iteratively reweighted least squares in the weighted max norm of the relative error, in 50-digit
-arithmetic, rounded to double.  Needs mpmath.
+arithmetic, rounded to double (tools/minimax.py's fit).  Needs mpmath.
 
     python tools/log_table.py 7   # fe_log8d: degree 7 (0.07 * 2^-53 relative on |r| <= 0.0299)
 """
@@ -17,6 +17,7 @@ import struct
 import sys
 
 import mpmath as mp
+from minimax import chebyshev_points, lawson, worst_relative
 
 mp.mp.dps = 50
 OFF = 0x3FF0000000000000 - (29 << 48) // 3  # bits of 1.0 minus 9 2/3 bins
@@ -60,40 +61,16 @@ def inverse(lo: mp.mpf, hi: mp.mpf, candidates: int = 3000) -> float:
     return best[1]
 
 
-def fit(a: mp.mpf, degree: int, points: int = 300, rounds: int = 40) -> list[float]:
-    xs = [a * mp.cos(mp.pi * (k + mp.mpf(0.5)) / points) for k in range(points)]
+def fit(a: mp.mpf, degree: int, points: int = 300) -> list[float]:
+    """Q for log1p(r) = r + r^2 Q(r) on |r| <= a, near-minimax in the error relative to log1p."""
+    xs = chebyshev_points(a, points)
     g = [(mp.log1p(x) - x) / x**2 for x in xs]
-    scale = [x**2 / abs(mp.log1p(x)) for x in xs]  # |r^2 (Q - g)| relative to log1p(r)
-    weights = [mp.mpf(1)] * points
-    c = None
-    for _ in range(rounds):
-        A = mp.matrix(points, degree + 1)
-        b = mp.matrix(points, 1)
-        for i, x in enumerate(xs):
-            s = mp.sqrt(weights[i]) * scale[i]
-            for j in range(degree + 1):
-                A[i, j] = s * x**j
-            b[i] = s * g[i]
-        c = mp.qr_solve(A, b)[0]
-        err = [
-            abs(si * (mp.polyval(list(reversed(c)), x) - gi))
-            for x, gi, si in zip(xs, g, scale, strict=True)
-        ]
-        total = sum(w * e for w, e in zip(weights, err, strict=True))
-        weights = [w * e / total * points for w, e in zip(weights, err, strict=True)]
-    assert c is not None
-    return [float(c[j]) for j in range(degree + 1)]
+    return lawson(xs, g, [x**2 / abs(mp.log1p(x)) for x in xs], degree, rounds=40)
 
 
-def relative_error(a: mp.mpf, coefficients: list[float], grid: int = 4000) -> float:
-    worst = mp.mpf(0)
+def relative_error(a: mp.mpf, coefficients: list[float]) -> float:
     rev = [mp.mpf(c) for c in reversed(coefficients)]
-    for k in range(grid + 1):
-        x = -a + 2 * a * mp.mpf(k) / grid
-        if x:
-            exact = mp.log1p(x)
-            worst = max(worst, abs(x + x**2 * mp.polyval(rev, x) - exact) / abs(exact))
-    return float(worst / mp.mpf(2) ** -53)
+    return worst_relative(a, lambda x: x + x**2 * mp.polyval(rev, x), mp.log1p)
 
 
 if __name__ == "__main__":

@@ -374,25 +374,38 @@ static FE_TGT void FE_FN(entropy_block32)(const float *p, const float *q, Py_ssi
 }
 #endif
 
+#if FE_LOG8D
+/* The r doubles at p, eight at most, the lanes past r zero (a masked load: nothing past p + r is
+ * read; zeros add nothing to the sums) */
+static inline FE_TGT __m512d FE_FN(load8d)(const double *p, Py_ssize_t r)
+{
+    return r >= 8 ? _mm512_loadu_pd(p) : _mm512_maskz_loadu_pd((__mmask8)((1u << r) - 1), p);
+}
+
+/* log_terms for eight lanes (fe_log8d): *tk += w k, *tf += w log m, w log y = ln 2 (w k) + w log
+ * m.  y = 0 gives k = -1023, log m = 0 (w = 0 there, or the caller's row is special). */
+static inline FE_TGT void FE_FN(log8d_terms)(__m512d w, __m512d y, __m512d *tk, __m512d *tf)
+{
+    __m512d k;
+    const __m512d lm = fe_log8d(y, &k);
+    *tk = _mm512_fmadd_pd(w, k, *tk);
+    *tf = _mm512_fmadd_pd(w, lm, *tf);
+}
+#endif
+
 /* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad. */
 #if FE_LOG8D
-/* entropy_block with fe_log8d, eight elements a step (the last partial vector by a masked load:
- * zeros add nothing) */
+/* entropy_block with fe_log8d, eight elements a step */
 static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                         double c0, double c1, double *out)
 {
     __m512d s = _mm512_setzero_pd(), tk = s, tf = s, lo = s;
     (void)q, (void)c0, (void)c1;
     for (Py_ssize_t i = b; i < e; i += 8) {
-        const __m512d x = e - i >= 8
-                              ? _mm512_loadu_pd(p + i)
-                              : _mm512_maskz_loadu_pd((__mmask8)((1u << (e - i)) - 1), p + i);
-        __m512d k;
-        const __m512d lm = fe_log8d(x, &k);
+        const __m512d x = FE_FN(load8d)(p + i, e - i);
+        FE_FN(log8d_terms)(x, x, &tk, &tf);
         lo = _mm512_min_pd(lo, x);
         s = _mm512_add_pd(s, x);
-        tk = _mm512_fmadd_pd(x, k, tk);
-        tf = _mm512_fmadd_pd(x, lm, tf);
     }
     out[0] = _mm512_reduce_add_pd(s);
     out[1] = fe_ln2_join(_mm512_reduce_add_pd(tk), _mm512_reduce_add_pd(tf));
@@ -488,8 +501,8 @@ static FE_TGT double FE_FN(entropy_row)(const FE_T *p, Py_ssize_t n, int n_threa
 /* H(p, q) = log Sq - (1/Sp) sum p log q.  sums: Sp, Sq, sum p log q, #special (bad or q = 0 < p).
  */
 #if FE_LOG8D
-/* cross_entropy_block with fe_log8d for log q, eight elements a step (the last partial vector by
- * masked loads: zeros add nothing and are not special) */
+/* cross_entropy_block with fe_log8d for log q, eight elements a step (zeros past the row's end
+ * are not special) */
 static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b,
                                               Py_ssize_t e, double c0, double c1, double *out)
 {
@@ -497,21 +510,16 @@ static FE_TGT void FE_FN(cross_entropy_block)(const FE_T *p, const FE_T *q, Py_s
     __m512d sp = zero, sq = zero, tk = zero, tf = zero, bad = zero;
     (void)c0, (void)c1;
     for (Py_ssize_t i = b; i < e; i += 8) {
-        const __mmask8 live = e - i >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (e - i)) - 1);
-        const __m512d x = _mm512_maskz_loadu_pd(live, p + i),
-                      y = _mm512_maskz_loadu_pd(live, q + i);
+        const __m512d x = FE_FN(load8d)(p + i, e - i), y = FE_FN(load8d)(q + i, e - i);
         /* special unless x >= 0 and y >= (x > 0 ? DBL_MIN : 0) (NaN: special) */
         const __m512d least =
             _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(x, zero, _CMP_GT_OQ), _mm512_set1_pd(DBL_MIN));
         const __mmask8 ok =
             _mm512_cmp_pd_mask(x, zero, _CMP_GE_OQ) & _mm512_cmp_pd_mask(y, least, _CMP_GE_OQ);
         bad = _mm512_mask_add_pd(bad, (__mmask8)~ok, bad, one);
-        __m512d k;
-        const __m512d lm = fe_log8d(y, &k);
+        FE_FN(log8d_terms)(x, y, &tk, &tf);
         sp = _mm512_add_pd(sp, x);
         sq = _mm512_add_pd(sq, y);
-        tk = _mm512_fmadd_pd(x, k, tk);
-        tf = _mm512_fmadd_pd(x, lm, tf);
     }
     out[0] = _mm512_reduce_add_pd(sp), out[1] = _mm512_reduce_add_pd(sq);
     out[2] = fe_ln2_join(_mm512_reduce_add_pd(tk), _mm512_reduce_add_pd(tf));
