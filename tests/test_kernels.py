@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import mpmath
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -116,11 +117,28 @@ def test_float32_table_log_within_its_bound(simd_level):
 LOG8D_OFF = 0x3FE6555555555556  # fe_log8d's offset: m in [0.698, 1.396)
 
 
-def test_float64_table_log_within_one_ulp(simd_level):
+def ulps_of_log(got: np.ndarray, m: np.ndarray) -> float:
+    """Max |got - log m| in units of the last place of log m (float64), against x87 long double
+    logs, or against mpmath on a sample where long double is double (MSVC)."""
+    if np.finfo(np.longdouble).nmant >= 63:
+        exact = np.log(m.astype(np.longdouble))
+        nonzero = exact != 0
+        spacing = np.spacing(np.abs(exact[nonzero]).astype(np.float64))
+        return float((np.abs(got - exact)[nonzero] / spacing).max())
+    worst = 0.0
+    for g, v in zip(got[:: max(1, m.size // 20_000)], m[:: max(1, m.size // 20_000)], strict=True):
+        exact = mpmath.log(mpmath.mpf(float(v)))
+        if exact != 0:
+            spacing = np.spacing(abs(float(exact)))
+            worst = max(worst, float(abs(mpmath.mpf(float(g)) - exact)) / spacing)
+    return worst
+
+
+def test_float64_table_log_within_its_bound(simd_level):
     """fe_log8d, the float64 log of the AVX-512 level's entropy (x = 2^k m): log m within 1.5 ulp
-    of the exact value (long double) for m swept over [0.698, 1.396) -- every one of the sixteen
-    bins, their edges, and around 1 -- and x over the whole normal range; exact 0 at m = 1 and
-    for zero; finite and below 0.36 in size (log 0.698) for any bits."""
+    of the exact value (1.25 measured) for m swept over [0.698, 1.396) -- every one of the
+    sixteen bins, their edges, and around 1 -- and x over the whole normal range; exact 0 at m = 1
+    and for zero; finite and below 0.36 in size (log 0.698) for any bits."""
     if simd_level != "avx512":
         with pytest.raises(ValueError, match="AVX-512"):
             runtime.log8d_map_f64(np.ones(1))
@@ -140,13 +158,8 @@ def test_float64_table_log_within_one_ulp(simd_level):
     m = m[(m >= lo) & (m < hi)]
     normal = rng.integers(0x0010000000000000, 0x7FF0000000000000, 1_000_000, dtype=np.uint64)
     for x in (m, normal.view(np.float64)):
-        bits = x.view(np.uint64)
-        k = (bits - np.uint64(LOG8D_OFF)).view(np.int64) >> 52
-        exact = np.log(np.ldexp(x.astype(np.longdouble), -k))
-        got = runtime.log8d_map_f64(x)
-        nonzero = exact != 0
-        ulps = np.abs(got - exact)[nonzero] / np.spacing(np.abs(exact[nonzero]).astype(np.float64))
-        assert ulps.max() <= 1.5
+        k = (x.view(np.uint64) - np.uint64(LOG8D_OFF)).view(np.int64) >> 52
+        assert ulps_of_log(runtime.log8d_map_f64(x), np.ldexp(x, -k)) <= 1.5
     assert runtime.log8d_map_f64(np.array([1.0, 0.0])).tolist() == [0.0, 0.0]
     anything = rng.integers(0, 2**64, 100_003, dtype=np.uint64).view(np.float64)
     assert np.all(np.abs(runtime.log8d_map_f64(anything)) <= 0.36)

@@ -32,16 +32,16 @@
  * inside T is below 3a (positive terms p log x need x > 1, and x <= S bounds them by S log S);
  * else the row takes the careful path. */
 #define FE_ACCURATE(v, a) ((v) >= (a) * 0x1p-6 + 0x1p-10)
-/* 1 in the passes whose float32 entropy and cross-entropy take their logs in float32 (fe_logf8:
- * float32 input at the AVX2 and AVX-512 levels), held to the float32 contract by
- * fe_float32_logs_value; FE_F32_VALUES: the pass that defines those value functions */
-/* FE_LOG8D: 1 in the pass whose float64 entropy takes its logs by fe_log8d (float64 input at the
- * AVX-512 level) */
+/* FE_LOG8D: 1 in the pass whose float64 entropy and cross-entropy take their logs by fe_log8d
+ * (float64 input at the AVX-512 level) */
 #if FE_IS_F64 && defined(FE_AVX512_PASS)
 #define FE_LOG8D 1
 #else
 #define FE_LOG8D 0
 #endif
+/* FE_F32_LOGS: 1 in the passes whose float32 entropy and cross-entropy take their logs in float32
+ * (fe_logf8: float32 input at the AVX2 and AVX-512 levels), held to the float32 contract by
+ * fe_float32_logs_value; FE_F32_VALUES: the pass that defines those value functions */
 #if FE_IS_F64
 #define FE_F32_LOGS 0
 #define FE_F32_VALUES 0

@@ -3,8 +3,7 @@
  * runtime_impl.h -- the shared polynomials of _math.h mapped over arrays, compiled at every SIMD
  * level (template for _instantiate.h), so the tests can check fe_log/fe_exp as each level's code
  * computes them (contraction into FMA differs between levels), and fe_logf8 and fe_log8d where
- * they exist.  No
- * include guard on purpose.
+ * they exist.  No include guard on purpose.
  */
 /* name_<dtype>_<level>: out[i] = f(x[i]) over n elements of the pass's FE_T. */
 #if defined(FE_PRAGMA)
