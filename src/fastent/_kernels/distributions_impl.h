@@ -393,9 +393,9 @@ static inline FE_TGT void FE_FN(log8d_terms)(__m512d w, __m512d y, __m512d *tk, 
 }
 #endif
 
-/* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad. */
+/* H(p) = log S - (1/S) sum p log p, S = sum p.  sums: S, sum p log p, #bad.  With FE_LOG8D:
+ * fe_log8d's logs, eight elements a step. */
 #if FE_LOG8D
-/* entropy_block with fe_log8d, eight elements a step */
 static FE_TGT void FE_FN(entropy_block)(const FE_T *p, const FE_T *q, Py_ssize_t b, Py_ssize_t e,
                                         double c0, double c1, double *out)
 {
