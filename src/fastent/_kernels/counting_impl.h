@@ -522,13 +522,16 @@ FE_TGT static int FE_FN(small_cells_avx2)(const fe_columns *g, Py_ssize_t b, Py_
             const char *x = g->data[0] + (b + r) * g->row_stride * size;
             const __m256i t = _mm256_set1_epi8((char)ys[r]);
             uint8_t *c = cell + r * m32;
+            /* the last vector ends at column m, over columns of the one before (their cells
+             * written again, alike): only rows of fewer than 32 columns take the scalar loop */
             Py_ssize_t jj = 0;
-            for (; jj + 32 <= m; jj += 32) {
-                const __m256i code = FE_FN(small_codes32)(x + jj * size, wide,
-                                                          (const char *)lo + jj * size, 1, &any);
+            for (; jj < m && m >= 32; jj += 32) {
+                const Py_ssize_t at = m - jj < 32 ? m - 32 : jj;
+                const __m256i code = FE_FN(small_codes32)(x + at * size, wide,
+                                                          (const char *)lo + at * size, 1, &any);
                 bad8 = _mm256_or_si256(
-                    bad8, _mm256_sub_epi8(_mm256_loadu_si256((const __m256i *)(span8 + jj)), code));
-                _mm256_storeu_si256((__m256i *)(c + jj), _mm256_add_epi8(code, t));
+                    bad8, _mm256_sub_epi8(_mm256_loadu_si256((const __m256i *)(span8 + at)), code));
+                _mm256_storeu_si256((__m256i *)(c + at), _mm256_add_epi8(code, t));
             }
             for (; jj < m; jj++) {
                 const uint64_t code = FE_SMALL_X(jj) - FE_SMALL_OFF(jj);
