@@ -188,6 +188,27 @@ def test_logsumexp_is_exact(simd_level):
         assert fastent.logsumexp(x) == pytest.approx(exact, rel=1e-14)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("maxima", [[0], [999], [5, 300], [70, 640, 999], list(range(0, 1000, 97))])
+def test_logsumexp_maxima_anywhere_and_a_tiny_rest(simd_level, dtype, maxima):
+    """The maxima of a row in any of its blocks (the kernel leaves one out of the sums and adds
+    the others as exact 1s), the rest tiny beside them (a lone maximum: log1p keeps its digits)
+    or spanning more than the exponential's range (clamped terms)."""
+    mpmath.mp.dps = 40
+    rng = np.random.default_rng(len(maxima))
+    for low, spread in ((-30.0, 5.0), (-60.0, 40.0), (-3.0, 2.0)):
+        x = (low + spread * rng.standard_normal(1000)).clip(max=-1.0).astype(dtype)
+        x[maxima] = 0.0
+        for shift in (0.0, 2.5):
+            row = (x + dtype(shift)).astype(dtype)
+            exact = float(mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(float(v))) for v in row)))
+            rtol = 2e-6 if dtype == np.float32 else 1e-14
+            assert fastent.logsumexp(row) == pytest.approx(exact, rel=rtol, abs=1e-300)
+            assert fastent.log_softmax(row)[maxima[0]] == pytest.approx(
+                shift - exact, rel=rtol, abs=1e-13 if dtype == np.float64 else 1e-6
+            )
+
+
 @pytest.mark.slow
 def test_long_row_logsumexp(simd_level):
     n = 10**7

@@ -135,67 +135,114 @@ static double FE_DT(sigmoid_scalar)(double v, int log_out)
 
 /* ---- SIMD kernels, once per dtype and level ------------------------------------------------ */
 
-/* Splits logsumexp(x) = m + L, m = max x, L = log1p(sum_{x < m} exp(x - m) + ties - 1).  Returns 0
- * (and leaves m, L alone) for an empty row or one with an inf or NaN. */
-static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m, double *L)
+/* The start of the first span of `block` elements of x that holds v (the caller knows one does),
+ * each span tested by a vectorised loop. */
+static inline FE_TGT Py_ssize_t FE_FN(block_holding)(const FE_T *x, Py_ssize_t n, Py_ssize_t block,
+                                                     FE_T v)
 {
-    FE_T mxt = -INFINITY, bad = 0; /* in the input's type: 16 lanes for float32 */
-    /* max reductions only: a chain of 1-cycle maxima (a sum's chain is 3-4 cycles a vector) */
-    FE_SIMD(reduction(max : mxt, bad))
-    for (Py_ssize_t i = 0; i < n; i++) {
-        const FE_T v = x[i];
-        mxt = v > mxt ? v : mxt;
-        bad = (v - v == 0) ? bad : 1; /* v - v is NaN for +-inf and NaN */
+    for (Py_ssize_t b = 0;; b += block) {
+        const Py_ssize_t e = n - b < block ? n : b + block;
+        int found = 0;
+        FE_SIMD(reduction(| : found))
+        for (Py_ssize_t i = b; i < e; i++) found |= x[i] == v;
+        if (found) return b;
     }
-    const double mx = (double)mxt;
-    if (bad != 0 || n == 0) return 0;
-    fe_acc rest = {0.0, 0.0};
-    double ties = -1.0;
-    /* The row is in cache now (the maximum's pass read it): while the terms are computed, the
-     * next row of a C-ordered matrix is prefetched, so that pass overlaps this one's arithmetic. */
+}
+
+/* The sum of exp(x[i] - mx) over i in [b, e), e - b <= FE_BLOCK (float32: FE_BLOCK_F32, in float:
+ * the exponentials 16 lanes wide, partial sums of 8 terms a lane, error < 5e-7 relative); every
+ * x[i] - mx <= 0.  With `clamp` a difference below the exponential's range counts as its bottom
+ * (a term of 3e-308, float32 1.7e-38, in place of a smaller one), else the caller knows there is
+ * none.  In the span that starts at `top` (FE_AHEAD elements, float32: the block), the first
+ * holding the row's maximum, the maxima's terms are left out and counted in *ties; elsewhere a
+ * maximum adds an exact 1 (fe_exp(0) = 1) and the loop takes no masks: logsumexp 0.90x the time
+ * at AVX2 (float32; float64 0.945x), the same at AVX-512, whose masks cost little (Zen 4).
+ * While the terms are computed, the same span of the next row of a C-ordered matrix is
+ * prefetched: this row is in cache (the maximum's pass read it), the next one is not. */
+static inline FE_TGT double FE_FN(exp_sum)(const FE_T *x, Py_ssize_t n, Py_ssize_t b, Py_ssize_t e,
+                                           double mx, int clamp, Py_ssize_t top, double *ties)
+{
 #if FE_IS_F64
-    for (Py_ssize_t b = 0; b < n; b += FE_BLOCK) {
-        const Py_ssize_t e = n - b < FE_BLOCK ? n : b + FE_BLOCK;
-        double s = 0.0, c = 0.0;
-        for (Py_ssize_t sb = b; sb < e; sb += FE_AHEAD) {
-            const Py_ssize_t se = e - sb < FE_AHEAD ? e : sb + FE_AHEAD;
-            fe_prefetch_ahead(x, n, sb, se - sb, sizeof(FE_T));
+    double s = 0.0, c = 0.0;
+    for (Py_ssize_t sb = b; sb < e; sb += FE_AHEAD) {
+        const Py_ssize_t se = e - sb < FE_AHEAD ? e : sb + FE_AHEAD;
+        fe_prefetch_ahead(x, n, sb, se - sb, sizeof(FE_T));
+        if (sb == top) {
             FE_SIMD_SUM(s, c)
             for (Py_ssize_t i = sb; i < se; i++) {
-                const double t = x[i] - mx; /* <= 0 */
+                const double t = x[i] - mx;
                 c += t == 0.0 ? 1.0 : 0.0;
-                /* terms below exp(-708) are dropped: < 3e-308 next to the max's 1 */
                 s += (t < 0.0 && t >= -FE_EXP_RANGE) ? fe_exp_core(t) : 0.0;
             }
+        } else {
+            FE_SIMD_SUM(s)
+            for (Py_ssize_t i = sb; i < se; i++) {
+                const double t = x[i] - mx;
+                s += fe_exp_core(clamp && t < -FE_EXP_RANGE ? -FE_EXP_RANGE : t);
+            }
         }
-        fe_acc_add(&rest, s);
-        ties += c;
     }
 #else
-    /* float32: exp in float (16 lanes), float partial sums over short blocks (8 terms per lane:
-     * error < 5e-7 relative), blocks added in double (a plain sum: a row of 1e9 adds < 1e-9
-     * relative; compensating each block's sum took 1.06x the time at AVX2, 1.1x at AVX-512, Zen 4);
-     * x - max is exact in float (both floats, same sign of exponent range) up to one rounding. */
-    const float mf = (float)mx;
-    double rest32 = 0.0;
-    for (Py_ssize_t b = 0; b < n; b += FE_BLOCK_F32) {
-        const Py_ssize_t e = n - b < FE_BLOCK_F32 ? n : b + FE_BLOCK_F32;
-        float s = 0.0f, c = 0.0f;
-        fe_prefetch_ahead(x, n, b, e - b, sizeof(FE_T));
+    const float mf = (float)mx; /* x - mx is exact in float up to one rounding */
+    float s = 0.0f, c = 0.0f;
+    fe_prefetch_ahead(x, n, b, e - b, sizeof(FE_T));
+    if (b == top) {
         FE_SIMD_SUM(s, c)
         for (Py_ssize_t i = b; i < e; i++) {
             const float t = x[i] - mf;
             c += t == 0.0f ? 1.0f : 0.0f;
-            s += (t < 0.0f && t >= -87.0f) ? fe_expf_core(t) : 0.0f; /* below: < 1.7e-38, dropped */
+            s += (t < 0.0f && t >= -87.0f) ? fe_expf_core(t) : 0.0f;
         }
-        rest32 += (double)s;
-        ties += (double)c;
+    } else {
+        FE_SIMD_SUM(s)
+        for (Py_ssize_t i = b; i < e; i++) {
+            const float t = x[i] - mf;
+            s += fe_expf_core(clamp && t < -87.0f ? -87.0f : t);
+        }
     }
-    fe_acc_add(&rest, rest32);
 #endif
-    double r = fe_acc_value(&rest);
-    /* the loops drop terms far below the max (exp under 3e-308, float32 1.7e-38); they count only
-     * when nothing else does (a lone max, every other term tiny): then add them all with libm */
+    *ties += (double)c;
+    return (double)s;
+}
+
+/* Splits logsumexp(x) = m + L, m = max x, L = log1p(sum over the elements but one maximum of
+ * exp(x - m)): a maximum's term, 1, is never added to the block sums beside it, so a tiny
+ * remainder keeps its digits.  Returns 0 (and leaves m, L alone) for an empty row or one with
+ * an inf or NaN. */
+static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m, double *L)
+{
+    FE_T mxt = -INFINITY, mnt = INFINITY, bad = 0; /* in the input's type: 16 lanes for float32 */
+    /* max/min reductions only: chains of 1-cycle operations (a sum's chain is 3-4 cycles) */
+    FE_SIMD(reduction(max : mxt, bad) reduction(min : mnt))
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const FE_T v = x[i];
+        mxt = v > mxt ? v : mxt;
+        mnt = v < mnt ? v : mnt;
+        bad = (v - v == 0) ? bad : 1; /* v - v is NaN for +-inf and NaN */
+    }
+    if (bad != 0 || n == 0) return 0;
+    const double mx = (double)mxt;
+    const Py_ssize_t block = FE_IS_F64 ? FE_BLOCK : FE_BLOCK_F32;
+    const Py_ssize_t top = FE_FN(block_holding)(x, n, FE_IS_F64 ? FE_AHEAD : FE_BLOCK_F32, mxt);
+    /* the exponential's range holds every x - mx unless the row spans more than it (rare) */
+    const int clamp = FE_IS_F64 ? (double)mnt - mx < -FE_EXP_RANGE : mnt - mxt < -87.0f;
+    fe_acc rest = {0.0, 0.0};
+    double rest32 = 0.0; /* float32: the block sums added plainly (a row of 1e9 adds < 1e-9
+                          * relative; compensating each took 1.06-1.1x the time) */
+    double ties = -1.0;
+    for (Py_ssize_t b = 0; b < n; b += block) {
+        const Py_ssize_t e = n - b < block ? n : b + block;
+        const double s = clamp ? FE_FN(exp_sum)(x, n, b, e, mx, 1, top, &ties)
+                               : FE_FN(exp_sum)(x, n, b, e, mx, 0, top, &ties);
+        if (FE_IS_F64)
+            fe_acc_add(&rest, s);
+        else
+            rest32 += s;
+    }
+    double r = FE_IS_F64 ? fe_acc_value(&rest) : rest32;
+    /* the top block drops terms far below the max (exp under 3e-308, float32 1.7e-38) and the
+     * others clamp them; they count only when nothing else does (a lone max, every other term
+     * tiny): then add them all with libm */
     if (ties == 0.0 && r < (FE_IS_F64 ? 0x1p-900 : 0x1p-60)) r = FE_DT(lse_rest_exact)(x, n, mx);
     *m = mx;
     *L = log1p(r + ties);
