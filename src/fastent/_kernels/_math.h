@@ -10,7 +10,8 @@
  *                      sums of weighted logs: fe_log1p_short, fe_ln2_join)
  *   fe_exp(x)          branch-free exp: Cody-Waite reduction to ln2/4, 2^(1/2) picked by parity,
  *                      degree-9 minimax polynomial, <= 1 ulp
- *                      (fe_exp_core: the same without clamping; float32: fe_expf, fe_log1pf_unit)
+ *                      (fe_exp_core: the same without clamping, = fe_exp_finish(fe_exp_reduce);
+ *                      float32: fe_expf, fe_log1pf_unit)
  *   fe_logf8(x, &k)    float32 log of eight lanes for sums (AVX2 and AVX-512 passes): an eight-bin
  *                      table held in registers (vpermps), no division
  *   fe_prefetch_ahead  prefetch the next row while computing on this one
@@ -303,14 +304,21 @@ static inline double fe_log1p_unit(double y)
  * in [-708, 709] only (callers that mask their arguments into that range save the clamps);
  * fe_exp clamps x to it: below that the result flushes to ~exp(-708) (callers that care, e.g.
  * logsumexp, only add such terms to something >= 1).  NaN must be masked by the caller. */
-static inline double fe_exp_core(double x)
+/* fe_exp_core's first half: r with |r| <= ln2/4, and k's bits (returned), x = k ln2/2 + r */
+static inline uint64_t fe_exp_reduce(double x, double *r)
 {
     const double inv_hln2 = 2.8853900817779268147, hln2_hi = 3.46573590184561908245e-01,
                  hln2_lo = 9.54107464635293850010e-11, shift = 6755399441055744.0; /* 1.5*2^52 */
     double kd = x * inv_hln2 + shift; /* k = round(2x / ln2), kept in the low bits */
-    uint64_t ki = fe_asu64(kd);
+    const uint64_t ki = fe_asu64(kd);
     kd -= shift;
-    double r = (x - kd * hln2_hi) - kd * hln2_lo; /* |r| <= ln2/4 */
+    *r = (x - kd * hln2_hi) - kd * hln2_lo;
+    return ki;
+}
+
+/* fe_exp_core's second half: exp(k ln2/2 + r) from fe_exp_reduce's r and k bits */
+static inline double fe_exp_finish(double r, uint64_t ki)
+{
     /* e^r = 1 + q, q = r + r^2 P(r), P minimax for (e^r - 1 - r) / r^2 (Estrin) */
     double r2 = r * r, r4 = r2 * r2;
     double c01 = 0.4999999999999844 + r * 0.16666666666666355,
@@ -324,6 +332,13 @@ static inline double fe_exp_core(double x)
     double t = fe_asf64(0x3ff0000000000000ULL + (odd & 0x6a09e667f3bcdULL) + ((ki >> 1) << 52));
     double q = (r + fe_asf64(odd & 0xbc93b3efbf5e2228ULL)) + r2 * P;
     return t + t * q; /* t is added last: its rounding is the only one of size, < 1 ulp */
+}
+
+static inline double fe_exp_core(double x)
+{
+    double r;
+    const uint64_t ki = fe_exp_reduce(x, &r);
+    return fe_exp_finish(r, ki);
 }
 
 static inline double fe_exp(double x)
@@ -350,14 +365,20 @@ static inline float fe_asf32(uint32_t u)
     return x;
 }
 
-static inline float fe_expf_core(float x) /* x in [-87, 88] */
+/* fe_expf_core's halves, as fe_exp_reduce and fe_exp_finish */
+static inline uint32_t fe_expf_reduce(float x, float *r)
 {
     const float inv_ln2 = 1.44269504088896341f, ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f,
                 shift = 12582912.0f; /* 1.5 * 2^23 */
     float kd = x * inv_ln2 + shift;
     const uint32_t ki = fe_asu32(kd);
     kd -= shift;
-    const float r = (x - kd * ln2_hi) - kd * ln2_lo;
+    *r = (x - kd * ln2_hi) - kd * ln2_lo;
+    return ki;
+}
+
+static inline float fe_expf_finish(float r, uint32_t ki)
+{
     const float p =
         1.0f +
         r * (1.0f +
@@ -365,6 +386,13 @@ static inline float fe_expf_core(float x) /* x in [-87, 88] */
                   r * (1.0f / 6 +
                        r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720 + r * (1.0f / 5040)))))));
     return p * fe_asf32((ki + 127u) << 23);
+}
+
+static inline float fe_expf_core(float x) /* x in [-87, 88] */
+{
+    float r;
+    const uint32_t ki = fe_expf_reduce(x, &r);
+    return fe_expf_finish(r, ki);
 }
 
 static inline float fe_expf(float x)
