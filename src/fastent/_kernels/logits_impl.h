@@ -364,14 +364,13 @@ static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
 #endif
 
 /* One element of the SIMD path into lb[c] (and gb[c] when GRAD): the loss and the gradient of
- * label zc, logit xc and pos_weight p; s += the loss, special += 1 where the element must take
- * the scalar path (a label outside [0, 1], NaN, |x| > 708). */
+ * label zc, logit xc and pos_weight p, from e = eb[c] = exp(-|x|) (FE_SIGMOID_CE_EXP's, 1 where
+ * the element takes the scalar path); s += the loss of the elements that do not. */
 #define FE_SIGMOID_CE_BODY(P, GRAD)                                                                \
     {                                                                                              \
-        const double zc = (double)zr[c], xc = (double)xr[c], p = (P);                              \
-        const double a = fabs(xc);                                                                 \
-        const int ok = (zc >= 0.0) & (zc <= 1.0) & (a <= FE_EXP_RANGE);                            \
-        const double e = fe_exp_core(ok ? -a : 0.0), l1 = fe_log1p_unit(e), pz = p * zc;           \
+        const double zc = (double)zr[c], xc = (double)xr[c], p = (P), e = eb[c];                   \
+        const int ok = (zc >= 0.0) & (zc <= 1.0) & (fabs(xc) <= FE_EXP_RANGE);                     \
+        const double l1 = fe_log1p_unit(e), pz = p * zc;                                           \
         const double l =                                                                           \
             pz * ((xc < 0.0 ? -xc : 0.0) + l1) + (1.0 - zc) * ((xc > 0.0 ? xc : 0.0) + l1);        \
         lb[c] = l;                                                                                 \
@@ -381,6 +380,19 @@ static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
             gb[c] = (1.0 - zc) * sig_pos - pz * sig_neg;                                           \
         }                                                                                          \
         s += ok ? l : 0.0;                                                                         \
+    }
+
+/* The SIMD path's first loop: eb[c] = exp(-|x|) of the sub-block's elements, special += 1 where
+ * an element must take the scalar path (a label outside [0, 1], NaN, |x| > 708).  The
+ * exponentials and the logarithms run as two loops: one loop doing both is a dependency chain
+ * of ~100 cycles an iteration, and the out-of-order window holds too few of them (the sum alone:
+ * 0.86x the time at AVX2, 0.75-0.93x at AVX-512). */
+#define FE_SIGMOID_CE_EXP()                                                                        \
+    FE_SIMD_SUM(special)                                                                           \
+    for (Py_ssize_t c = 0; c < m; c++) {                                                           \
+        const double zc = (double)zr[c], a = fabs((double)xr[c]);                                  \
+        const int ok = (zc >= 0.0) & (zc <= 1.0) & (a <= FE_EXP_RANGE);                            \
+        eb[c] = fe_exp_core(ok ? -a : 0.0);                                                        \
         special += ok ? 0.0 : 1.0;                                                                 \
     }
 
@@ -395,23 +407,30 @@ static double FE_DT(sigmoid_ce_scalar)(double z, double x, double p, double *g)
 #define FE_EXPF_RANGE 87.0f
 #define FE_SIGMOID_CE_BODY_F32(P)                                                                  \
     {                                                                                              \
-        const float zc = zr[c], xc = xr[c], p = (P), a = fabsf(xc);                                \
-        const int ok = (zc >= 0.0f) & (zc <= 1.0f) & (a <= FE_EXPF_RANGE);                         \
-        const float e = fe_expf_core(ok ? -a : 0.0f), l1 = fe_log1pf_unit(e), pz = p * zc;         \
+        const float zc = zr[c], xc = xr[c], p = (P), e = ef[c];                                    \
+        const int ok = (zc >= 0.0f) & (zc <= 1.0f) & (fabsf(xc) <= FE_EXPF_RANGE);                 \
+        const float l1 = fe_log1pf_unit(e), pz = p * zc;                                           \
         const float l =                                                                            \
             pz * ((xc < 0.0f ? -xc : 0.0f) + l1) + (1.0f - zc) * ((xc > 0.0f ? xc : 0.0f) + l1);   \
         lf[c] = l;                                                                                 \
         sf += ok ? l : 0.0f;                                                                       \
-        specialf += ok ? 0.0f : 1.0f;                                                              \
     }
 
 /* The float32 loop over lf[0:m] in runs of FE_BLOCK_F32: float partial sums of non-negative
- * terms (16 a lane at most, < 1e-6 relative), each run's added in double. */
+ * terms (16 a lane at most, < 1e-6 relative), each run's added in double; the exponentials
+ * first, into ef (two loops, as FE_SIGMOID_CE_EXP). */
 #define FE_SIGMOID_CE_LOOP_F32(P)                                                                  \
     for (Py_ssize_t r0 = 0; r0 < m; r0 += FE_BLOCK_F32) {                                          \
         const Py_ssize_t r1 = m - r0 < FE_BLOCK_F32 ? m : r0 + FE_BLOCK_F32;                       \
         float sf = 0.0f, specialf = 0.0f;                                                          \
-        FE_SIMD_SUM(sf, specialf)                                                                  \
+        FE_SIMD_SUM(specialf)                                                                      \
+        for (Py_ssize_t c = r0; c < r1; c++) {                                                     \
+            const float zc = zr[c], a = fabsf(xr[c]);                                              \
+            const int ok = (zc >= 0.0f) & (zc <= 1.0f) & (a <= FE_EXPF_RANGE);                     \
+            ef[c] = fe_expf_core(ok ? -a : 0.0f);                                                  \
+            specialf += ok ? 0.0f : 1.0f;                                                          \
+        }                                                                                          \
+        FE_SIMD_SUM(sf)                                                                            \
         for (Py_ssize_t c = r0; c < r1; c++) FE_SIGMOID_CE_BODY_F32(P)                             \
         s += (double)sf;                                                                           \
         special += (double)specialf;                                                               \
@@ -428,9 +447,9 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
      * per-element test of what the caller asked for), into the buffers lb, gb; the outputs
      * asked for are copied out after. */
     const Py_ssize_t n = rows * C, seg = w ? C : FE_BLOCK;
-    double lb[FE_SIGMOID_CE_SUB], gb[FE_SIGMOID_CE_SUB];
+    double lb[FE_SIGMOID_CE_SUB], gb[FE_SIGMOID_CE_SUB], eb[FE_SIGMOID_CE_SUB];
 #if !FE_IS_F64
-    float lf[FE_SIGMOID_CE_SUB];
+    float lf[FE_SIGMOID_CE_SUB], ef[FE_SIGMOID_CE_SUB];
 #endif
     fe_acc total = {0.0, 0.0};
     for (Py_ssize_t b = 0; b < n; b += seg) {
@@ -450,18 +469,21 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
                 if (loss) memcpy(loss + at, lf, (size_t)m * sizeof *lf);
             } else
 #endif
+            {
+                FE_SIGMOID_CE_EXP()
                 if (wr && grad) {
-                FE_SIMD_SUM(s, special)
-                for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY((double)wr[c], 1)
-            } else if (wr) {
-                FE_SIMD_SUM(s, special)
-                for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY((double)wr[c], 0)
-            } else if (grad) {
-                FE_SIMD_SUM(s, special)
-                for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY(1.0, 1)
-            } else {
-                FE_SIMD_SUM(s, special)
-                for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY(1.0, 0)
+                    FE_SIMD_SUM(s)
+                    for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY((double)wr[c], 1)
+                } else if (wr) {
+                    FE_SIMD_SUM(s)
+                    for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY((double)wr[c], 0)
+                } else if (grad) {
+                    FE_SIMD_SUM(s)
+                    for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY(1.0, 1)
+                } else {
+                    FE_SIMD_SUM(s)
+                    for (Py_ssize_t c = 0; c < m; c++) FE_SIGMOID_CE_BODY(1.0, 0)
+                }
             }
 #if !FE_IS_F64
             if (loss && grad) {
@@ -497,6 +519,7 @@ static FE_TGT double FE_FN(sigmoid_ce)(const FE_T *z, const FE_T *x, const FE_T 
     return fe_acc_value(&total);
 }
 #undef FE_SIGMOID_CE_BODY
+#undef FE_SIGMOID_CE_EXP
 #undef FE_SIGMOID_CE_SUB
 #ifdef FE_SIGMOID_CE_BODY_F32
 #undef FE_SIGMOID_CE_BODY_F32
