@@ -19,6 +19,7 @@
 #define FE_EXP_RANGE 708.0 /* |x| up to this: fe_exp(-|x|) is a normal number, no clamping */
 #define FE_BLOCK_F32 128   /* float32 partial sums: 8 terms per lane of 16 */
 #define FE_AHEAD 64        /* float64 elements computed per prefetch of the next row's span */
+#define FE_MAP_SPAN 512    /* element-wise maps: elements a span of the two loops (L1 buffers) */
 
 #ifdef FE_SCALAR_PASS
 #include <stdlib.h> /* malloc/free for the limits path */
@@ -313,15 +314,25 @@ static FE_TGT void FE_FN(softmax_row)(const FE_T *x, FE_T *out, Py_ssize_t n, in
 /* out = sigmoid (log_out = 0) or log_sigmoid (log_out = 1) of x, element-wise. */
 static FE_TGT void FE_FN(sigmoid_map)(const FE_T *x, FE_T *out, Py_ssize_t n, int log_out)
 {
-    double special = 0.0;
-    if (log_out) {
-        FE_SIMD_SUM(special)
-        for (Py_ssize_t i = 0; i < n; i++) {
-            const double v = (double)x[i], a = fabs(v);
-            const int ok = a <= FE_EXP_RANGE; /* false for inf and NaN too */
-            const double e = fe_exp_core(ok ? -a : 0.0);
-            out[i] = (FE_T)((v < 0.0 ? v : 0.0) - fe_log1p_unit(e));
-            special += ok ? 0.0 : 1.0;
+    double special = 0.0, eb[FE_MAP_SPAN];
+    if (log_out) { /* two loops a span, as the sigmoid loss: exp(-|x|) into eb, then log1p (half
+                    * the dependency chain an iteration: 0.70-0.80x the time at AVX2, 0.85-0.89x at
+                    * AVX-512; sigmoid's division alone gains nothing) */
+        for (Py_ssize_t b = 0; b < n; b += FE_MAP_SPAN) {
+            const Py_ssize_t len = n - b < FE_MAP_SPAN ? n - b : FE_MAP_SPAN;
+            const FE_T *xs = x + b;
+            FE_SIMD_SUM(special)
+            for (Py_ssize_t j = 0; j < len; j++) {
+                const double a = fabs((double)xs[j]);
+                const int ok = a <= FE_EXP_RANGE; /* false for inf and NaN too */
+                eb[j] = fe_exp_core(ok ? -a : 0.0);
+                special += ok ? 0.0 : 1.0;
+            }
+            FE_SIMD()
+            for (Py_ssize_t j = 0; j < len; j++) {
+                const double v = (double)xs[j];
+                out[b + j] = (FE_T)((v < 0.0 ? v : 0.0) - fe_log1p_unit(eb[j]));
+            }
         }
     } else {
         FE_SIMD_SUM(special)
@@ -664,3 +675,4 @@ static FE_TGT double FE_FN(ce_row)(const FE_T *x, Py_ssize_t C, Py_ssize_t y, co
 
 #undef FE_EXP_RANGE
 #undef FE_BLOCK_F32
+#undef FE_MAP_SPAN
