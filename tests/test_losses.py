@@ -396,6 +396,13 @@ def test_softmax_ce_bad_inputs():
         f([0, 0, 0], x, weights=[0.0, 1, 1, 1], reduction="mean")
     with pytest.raises(ValueError, match="zero contributing elements"):
         f(np.zeros(0, int), np.zeros((0, 4)), reduction="mean")
+    # subnormal weights: 1 / total overflows (the gradient was NaN; found by the fuzzer)
+    for fn in (f, reference.sparse_softmax_cross_entropy_with_logits):
+        with pytest.raises(ValueError, match=r"subnormal total weight|below the smallest normal"):
+            fn([1], np.ones((1, 3)), weights=[5e-324] * 3, reduction="mean", return_grad=True)
+    tiny = np.finfo(np.float64).tiny  # the smallest total allowed: a finite gradient
+    _, grad = f([1], np.ones((1, 3)), weights=[tiny] * 3, reduction="mean", return_grad=True)
+    assert_allclose(grad, [[1 / 3, -2 / 3, 1 / 3]], rtol=1e-15)
     with pytest.raises(ValueError, match="label_smoothing must be in"):
         f([0, 1, 1], x, label_smoothing=1.5)
     with pytest.raises(ValueError, match=r"weights must have shape \(4,\)"):

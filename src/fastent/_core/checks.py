@@ -139,11 +139,18 @@ def check_reduction(reduction: str) -> str:
 
 
 def check_mean_denominator(reduction: str, denominator: float) -> None:
-    """``reduction="mean"`` needs a positive count (or total weight) to divide by."""
+    """``reduction="mean"`` needs a positive count (or total weight) to divide by, and one whose
+    reciprocal (the gradient's scale) is a normal float64."""
     if reduction == "mean" and not denominator > 0:
         raise ValueError(
             "reduction='mean' over zero contributing elements (an empty batch, all labels "
             "ignored or a zero total weight)"
+        )
+    if reduction == "mean" and denominator < np.finfo(np.float64).tiny:
+        raise ValueError(
+            f"reduction='mean' with a total weight of {denominator:g}, below the smallest normal "
+            "float64 (2.2e-308): the mean's scale 1 / total is not representable; scale the "
+            "weights up"
         )
 
 

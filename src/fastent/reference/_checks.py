@@ -321,6 +321,8 @@ def reduction(name: Any) -> str:
 def positive_denominator(den: float) -> None:
     if not den > 0:
         raise ValueError("reduction='mean' over zero contributing elements (an empty batch)")
+    if den < np.finfo(np.float64).tiny:  # 1 / den, the gradient's scale, would overflow
+        raise ValueError("reduction='mean' over a subnormal total weight")
 
 
 def same_shape(labels_: Any, values: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
