@@ -20,6 +20,25 @@
 #define FE_BLOCK_F32 128   /* float32 partial sums: 8 terms per lane of 16 */
 #define FE_AHEAD 64        /* float64 elements computed per prefetch of the next row's span */
 #define FE_MAP_SPAN 512    /* element-wise maps: elements a span of the two loops (L1 buffers) */
+/* logsumexp's exponentials in the input's precision (float32: float, twice the lanes): their
+ * type, functions, the bottom of their range and the span of one pass of exp_sum's two loops */
+#if FE_IS_F64
+#define FE_EX double
+#define FE_EX_BITS uint64_t
+#define FE_EX_CORE fe_exp_core
+#define FE_EX_REDUCE fe_exp_reduce
+#define FE_EX_FINISH fe_exp_finish
+#define FE_EX_LOW (-FE_EXP_RANGE)
+#define FE_EX_SPAN FE_AHEAD
+#else
+#define FE_EX float
+#define FE_EX_BITS uint32_t
+#define FE_EX_CORE fe_expf_core
+#define FE_EX_REDUCE fe_expf_reduce
+#define FE_EX_FINISH fe_expf_finish
+#define FE_EX_LOW (-87.0f)
+#define FE_EX_SPAN FE_BLOCK_F32
+#endif
 
 #ifdef FE_SCALAR_PASS
 #include <stdlib.h> /* malloc/free for the limits path */
@@ -167,55 +186,31 @@ static inline FE_TGT Py_ssize_t FE_FN(block_holding)(const FE_T *x, Py_ssize_t n
 static inline FE_TGT double FE_FN(exp_sum)(const FE_T *x, Py_ssize_t n, Py_ssize_t b, Py_ssize_t e,
                                            double mx, int clamp, Py_ssize_t top, double *ties)
 {
-#if FE_IS_F64
-    double s = 0.0, c = 0.0;
-    for (Py_ssize_t sb = b; sb < e; sb += FE_AHEAD) {
-        const Py_ssize_t se = e - sb < FE_AHEAD ? e : sb + FE_AHEAD;
+    const FE_EX m = (FE_EX)mx; /* float32: x - mx is exact in float up to one rounding */
+    FE_EX s = 0, c = 0;
+    for (Py_ssize_t sb = b; sb < e; sb += FE_EX_SPAN) {
+        const Py_ssize_t se = e - sb < FE_EX_SPAN ? e : sb + FE_EX_SPAN;
         fe_prefetch_ahead(x, n, sb, se - sb, sizeof(FE_T));
         if (sb == top) {
             FE_SIMD_SUM(s, c)
             for (Py_ssize_t i = sb; i < se; i++) {
-                const double t = x[i] - mx;
-                c += t == 0.0 ? 1.0 : 0.0;
-                s += (t < 0.0 && t >= -FE_EXP_RANGE) ? fe_exp_core(t) : 0.0;
+                const FE_EX t = x[i] - m;
+                c += t == 0 ? 1 : 0;
+                s += (t < 0 && t >= FE_EX_LOW) ? FE_EX_CORE(t) : 0;
             }
         } else {
-            double r[FE_AHEAD];
-            uint64_t k[FE_AHEAD];
+            FE_EX r[FE_EX_SPAN];
+            FE_EX_BITS k[FE_EX_SPAN];
             const Py_ssize_t len = se - sb;
             FE_SIMD()
             for (Py_ssize_t j = 0; j < len; j++) {
-                const double t = x[sb + j] - mx;
-                k[j] = fe_exp_reduce(clamp && t < -FE_EXP_RANGE ? -FE_EXP_RANGE : t, &r[j]);
+                const FE_EX t = x[sb + j] - m;
+                k[j] = FE_EX_REDUCE(clamp && t < FE_EX_LOW ? FE_EX_LOW : t, &r[j]);
             }
             FE_SIMD_SUM(s)
-            for (Py_ssize_t j = 0; j < len; j++) s += fe_exp_finish(r[j], k[j]);
+            for (Py_ssize_t j = 0; j < len; j++) s += FE_EX_FINISH(r[j], k[j]);
         }
     }
-#else
-    const float mf = (float)mx; /* x - mx is exact in float up to one rounding */
-    float s = 0.0f, c = 0.0f;
-    fe_prefetch_ahead(x, n, b, e - b, sizeof(FE_T));
-    if (b == top) {
-        FE_SIMD_SUM(s, c)
-        for (Py_ssize_t i = b; i < e; i++) {
-            const float t = x[i] - mf;
-            c += t == 0.0f ? 1.0f : 0.0f;
-            s += (t < 0.0f && t >= -87.0f) ? fe_expf_core(t) : 0.0f;
-        }
-    } else {
-        float r[FE_BLOCK_F32];
-        uint32_t k[FE_BLOCK_F32];
-        const Py_ssize_t len = e - b;
-        FE_SIMD()
-        for (Py_ssize_t j = 0; j < len; j++) {
-            const float t = x[b + j] - mf;
-            k[j] = fe_expf_reduce(clamp && t < -87.0f ? -87.0f : t, &r[j]);
-        }
-        FE_SIMD_SUM(s)
-        for (Py_ssize_t j = 0; j < len; j++) s += fe_expf_finish(r[j], k[j]);
-    }
-#endif
     *ties += (double)c;
     return (double)s;
 }
@@ -238,7 +233,7 @@ static FE_TGT int FE_FN(logsumexp_parts)(const FE_T *x, Py_ssize_t n, double *m,
     if (bad != 0 || n == 0) return 0;
     const double mx = (double)mxt;
     const Py_ssize_t block = FE_IS_F64 ? FE_BLOCK : FE_BLOCK_F32;
-    const Py_ssize_t top = FE_FN(block_holding)(x, n, FE_IS_F64 ? FE_AHEAD : FE_BLOCK_F32, mxt);
+    const Py_ssize_t top = FE_FN(block_holding)(x, n, FE_EX_SPAN, mxt);
     /* the exponential's range holds every x - mx unless the row spans more than it (rare) */
     const int clamp = FE_IS_F64 ? (double)mnt - mx < -FE_EXP_RANGE : mnt - mxt < -87.0f;
     fe_acc rest = {0.0, 0.0};
@@ -676,3 +671,10 @@ static FE_TGT double FE_FN(ce_row)(const FE_T *x, Py_ssize_t C, Py_ssize_t y, co
 #undef FE_EXP_RANGE
 #undef FE_BLOCK_F32
 #undef FE_MAP_SPAN
+#undef FE_EX
+#undef FE_EX_BITS
+#undef FE_EX_CORE
+#undef FE_EX_REDUCE
+#undef FE_EX_FINISH
+#undef FE_EX_LOW
+#undef FE_EX_SPAN
