@@ -173,16 +173,16 @@ static inline FE_TGT Py_ssize_t FE_FN(block_holding)(const FE_T *x, Py_ssize_t n
  * the exponentials 16 lanes wide, partial sums of 8 terms a lane, error < 5e-7 relative); every
  * x[i] - mx <= 0.  With `clamp` a difference below the exponential's range counts as its bottom
  * (a term of 3e-308, float32 1.7e-38, in place of a smaller one), else the caller knows there is
- * none.  In the span that starts at `top` (FE_AHEAD elements, float32: the block), the first
- * holding the row's maximum, the maxima's terms are left out and counted in *ties; elsewhere a
- * maximum adds an exact 1 (fe_exp(0) = 1) and the loop takes no masks: logsumexp 0.90x the time
- * at AVX2 (float32; float64 0.945x), the same at AVX-512, whose masks cost little (Zen 4).  There
- * the exponentials run as two loops, the reductions (fe_exp_reduce) into L1 buffers and then the
- * polynomials (fe_exp_finish): each iteration's dependency chain is half as long, so the
- * out-of-order window holds twice the iterations (as in the KL and JS blocks): 0.90x the time at
- * AVX2 for float64, 0.90-0.97x for float32, the same at AVX-512.
- * While the terms are computed, the same span of the next row of a C-ordered matrix is
- * prefetched: this row is in cache (the maximum's pass read it), the next one is not. */
+ * none.  In the span (FE_EX_SPAN elements) that starts at `top`, the first holding the row's
+ * maximum, the maxima's terms are left out and counted in *ties; elsewhere a maximum adds an
+ * exact 1 (fe_exp(0) = 1) and the loop takes no masks: logsumexp 0.90x the time at AVX2 (float32;
+ * float64 0.945x), the same at AVX-512, whose masks cost little (Zen 4).  There the exponentials
+ * run as two loops, the reductions (fe_exp_reduce) into L1 buffers and then the polynomials
+ * (fe_exp_finish): each iteration's dependency chain is half as long, so the out-of-order window
+ * holds twice the iterations (as in the KL and JS blocks): 0.90x the time at AVX2 for float64,
+ * 0.90-0.97x for float32, the same at AVX-512.  While the terms are computed, the same span of the
+ * next row of a C-ordered matrix is prefetched: this row is in cache (the maximum's pass read
+ * it), the next one is not. */
 static inline FE_TGT double FE_FN(exp_sum)(const FE_T *x, Py_ssize_t n, Py_ssize_t b, Py_ssize_t e,
                                            double mx, int clamp, Py_ssize_t top, double *ties)
 {
