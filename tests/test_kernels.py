@@ -284,6 +284,31 @@ def test_small_tables_count_as_bincount(simd_level, dtype):
                 assert status[j] == bad.get(j, (-1,))[0], f"{name}, column {j}"
 
 
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("offsets_alike", [True, False])
+def test_small_tables_of_c_rows_by_offset(simd_level, dtype, offsets_alike):
+    """C rows of 40 columns counted by comparison give NumPy's counts whether every column has
+    the same offset (one offset broadcast to the lanes) or not (the offsets loaded a lane): in the
+    second case each column's values lie in the low part of its range, where cells taken from
+    another column's offset would pass the range check unnoticed."""
+    rng = np.random.default_rng(40)
+    n, p, n_target = 3001, 40, 2
+    offsets = np.full(p, -3) if offsets_alike else np.arange(p) % 3 - 3
+    sizes = np.full(p, 6)
+    x = (offsets + rng.integers(0, 4, (n, p))).astype(dtype)
+    y = rng.integers(0, n_target, n).astype(np.int32)
+    tables, positions, step, status = counting.count_columns(
+        [x], [0] * p, list(range(p)), [p] * p, offsets.tolist(), sizes.tolist(), y, n_target, 1
+    )
+    assert_array_equal(status, -1)
+    for j in range(p):
+        expected = np.bincount(y * 6 + (x[:, j] - offsets[j]), minlength=n_target * 6)
+        got = [
+            tables[t * step + positions[j] : t * step + positions[j] + 6] for t in range(n_target)
+        ]
+        assert_array_equal(np.concatenate(got), expected, err_msg=f"column {j}")
+
+
 @pytest.mark.parametrize("dtype", [np.int8, np.int64])
 def test_small_tables_of_long_contiguous_columns(simd_level, dtype):
     """Contiguous columns counted by comparison a block of rows at a time: a call longer than one

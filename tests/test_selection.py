@@ -199,6 +199,19 @@ def test_integer_columns_match_discrete_mutual_info(n, layout):
     assert_allclose(S.mutual_info_scores(X, y, n_jobs=1), expected, rtol=1e-12, atol=1e-14)
 
 
+def test_wide_matrix_ranges_from_every_row():
+    """A wide C-ordered matrix read whole for its ranges (8,000 rows: no sampling) takes its
+    columns' ranges a chunk of rows at a time: a column whose extremes lie only in its last rows
+    (past the first chunks) scores as column by column."""
+    rng = np.random.default_rng(5)
+    n, p = 8000, 700
+    X = rng.integers(0, 4, (n, p))
+    X[-1, 1], X[-2, 2], X[n // 2, 3] = 9, -6, 12
+    y = rng.integers(0, 3, n)
+    got = S.mutual_info_scores(X, y, n_jobs=1)
+    assert_allclose(got[:8], per_column(X[:, :8], y), rtol=1e-12, atol=1e-14)
+
+
 @pytest.mark.parametrize("n", [300, N_SAMPLED])
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32])
 def test_small_integer_dtypes_full_range(n, dtype):

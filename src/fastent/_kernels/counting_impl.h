@@ -518,6 +518,9 @@ FE_TGT static int FE_FN(small_cells_avx2)(const fe_columns *g, Py_ssize_t b, Py_
             cell[r] = (uint8_t)((uint8_t)code + ys[r]);
         }
     } else { /* the rows of a matrix, 32 columns a vector */
+        /* one offset for every column (labels coded alike): broadcast, not loaded a lane */
+        int one_offset = 1;
+        for (Py_ssize_t jj = 1; jj < m; jj++) one_offset &= g->offset[jj] == g->offset[0];
         for (Py_ssize_t r = 0; r < len; r++) {
             const char *x = g->data[0] + (b + r) * g->row_stride * size;
             const __m256i t = _mm256_set1_epi8((char)ys[r]);
@@ -525,14 +528,20 @@ FE_TGT static int FE_FN(small_cells_avx2)(const fe_columns *g, Py_ssize_t b, Py_
             /* the last vector ends at column m, over columns of the one before (their cells
              * written again, alike): only rows of fewer than 32 columns take the scalar loop */
             Py_ssize_t jj = 0;
-            for (; jj < m && m >= 32; jj += 32) {
-                const Py_ssize_t at = m - jj < 32 ? m - 32 : jj;
-                const __m256i code = FE_FN(small_codes32)(x + at * size, wide,
-                                                          (const char *)lo + at * size, 1, &any);
-                bad8 = _mm256_or_si256(
-                    bad8, _mm256_sub_epi8(_mm256_loadu_si256((const __m256i *)(span8 + at)), code));
-                _mm256_storeu_si256((__m256i *)(c + at), _mm256_add_epi8(code, t));
-            }
+#define FE_SMALL_ROW(PER_LANE)                                                                     \
+    for (; jj < m && m >= 32; jj += 32) {                                                          \
+        const Py_ssize_t at = m - jj < 32 ? m - 32 : jj;                                           \
+        const __m256i code = FE_FN(small_codes32)(                                                 \
+            x + at * size, wide, (const char *)lo + (PER_LANE ? at * size : 0), PER_LANE, &any);   \
+        bad8 = _mm256_or_si256(                                                                    \
+            bad8, _mm256_sub_epi8(_mm256_loadu_si256((const __m256i *)(span8 + at)), code));       \
+        _mm256_storeu_si256((__m256i *)(c + at), _mm256_add_epi8(code, t));                        \
+    }
+            if (one_offset)
+                FE_SMALL_ROW(0)
+            else
+                FE_SMALL_ROW(1)
+#undef FE_SMALL_ROW
             for (; jj < m; jj++) {
                 const uint64_t code = FE_SMALL_X(jj) - FE_SMALL_OFF(jj);
                 tail |= code > span8[jj] ? 128 : 0;
