@@ -5,8 +5,8 @@
 
 The workloads and their targets are those of BENCHMARKS.md (the project's shared design notes):
 W1, W2a, W2b (distributions); W3a, W3b, W4, W5 in float32 and float64 (logits); W6, W9, AMI,
-high-cardinality MI (discrete); W7, W7-F, W7-int8, W8 (selection).  Each is defined in
-``families/<family>.py`` and measured by ``harness.py``.  ``--list`` prints their names;
+high-cardinality MI (discrete); W7, W7-F, W7-int8, W7-wide, W8 (selection).  Each is defined
+in ``families/<family>.py`` and measured by ``harness.py``.  ``--list`` prints their names;
 ``--only`` picks them by name prefix before any data is built, and each chosen workload's data is
 built just before it is measured and dropped after.
 

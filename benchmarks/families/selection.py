@@ -76,13 +76,16 @@ def _peak_mb(run: Callable[[], Any]) -> float:
         tracemalloc.stop()
 
 
-def _scores(variant: str, dtype: str, order: str, quick: bool) -> Workload:
-    """W7 and its variants: ``selection.mutual_info_scores`` of X (``dtype``, ``order``) and y."""
-    n, p = (20_000, 50) if quick else (1_000_000, 200)
+def _scores(
+    variant: str, dtype: str, order: str, quick: bool, shape: tuple[int, int] = (1_000_000, 200)
+) -> Workload:
+    """W7 and its variants: ``selection.mutual_info_scores`` of X (``dtype``, ``order``, n × p
+    ``shape``) and y."""
+    n, p = (20_000, 50) if quick else shape
     X, y = workloads.w7(n, p, dtype, order)
     peers = [Impl(NUMPY_FUSED, functools.partial(_numpy_fused_scores, X, y))]
     targets = [Target("≥ 8× the fused NumPy reference at 1 thread", NUMPY_FUSED, "ratio", 8)]
-    if variant == "W7" and mutual_info_classif is not None:
+    if variant in ("W7", "W7-wide") and mutual_info_classif is not None:
         for jobs in (1, -1):
             peers.append(
                 Impl(
@@ -145,6 +148,12 @@ def w7_f(quick: bool) -> Workload:
 def w7_int8(quick: bool) -> Workload:
     """MI of every column with y: X int8, C order (200 MB)."""
     return _scores("W7-int8", "int8", "C", quick)
+
+
+@workload("W7-wide")
+def w7_wide(quick: bool) -> Workload:
+    """MI of every column with y: a wide table, X int64 20,000 × 2,000, C order (320 MB)."""
+    return _scores("W7-wide", "int64", "C", quick, (20_000, 2_000))
 
 
 @workload("W8")
