@@ -284,6 +284,35 @@ def test_small_tables_count_as_bincount(simd_level, dtype):
                 assert status[j] == bad.get(j, (-1,))[0], f"{name}, column {j}"
 
 
+@pytest.mark.parametrize("dtype", SMALL_DTYPES)
+def test_column_ranges_match_numpy(simd_level, dtype):
+    """Each column's minimum and maximum, as NumPy's, for rows in C and F order, every k-th row
+    (the range sample), reversed rows and columns, a single row, 1 and 2 threads (2^16 elements
+    or more are split between them), the kind's extremes in the last row and a middle one."""
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(int(info.bits) + int(info.min < 0))
+    x = rng.integers(int(info.min) // 2, int(info.max) // 2, (2001, 70), endpoint=True).astype(
+        dtype
+    )
+    x[-1, 3], x[1000, 4], x[-1, 69] = info.min, info.max, info.max
+    f = np.asfortranarray(x)
+    views = {
+        "C": x,
+        "F": f,
+        "C, every 3rd row": x[::3],
+        "F, every 5th row": f[::5],
+        "reversed": x[::-2, ::-1],
+        "one row": x[-1:],
+    }
+    for name, view in views.items():
+        for n_threads in (1, 2):
+            lo, hi = counting.column_ranges(view, n_threads)
+            assert_array_equal(lo, view.min(axis=0), err_msg=name)
+            assert_array_equal(hi, view.max(axis=0), err_msg=name)
+    with pytest.raises(ValueError, match="no rows"):
+        counting.column_ranges(x[:0], 1)
+
+
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("offsets_alike", [True, False])
 def test_small_tables_of_c_rows_by_offset(simd_level, dtype, offsets_alike):

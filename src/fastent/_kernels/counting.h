@@ -87,6 +87,8 @@ typedef struct {
 
 /* The hot loops, compiled once per SIMD level (counting_impl.h), and their table. */
 typedef void (*fe_minmax_fn)(const void *, int, Py_ssize_t, int64_t *, int64_t *);
+typedef void (*fe_ranges_fn)(const void *, int, Py_ssize_t, Py_ssize_t, Py_ssize_t, Py_ssize_t,
+                             int64_t *, int64_t *);
 typedef Py_ssize_t (*fe_count_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, int64_t *,
                                   Py_ssize_t, uint32_t *);
 typedef void (*fe_keys_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, uint64_t *);
@@ -97,6 +99,7 @@ typedef void (*fe_bit_table_fn)(const uint64_t *, Py_ssize_t, const uint64_t *, 
 
 typedef struct {
     fe_minmax_fn minmax;
+    fe_ranges_fn column_ranges;
     fe_count_fn count;
     fe_keys_fn keys;
     fe_columns_fn columns;
@@ -183,9 +186,13 @@ static inline Py_ssize_t fe_small_levels(const fe_columns *g, Py_ssize_t rows)
 #undef FE_UNTYPED
 
 #define FE_COUNTING_KERNELS_AT(isa, bits, limit)                                                   \
-    {fe_minmax_##isa,     fe_count_chunk_##isa,                                                    \
-     fe_keys_block_##isa, fe_count_columns_rows_##isa,                                             \
-     fe_bit_table_##bits, limit}
+    {fe_minmax_##isa,                                                                              \
+     fe_column_ranges_##isa,                                                                       \
+     fe_count_chunk_##isa,                                                                         \
+     fe_keys_block_##isa,                                                                          \
+     fe_count_columns_rows_##isa,                                                                  \
+     fe_bit_table_##bits,                                                                          \
+     limit}
 #define FE_COUNTING_KERNELS(isa) FE_COUNTING_KERNELS_AT(isa, isa, FE_CAT(FE_BIT_CELLS, isa))
 #define FE_BIT_CELLS_baseline 16
 #define FE_BIT_CELLS_avx2 256
@@ -201,6 +208,35 @@ static const fe_counting_kernels *fe_counting_kernels_for(int level)
     if (level == FE_LEVEL_AVX512 && fe_cpu_has_vpopcnt()) return &vpopcnt;
 #endif
     return &fe_counting_table[level];
+}
+
+/* lo[j], hi[j] = the minimum and maximum of column j over `rows` rows (>= 1) of `cols` columns,
+ * element (r, j) at byte r * row_bytes + j * col_bytes of data; threads take runs of rows, each
+ * but the first into `work` (2 * cols * (n_threads - 1) int64), joined at the end.  A matrix
+ * of fewer than 2^16 elements is read by one thread. */
+static void fe_column_ranges(const fe_counting_kernels *k, const void *data, int kind,
+                             Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t row_bytes,
+                             Py_ssize_t col_bytes, int n_threads, int64_t *lo, int64_t *hi,
+                             int64_t *work)
+{
+    int nt = rows * cols < ((Py_ssize_t)1 << 16) ? 1 : n_threads;
+    if (nt > rows) nt = (int)rows;
+    if (nt < 1) nt = 1;
+    FE_OMP_PARALLEL_FOR(nt)
+    for (int t = 0; t < nt; t++) {
+        const Py_ssize_t start = rows * t / nt, stop = rows * (t + 1) / nt;
+        int64_t *l = t == 0 ? lo : work + (Py_ssize_t)(t - 1) * 2 * cols;
+        int64_t *h = t == 0 ? hi : l + cols;
+        k->column_ranges((const char *)data + start * row_bytes, kind, stop - start, cols,
+                         row_bytes, col_bytes, l, h);
+    }
+    for (int t = 1; t < nt; t++) {
+        const int64_t *l = work + (Py_ssize_t)(t - 1) * 2 * cols, *h = l + cols;
+        for (Py_ssize_t j = 0; j < cols; j++) {
+            lo[j] = l[j] < lo[j] ? l[j] : lo[j];
+            hi[j] = h[j] > hi[j] ? h[j] : hi[j];
+        }
+    }
 }
 
 /* Min/max of x[0:n] (n >= 1) over n_threads chunks. */

@@ -48,6 +48,10 @@ cdef extern from "counting.h" nogil:
     const fe_counting_kernels *fe_counting_kernels_for(int level)
     void fe_minmax(const fe_counting_kernels *k, const void *data, int kind, Py_ssize_t n,
                    int n_threads, int64_t *min, int64_t *max)
+    void fe_column_ranges(const fe_counting_kernels *k, const void *data, int kind,
+                          Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t row_bytes,
+                          Py_ssize_t col_bytes, int n_threads, int64_t *lo, int64_t *hi,
+                          int64_t *work)
     Py_ssize_t fe_count_work_size(Py_ssize_t n_cells, int n_threads)
     Py_ssize_t fe_count(const fe_counting_kernels *k, const fe_var *vars, int n_vars, Py_ssize_t n,
                         int n_threads, int64_t *table, Py_ssize_t n_cells, int64_t *work)

@@ -65,6 +65,28 @@ def minmax(arr, int n_threads):
     return lo, hi
 
 
+def column_ranges(arr, int n_threads):
+    """(lo, hi): the minimum and maximum of each column of a 2-D integer array with at least one
+    row (int64 arrays), in one pass over its rows, which may be strided (a sample of every
+    step-th row of a matrix) and in any order (C or F)."""
+    cdef Py_ssize_t rows = arr.shape[0], cols = arr.shape[1]
+    cdef Py_ssize_t row_bytes = arr.strides[0], col_bytes = arr.strides[1]
+    cdef int kind = INT_KINDS[arr.dtype]
+    if rows == 0:
+        raise ValueError("column_ranges: the array has no rows")
+    lo = np.empty(cols, dtype=np.int64)
+    hi = np.empty(cols, dtype=np.int64)
+    work = np.empty(2 * cols * max(n_threads - 1, 0) + 1, dtype=np.int64)
+    cdef int64_t[::1] lo_v = lo, hi_v = hi, work_v = work
+    cdef size_t data = arr.__array_interface__["data"][0]  # element (0, 0); strides any sign
+    if cols == 0:
+        return lo, hi
+    with nogil:
+        fe_column_ranges(_kernels, <const void *>data, kind, rows, cols, row_bytes, col_bytes,
+                         n_threads, &lo_v[0], &hi_v[0], &work_v[0])
+    return lo, hi
+
+
 cdef int _pack(list arrays, list offsets, list sizes, fe_var *variables) except -1:
     cdef Py_ssize_t j
     for j in range(len(arrays)):

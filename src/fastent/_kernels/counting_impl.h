@@ -31,6 +31,51 @@ FE_TGT static void FE_FN(fe_minmax)(const void *data, int kind, Py_ssize_t n, in
 }
 #undef FE_MINMAX_CASE
 
+/* ---- min and max of each column of the rows of a matrix --------------------------------------
+ * lo[j], hi[j] over rows [0, rows) (rows >= 1) of columns [0, cols): element (r, j) at byte
+ * r * row_bytes + j * col_bytes of data.  Adjacent columns (C order, a sample of every step-th
+ * row) go a row at a time, one vectorised loop over the columns (the running extremes of a few
+ * thousand columns stay in L1); other layouts (F order) a column at a time. */
+#define FE_RANGES_CASE(KIND, T)                                                                    \
+    case KIND: {                                                                                   \
+        const char *base = (const char *)data;                                                     \
+        if (col_bytes == (Py_ssize_t)sizeof(T)) {                                                  \
+            const T *x0 = (const T *)base;                                                         \
+            for (Py_ssize_t j = 0; j < cols; j++) lo[j] = hi[j] = (int64_t)x0[j];                  \
+            for (Py_ssize_t r = 1; r < rows; r++) {                                                \
+                const T *x = (const T *)(base + r * row_bytes);                                    \
+                FE_SIMD()                                                                          \
+                for (Py_ssize_t j = 0; j < cols; j++) {                                            \
+                    const int64_t v = (int64_t)x[j];                                               \
+                    lo[j] = v < lo[j] ? v : lo[j];                                                 \
+                    hi[j] = v > hi[j] ? v : hi[j];                                                 \
+                }                                                                                  \
+            }                                                                                      \
+        } else {                                                                                   \
+            for (Py_ssize_t j = 0; j < cols; j++) {                                                \
+                const char *col = base + j * col_bytes;                                            \
+                T l = *(const T *)col, h = l;                                                      \
+                for (Py_ssize_t r = 1; r < rows; r++) {                                            \
+                    const T v = *(const T *)(col + r * row_bytes);                                 \
+                    l = v < l ? v : l;                                                             \
+                    h = v > h ? v : h;                                                             \
+                }                                                                                  \
+                lo[j] = (int64_t)l, hi[j] = (int64_t)h;                                            \
+            }                                                                                      \
+        }                                                                                          \
+        break;                                                                                     \
+    }
+
+FE_TGT static void FE_FN(fe_column_ranges)(const void *data, int kind, Py_ssize_t rows,
+                                           Py_ssize_t cols, Py_ssize_t row_bytes,
+                                           Py_ssize_t col_bytes, int64_t *lo, int64_t *hi)
+{
+    switch (kind) {
+        FE_INT_KINDS(FE_RANGES_CASE)
+    }
+}
+#undef FE_RANGES_CASE
+
 /* ---- joint cell index of a block of samples ------------------------------------------------
  * idx[k] = row-major cell of sample start + k; returns nonzero if a value lies outside its
  * variable's [offset, offset + size). */

@@ -21,6 +21,7 @@ import numpy as np
 from .._core import codes as _codes
 from .._core.checks import check_binning
 from .._core.frames import Column, as_frame, as_matrix, column_data, is_sparse
+from .._kernels import counting as _k
 from ._binning import bin_column
 
 __all__ = [
@@ -244,22 +245,6 @@ def _add_columns(
     ]
 
 
-RANGE_CHUNK_BYTES = 1 << 19  # rows a step of _column_ranges: both reductions read them from L2
-
-
-def _column_ranges(rows: np.ndarray) -> tuple[list[int], list[int]]:
-    """The minimum and maximum of each column of a 2-D array (Python ints: no overflow), the
-    rows a chunk at a time so that the maximum reads from cache what the minimum read from
-    memory (a wide matrix's sample of rows is tens of megabytes)."""
-    step = max(1, RANGE_CHUNK_BYTES // max(1, rows.shape[1] * rows.itemsize))
-    lo, hi = rows[:step].min(axis=0), rows[:step].max(axis=0)
-    for start in range(step, rows.shape[0], step):
-        chunk = rows[start : start + step]
-        np.minimum(lo, chunk.min(axis=0), out=lo)
-        np.maximum(hi, chunk.max(axis=0), out=hi)
-    return lo.tolist(), hi.tolist()
-
-
 def _matrix_columns(
     arr: np.ndarray,
     cols: Columns,
@@ -296,7 +281,7 @@ def _matrix_columns(
         starts, stride = range(0, arr.size, arr.shape[0]), 1
     n = arr.shape[0]
     step = _codes.guess_step(n)
-    lo, hi = _column_ranges(arr[::step])
+    lo, hi = (r.tolist() for r in _k.column_ranges(arr[::step], n_threads))  # Python ints
     for j, start in enumerate(starts):
         if _codes.is_direct(lo[j], hi[j], n):
             cols.add_view(src, start, stride, lo[j], hi[j] - lo[j] + 1, step == 1)

@@ -63,7 +63,7 @@ def scoring(
     the whole call (before any column is binned), as if dropped by hand."""
     est = estimator_code(estimator)
     check_missing(missing)
-    threads = effective_n_threads(n_jobs, 0)
+    threads = effective_n_threads(n_jobs, X.size if isinstance(X, np.ndarray) else 0)
     target, rows = None, None
     if y is not None and missing == "drop":  # the rows where y is missing leave the call
         target = code_target(y, None, threads, missing, discrete_target, n_bins, strategy)
