@@ -97,17 +97,30 @@ class Columns:
         self, src: np.ndarray, start: int, stride: int, offset: int, size: int, exact: bool
     ) -> None:
         """A column that is a strided view of ``src`` (shared with the columns before it)."""
+        self.add_views(src, [start], stride, [offset], [size], [exact])
+
+    def add_views(
+        self,
+        src: np.ndarray,
+        starts: Sequence[int],
+        stride: int,
+        offsets: Sequence[int],
+        sizes: Sequence[int],
+        exact: Sequence[bool],
+    ) -> None:
+        """Columns that are strided views of ``src`` with one stride (a matrix's columns)."""
         if not (self.sources and self.sources[-1] is src):
             self.sources.append(src)
-        self.source.append(len(self.sources) - 1)
-        self.start.append(start)
-        self.stride.append(stride)
-        self.offset.append(int(offset))
-        self.size.append(int(size))
-        self.exact.append(bool(exact))
-        self.drop.append(False)
-        self.binned.append(False)
-        self.levels.append(None)
+        k = len(starts)
+        self.source.extend([len(self.sources) - 1] * k)
+        self.start.extend(starts)
+        self.stride.extend([stride] * k)
+        self.offset.extend(int(o) for o in offsets)
+        self.size.extend(int(z) for z in sizes)
+        self.exact.extend(bool(e) for e in exact)
+        self.drop.extend([False] * k)
+        self.binned.extend([False] * k)
+        self.levels.extend([None] * k)
 
     def arrays(
         self, which: Sequence[int]
@@ -282,12 +295,19 @@ def _matrix_columns(
     n = arr.shape[0]
     step = _codes.guess_step(n)
     lo, hi = (r.tolist() for r in _k.column_ranges(arr[::step], n_threads))  # Python ints
-    for j, start in enumerate(starts):
-        if _codes.is_direct(lo[j], hi[j], n):
-            cols.add_view(src, start, stride, lo[j], hi[j] - lo[j] + 1, step == 1)
-        else:  # too wide for a dense range: factorise
-            cols.add_view(src, start, stride, 0, 1, False)
-            cols.reencode(j, n_threads)
+    direct = [_codes.is_direct(a, b, n) for a, b in zip(lo, hi, strict=True)]
+    first = len(cols.start)
+    cols.add_views(
+        src,
+        list(starts),
+        stride,
+        [a if d else 0 for a, d in zip(lo, direct, strict=True)],
+        [b - a + 1 if d else 1 for a, b, d in zip(lo, hi, direct, strict=True)],
+        [d and step == 1 for d in direct],
+    )
+    for j, d in enumerate(direct):
+        if not d:  # too wide for a dense range: factorised
+            cols.reencode(first + j, n_threads)
     return []
 
 
