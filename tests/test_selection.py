@@ -200,9 +200,9 @@ def test_integer_columns_match_discrete_mutual_info(n, layout):
 
 
 def test_wide_matrix_ranges_from_every_row():
-    """A wide C-ordered matrix read whole for its ranges (8,000 rows: no sampling) takes its
-    columns' ranges a chunk of rows at a time: a column whose extremes lie only in its last rows
-    (past the first chunks) scores as column by column."""
+    """A wide C-ordered matrix read whole for its ranges (8,000 rows: no sampling, so the ranges
+    are taken as exact): a column whose extremes lie only in its last rows, or in a middle one,
+    scores as column by column."""
     rng = np.random.default_rng(5)
     n, p = 8000, 700
     X = rng.integers(0, 4, (n, p))
