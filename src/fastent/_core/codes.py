@@ -30,6 +30,7 @@ __all__ = [
     "MissingValuesError",
     "check_missing",
     "check_same_length",
+    "column_ranges",
     "compacted",
     "continuous_target",
     "encode",
@@ -435,6 +436,15 @@ def _numbers(
     levels, codes = factorize(values, name)
     codes = np.where(absent, -1, codes)
     return _labels(codes, levels, name, missing, values.dtype, True, warn)
+
+
+def column_ranges(arr: np.ndarray, n_threads: int) -> tuple[list[int], list[int], bool]:
+    """Each column's minimum and maximum (Python ints) of a 2-D integer array with rows, from
+    the range sample, every ``guess_step``-th row, as ``_integers`` takes a label array's; and
+    whether they are exact (the sample was every row)."""
+    step = guess_step(arr.shape[0])
+    lo, hi = _k.column_ranges(arr[::step], n_threads)
+    return lo.tolist(), hi.tolist(), step == 1
 
 
 def _integers(arr: np.ndarray, name: str, n_threads: int) -> Codes | None:

@@ -21,7 +21,6 @@ import numpy as np
 from .._core import codes as _codes
 from .._core.checks import check_binning
 from .._core.frames import Column, as_frame, as_matrix, column_data, is_sparse
-from .._kernels import counting as _k
 from ._binning import bin_column
 
 __all__ = [
@@ -293,8 +292,7 @@ def _matrix_columns(
         src = np.asfortranarray(arr).T  # F-ordered: each column contiguous (copy if neither)
         starts, stride = range(0, arr.size, arr.shape[0]), 1
     n = arr.shape[0]
-    step = _codes.guess_step(n)
-    lo, hi = (r.tolist() for r in _k.column_ranges(arr[::step], n_threads))  # Python ints
+    lo, hi, exact = _codes.column_ranges(arr, n_threads)
     direct = [_codes.is_direct(a, b, n) for a, b in zip(lo, hi, strict=True)]
     first = len(cols.start)
     cols.add_views(
@@ -303,7 +301,7 @@ def _matrix_columns(
         stride,
         [a if d else 0 for a, d in zip(lo, direct, strict=True)],
         [b - a + 1 if d else 1 for a, b, d in zip(lo, hi, direct, strict=True)],
-        [d and step == 1 for d in direct],
+        [d and exact for d in direct],
     )
     for j, d in enumerate(direct):
         if not d:  # too wide for a dense range: factorised
