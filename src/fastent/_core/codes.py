@@ -13,7 +13,7 @@ import itertools
 import sys
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -61,8 +61,15 @@ def guess_step(n: int) -> int:
     return 1 if n <= 2 * GUESS_SAMPLE else n // GUESS_SAMPLE
 
 
-def is_direct(lo: int, hi: int, n: int) -> bool:
-    """Whether integer labels in [lo, hi] (n samples) are counted as they are."""
+@overload
+def is_direct(lo: int, hi: int, n: int) -> bool: ...
+@overload
+def is_direct(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray: ...
+def is_direct(lo: int | np.ndarray, hi: int | np.ndarray, n: int) -> bool | np.ndarray:
+    """Whether integer labels in [lo, hi] (n samples) are counted as they are (elementwise for
+    int64 arrays of ranges)."""
+    if isinstance(lo, np.ndarray):  # hi - lo in uint64: exact for hi >= lo, where int64 wraps
+        return np.asarray(hi).astype(np.uint64) - lo.astype(np.uint64) < max(DIRECT_SPAN, n)
     return hi - lo < max(DIRECT_SPAN, n)
 
 
@@ -438,13 +445,13 @@ def _numbers(
     return _labels(codes, levels, name, missing, values.dtype, True, warn)
 
 
-def column_ranges(arr: np.ndarray, n_threads: int) -> tuple[list[int], list[int], bool]:
-    """Each column's minimum and maximum (Python ints) of a 2-D integer array with rows, from
+def column_ranges(arr: np.ndarray, n_threads: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Each column's minimum and maximum (int64 arrays) of a 2-D integer array with rows, from
     the range sample, every ``guess_step``-th row, as ``_integers`` takes a label array's; and
     whether they are exact (the sample was every row)."""
     step = guess_step(arr.shape[0])
     lo, hi = _k.column_ranges(arr[::step], n_threads)
-    return lo.tolist(), hi.tolist(), step == 1
+    return lo, hi, step == 1
 
 
 def _integers(arr: np.ndarray, name: str, n_threads: int) -> Codes | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -26,8 +26,13 @@ __all__ = ["DENSE_CELLS", "Cells", "count", "count_labels", "drop_missing_rows",
 DENSE_CELLS = 1 << 16
 
 
-def fits_dense(n_cells: int, n: int) -> bool:
-    """Whether a joint space of ``n_cells`` cells over n samples is counted in a dense table."""
+@overload
+def fits_dense(n_cells: int, n: int) -> bool: ...
+@overload
+def fits_dense(n_cells: np.ndarray, n: int) -> np.ndarray: ...
+def fits_dense(n_cells: int | np.ndarray, n: int) -> bool | np.ndarray:
+    """Whether a joint space of ``n_cells`` cells over n samples is counted in a dense table
+    (elementwise for an array of cell counts)."""
     return n_cells <= max(DENSE_CELLS, n // 2)
 
 

@@ -240,8 +240,11 @@ def count_columns(list sources, source, start, stride, offset, size, target, int
     if n_cols:
         positions[1:] = np.cumsum(sizes)[:n_cols - 1]
     cdef Py_ssize_t step = int(sizes.sum()), n_cells = step * n_target
-    kinds = np.asarray([INT_KINDS[sources[j].dtype] for j in source], dtype=np.intc)
     src = np.asarray(source, dtype=np.intp)
+    kinds = np.asarray([INT_KINDS.get(a.dtype, -1) for a in sources], dtype=np.intc)[src]
+    if (kinds < 0).any():
+        raise TypeError(f"a column's source is {sources[src[np.argmin(kinds)]].dtype}, "
+                        "not an integer kind the kernels count")
     steps_in = np.asarray(stride, dtype=np.intp)
     starts = np.asarray(start, dtype=np.intp)
     # groups: columns of one kind in one source with one stride.  With a stride > 1 they are
@@ -249,8 +252,9 @@ def count_columns(list sources, source, start, stride, offset, size, target, int
     # FE_GROUP_MAX columns; contiguous columns (stride 1) go 16 at a time
     order = np.lexsort((starts, steps_in, src, kinds))
     key = np.stack([kinds[order], src[order], steps_in[order]], axis=1)
-    cdef size_t[::1] data = np.asarray(
-        [_address(sources[source[j]], start[j]) for j in order], dtype=np.uintp)
+    item = np.asarray([a.itemsize for a in sources], dtype=np.intp)[src]
+    base = np.asarray([_address(a, 0) if a.size else 0 for a in sources], dtype=np.uintp)[src]
+    cdef size_t[::1] data = (base + (starts * item).astype(np.uintp))[order]
     cdef Py_ssize_t[::1] steps = steps_in[order]
     cdef Py_ssize_t[::1] within = (starts % np.maximum(steps_in, 1))[order]
     cdef int64_t[::1] off = offsets[order]
@@ -259,15 +263,14 @@ def count_columns(list sources, source, start, stride, offset, size, target, int
     status = np.full(n_cols, FE_OK, dtype=np.intp)
     thread_status = np.empty(max(n_threads * n_cols, 1), dtype=np.intp)
     cdef Py_ssize_t[::1] status_view = status, thread_view = thread_status
+    ends = np.flatnonzero((key[1:] != key[:n_cols - 1]).any(axis=1)) + 1
     bounds = [0]
-    lo = 0
-    for i in range(1, n_cols + 1):
-        if i == n_cols or (key[i] != key[i - 1]).any():
+    for lo, i in zip([0, *ends.tolist()], [*ends.tolist(), n_cols]):
+        if i > lo:
             cut = FE_GROUP_MAX if steps[lo] > 1 else 16
             cut = min(cut, FE_GROUP_MAX // 64) if bitsets else cut
             bounds.extend(range(lo + cut, i, cut))
             bounds.append(i)
-            lo = i
     n_groups = len(bounds) - 1
     if bitsets:  # one row of bits per (column, value): no tables, no per-thread copies
         out = np.zeros((max(step, 1), max(words, 1)), dtype=np.uint64)
@@ -308,7 +311,7 @@ def count_columns(list sources, source, start, stride, offset, size, target, int
                     groups[g].column = NULL
                     groups[g].data = <const char *const *>&data[lo]
                 else:
-                    row0[g] = data[lo] - within[lo] * sources[source[order[lo]]].itemsize
+                    row0[g] = data[lo] - within[lo] * item[order[lo]]
                     groups[g].data = <const char *const *>&row0[g]
         if n_cols and n:
             with nogil:

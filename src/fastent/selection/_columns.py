@@ -103,9 +103,9 @@ class Columns:
         src: np.ndarray,
         starts: Sequence[int],
         stride: int,
-        offsets: Sequence[int],
-        sizes: Sequence[int],
-        exact: Sequence[bool],
+        offsets: Sequence[int] | np.ndarray,
+        sizes: Sequence[int] | np.ndarray,
+        exact: Sequence[bool] | np.ndarray,
     ) -> None:
         """Columns that are strided views of ``src`` with one stride (a matrix's columns)."""
         if not (self.sources and self.sources[-1] is src):
@@ -114,9 +114,9 @@ class Columns:
         self.source.extend([len(self.sources) - 1] * k)
         self.start.extend(starts)
         self.stride.extend([stride] * k)
-        self.offset.extend(int(o) for o in offsets)
-        self.size.extend(int(z) for z in sizes)
-        self.exact.extend(bool(e) for e in exact)
+        self.offset.extend(np.asarray(offsets, dtype=np.int64).tolist())
+        self.size.extend(np.asarray(sizes, dtype=np.int64).tolist())
+        self.exact.extend(np.asarray(exact, dtype=bool).tolist())
         self.drop.extend([False] * k)
         self.binned.extend([False] * k)
         self.levels.extend([None] * k)
@@ -293,19 +293,12 @@ def _matrix_columns(
         starts, stride = range(0, arr.size, arr.shape[0]), 1
     n = arr.shape[0]
     lo, hi, exact = _codes.column_ranges(arr, n_threads)
-    direct = [_codes.is_direct(a, b, n) for a, b in zip(lo, hi, strict=True)]
+    direct = _codes.is_direct(lo, hi, n)
     first = len(cols.start)
-    cols.add_views(
-        src,
-        list(starts),
-        stride,
-        [a if d else 0 for a, d in zip(lo, direct, strict=True)],
-        [b - a + 1 if d else 1 for a, b, d in zip(lo, hi, direct, strict=True)],
-        [d and exact for d in direct],
-    )
-    for j, d in enumerate(direct):
-        if not d:  # too wide for a dense range: factorised
-            cols.reencode(first + j, n_threads)
+    lo = np.where(direct, lo, 0)  # a factorised column's range is set by reencode
+    cols.add_views(src, starts, stride, lo, np.where(direct, hi, 0) - lo + 1, direct & exact)
+    for j in np.flatnonzero(~direct).tolist():  # too wide for a dense range: factorised
+        cols.reencode(first + j, n_threads)
     return []
 
 

@@ -172,8 +172,8 @@ class Sweeps:
     def _split(self, which: Sequence[int], n_target: int) -> tuple[list[int], list[int]]:
         """Positions in ``which`` of the columns whose table against ``n_target`` levels is
         counted densely, and of the others (counted sparsely)."""
-        dense = [fits_dense(int(size) * n_target, self.cols.n) for size in self.cols.sizes(which)]
-        return [i for i, d in enumerate(dense) if d], [i for i, d in enumerate(dense) if not d]
+        dense = fits_dense(self.cols.sizes(which) * n_target, self.cols.n)
+        return np.flatnonzero(dense).tolist(), np.flatnonzero(~dense).tolist()
 
     def _swept(
         self,
