@@ -288,13 +288,16 @@ def test_small_tables_count_as_bincount(simd_level, dtype):
 def test_column_ranges_match_numpy(simd_level, dtype):
     """Each column's minimum and maximum, as NumPy's, for rows in C and F order, every k-th row
     (the range sample), reversed rows and columns, a single row, 1 and 2 threads (2^16 elements
-    or more are split between them), the kind's extremes in the last row and a middle one."""
+    or more are split between them), the kind's extremes in the last row and a middle one, and
+    in each of the first and last ten rows (every place in C order's blocks of eight rows)."""
     info = np.iinfo(dtype)
     rng = np.random.default_rng(int(info.bits) + int(info.min < 0))
     x = rng.integers(int(info.min) // 2, int(info.max) // 2, (2001, 70), endpoint=True).astype(
         dtype
     )
     x[-1, 3], x[1000, 4], x[-1, 69] = info.min, info.max, info.max
+    for r in range(10):  # each place in a block of eight rows, and the rows after the blocks
+        x[r, 10 + r], x[r, 30 + r], x[-1 - r, 50 + r] = info.min, info.max, info.min
     f = np.asfortranarray(x)
     views = {
         "C": x,
