@@ -126,7 +126,8 @@ static Py_ssize_t fe_kind_bytes(int kind)
 /* Rows of the column kernel's calls (fe_count_columns): groups reading the same rows take ~L2
  * chunks of samples (FE_ROW_CHUNK_BYTES); otherwise at most FE_SOLO_CHUNK rows (W7-F 0.86-0.9x
  * the time of 4,096) and at least FE_SOLO_MIN (below it, the comparison's end of call costs more
- * than it saves: small tables are counted by increments). */
+ * than it saves for contiguous columns: their small tables are counted by increments; rows of a
+ * matrix down to FE_SMALL_MATRIX_MIN). */
 #define FE_ROW_CHUNK_BYTES (256 * 1024)
 #define FE_PIECE_ROWS 4096
 #define FE_SOLO_CHUNK 16384
@@ -145,6 +146,11 @@ static Py_ssize_t fe_kind_bytes(int kind)
 #define FE_SMALL_VB 8            /* values compared a pass, their counters in registers */
 #define FE_SMALL_ROWS (255 * 32) /* rows of a contiguous column a block: 255 a byte lane */
 #define FE_SMALL_BUF 65536       /* bytes of a block's cells (the rows of a matrix: <= 255) */
+/* fewest rows of a matrix a call counts by comparison (its end adds K x m32 counts to the
+ * tables), against FE_SOLO_MIN before: 300-1,000 x 20,000-50,000 int64 (groups of 2,048
+ * columns, K = 20: tables of 160 KB, past L1) 0.85-0.93x the time of the increments, 100-200
+ * rows about even (same-process A/B, both orders) */
+#define FE_SMALL_MATRIX_MIN 128
 typedef uint8_t fe_u8x32 __attribute__((vector_size(32)));
 /* the unsigned type of each kind's width: FE_CAT(FE_UT, T) */
 #define FE_UT_int8_t uint8_t
@@ -163,7 +169,8 @@ static inline Py_ssize_t fe_small_levels(const fe_columns *g, Py_ssize_t rows)
     static const int64_t lo[FE_N_INT_KINDS] = {INT8_MIN, 0, INT16_MIN, 0, INT32_MIN, 0, INT64_MIN};
     static const int64_t hi[FE_N_INT_KINDS] = {INT8_MAX,  UINT8_MAX,  INT16_MAX, UINT16_MAX,
                                                INT32_MAX, UINT32_MAX, INT64_MAX};
-    if (g->bits != NULL || g->step <= 0 || rows < FE_SOLO_MIN ||
+    if (g->bits != NULL || g->step <= 0 ||
+        rows < (g->stride == NULL ? FE_SMALL_MATRIX_MIN : FE_SOLO_MIN) ||
         (g->stride != NULL && g->stride[0] != 1))
         return 0;
     Py_ssize_t s = 1;
