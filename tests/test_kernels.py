@@ -341,19 +341,21 @@ def test_small_tables_of_c_rows_by_offset(simd_level, dtype, offsets_alike):
         assert_array_equal(np.concatenate(got), expected, err_msg=f"column {j}")
 
 
+@pytest.mark.parametrize("n_threads", [1, 2])
 @pytest.mark.parametrize("n", [70, 300])
-def test_small_tables_of_short_wide_rows(simd_level, n):
+def test_small_tables_of_short_wide_rows(simd_level, n, n_threads):
     """A short, wide C matrix (two groups of columns, 2,048 and 52), 300 rows counted by
-    comparison (fewer than a call of contiguous columns needs for it), 70 by increments: NumPy's
-    counts, and the first row of each column holding a value just outside its range (above in
-    one column, below in another, either in the last vector of a row)."""
+    comparison (fewer than a call of contiguous columns needs for it), 70 by increments, by one
+    thread or by two taking a group each: NumPy's counts, and the first row of each column
+    holding a value just outside its range (above in one column, below in another, either in the
+    last vector of a row)."""
     rng = np.random.default_rng(41)
     p, n_target = 2_100, 3
     x = rng.integers(0, 5, (n, p))
     x[n - 5, 7], x[n // 2, 2_099], x[n - 1, 2_099] = 5, -1, 5
     y = rng.integers(0, n_target, n).astype(np.int32)
     tables, positions, step, status = counting.count_columns(
-        [x], [0] * p, list(range(p)), [p] * p, [0] * p, [5] * p, y, n_target, 1
+        [x], [0] * p, list(range(p)), [p] * p, [0] * p, [5] * p, y, n_target, n_threads
     )
     expected_status = np.full(p, -1)
     expected_status[7], expected_status[2_099] = n - 5, n // 2

@@ -370,14 +370,18 @@ static void fe_count_columns(const fe_counting_kernels *k, const fe_columns *gro
     for (Py_ssize_t s = 0; s < n; s += segment) {
         const Py_ssize_t end = n - s < segment ? n : s + segment;
         const int n_pieces = (int)((end - s + piece - 1) / piece);
+        /* fewer pieces than threads (short, wide tables): a task is one group over one piece */
+        const int by_group = n_pieces < n_threads && n_groups > 1;
+        const int n_tasks = by_group ? n_pieces * n_groups : n_pieces;
         if (n_cells) memset(narrow, 0, sizeof(uint32_t) * (size_t)n_cells * (size_t)n_threads);
         FE_OMP_SHARED_FOR(n_threads)
-        for (int c = 0; c < n_pieces; c++) {
-            const int t = FE_OMP_THREAD();
+        for (int task = 0; task < n_tasks; task++) {
+            const int t = FE_OMP_THREAD(), c = by_group ? task / n_groups : task;
+            const int g0 = by_group ? task % n_groups : 0, g1 = by_group ? g0 + 1 : n_groups;
             const Py_ssize_t p_end = end - s - c * piece < piece ? end : s + (c + 1) * piece;
             for (Py_ssize_t r = s + c * piece; r < p_end; r += chunk) {
                 const Py_ssize_t r_end = p_end - r < chunk ? p_end : r + chunk;
-                for (int g = 0; g < n_groups; g++)
+                for (int g = g0; g < g1; g++)
                     k->columns(&groups[g], target, r, r_end, narrow + (Py_ssize_t)t * n_cells,
                                thread_status + (Py_ssize_t)t * n_cols);
             }
