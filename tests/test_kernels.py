@@ -232,6 +232,16 @@ def test_counts_report_the_first_value_out_of_range(simd_level, dtype):
             assert_array_equal(got, first_bad, err_msg=name)
 
 
+def test_count_columns_rejects_a_source_of_another_kind():
+    """A column whose source is not of an integer kind the kernels count (float64, uint64): a
+    TypeError naming the dtype, not a count of its bytes as integers."""
+    y = np.zeros(4, dtype=np.int32)
+    codes = np.zeros(4, dtype=np.int64)
+    for bad in (np.zeros(4), np.zeros(4, dtype=np.uint64)):
+        with pytest.raises(TypeError, match=str(bad.dtype)):
+            counting.count_columns([codes, bad], [0, 1], [0, 0], [1, 1], [0, 0], [1, 1], y, 1, 1)
+
+
 SMALL_DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64]
 
 

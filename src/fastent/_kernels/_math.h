@@ -527,9 +527,9 @@ typedef struct {
  * magnitudes to branch on: Neumaier's form, which picks (sum - t) + x or (x - t) + sum by the
  * larger, gives the same c; its branch mispredicts on terms of mixed sizes and signs: the
  * plug-in MI of 2,000-100,000 tables of 20-80 cells 0.67-0.73x the time, the other estimators
- * 0.82-0.94x, the same values).  Once the sum is infinite (an
- * infinite term, or overflow) the correction of that step is inf - inf = NaN: it is dropped, so
- * the sum stays +-inf (IEEE: inf + -inf is NaN all the same). */
+ * 0.82-0.94x, the same values).  Once the sum is infinite (an infinite term, or overflow) the
+ * correction of that step is inf - inf = NaN: it is dropped, so the sum stays +-inf (IEEE:
+ * inf + -inf is NaN all the same). */
 static inline void fe_acc_add(fe_acc *a, double x)
 {
     const double t = a->sum + x, bp = t - a->sum;
