@@ -15,6 +15,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from fastent import discrete as D
 from fastent import selection as S
+from fastent._core import frames
+from fastent.reference import selection as R
+from fastent.selection._columns import read_table
 
 pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
@@ -87,6 +90,56 @@ def test_every_frame_kind_equals_numpy(kind):
     picked = S.select_features(X, y, 3, method="jmi")
     assert picked.names == S.select_features(frame, y, 3, method="jmi").names
     assert picked.binned == ["f"]
+
+
+INTEGER_FRAME_KINDS = {
+    "pandas numpy": lambda f: f,
+    "polars": lambda f: pl.from_pandas(f),
+    "polars lazy": lambda f: pl.from_pandas(f).lazy(),
+    "pyarrow table": lambda f: pa.table(f),
+    "pyarrow record batch": lambda f: pa.RecordBatch.from_pandas(f, preserve_index=False),
+    "arrow c stream": lambda f: ArrowStream(pa.table(f)),
+}
+
+
+@pytest.mark.parametrize("kind", INTEGER_FRAME_KINDS)
+def test_integer_frames_are_read_as_one_array(kind, monkeypatch):
+    """A frame whose columns are all integers without gaps (int8 to int64 and uint32 side by
+    side) is read as one 2-D array, not a column at a time, and scores as its NumPy array does
+    (and as the reference), its column names kept; a gap, a UInt64 or a float column, or more
+    rows than ``MATRIX_ROWS``, send it back to the column path."""
+    rng = np.random.default_rng(12)
+    n = 700
+    y = rng.integers(0, 3, n)
+    frame = pd.DataFrame(
+        {
+            "small": (y + rng.integers(0, 2, n)).astype(np.int8),
+            "wide": (y * 1000 + rng.integers(-5, 5, n)).astype(np.int64),
+            "u32": (rng.integers(0, 4, n) + 2**31).astype(np.uint32),
+            "i16": np.where(rng.random(n) < 0.6, y, 7).astype(np.int16),
+        }
+    )
+    X = INTEGER_FRAME_KINDS[kind](frame)
+    table = read_table(X)
+    assert table.arr is not None
+    assert table.arr.shape == (n, 4)
+    assert table.names == ["small", "wide", "u32", "i16"]
+    scores = S.mutual_info_scores(X, y)
+    assert_array_equal(scores, S.mutual_info_scores(frame.to_numpy(), y))
+    assert_allclose(scores, R.mutual_info_scores(frame.to_numpy(), y), rtol=1e-12)
+    assert S.select_features(X, y, 2).names == S.select_features(frame, y, 2).names
+    others = {
+        "a gap": pl.from_pandas(frame).with_columns(
+            pl.when(pl.col("wide") > 1000).then(None).otherwise(pl.col("wide")).alias("wide")
+        ),
+        "UInt64": frame.astype({"u32": np.uint64}),
+        "a float column": frame.astype({"i16": np.float64}),
+        "nullable Int64 (pandas)": frame.convert_dtypes(),
+    }
+    for name, other in others.items():
+        assert read_table(other).arr is None, name
+    monkeypatch.setattr(frames, "MATRIX_ROWS", n - 1)
+    assert read_table(X).arr is None
 
 
 def test_series_of_every_kind_as_labels():

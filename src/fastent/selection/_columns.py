@@ -546,6 +546,9 @@ def read_table(X: Any, allow_empty: bool = False) -> Table:
     accepted)."""
     frame = as_frame(X, "X", allow_empty=allow_empty)
     if frame is not None:
+        arr = frame.integer_matrix()  # integer columns without gaps: read as an array's
+        if arr is not None:
+            return Table(frame.names, ["i"] * len(frame.names), frame.n_rows, arr=arr)
         data = [column_data(c) for c in frame.columns]
         kinds = [d.kind if d else "O" for d in data]
         return Table(frame.names, kinds, frame.n_rows, data=data)
