@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .layout import to_array
-from .memory import available_bytes
+from .memory import CHECK_FROM_BYTES, available_bytes
 
 __all__ = [
     "Column",
@@ -142,14 +142,18 @@ class Frame:
         the counting kernels read (8 to 64 bits; not UInt64) with no missing value, the frame
         has at most ``MATRIX_ROWS`` rows and its copy fits a quarter of the memory available;
         else None (a column at a time, each read where it lies)."""
+        copy = 8 * self.n_rows * len(self.names)  # bytes, at the widest
         if self.n_rows > MATRIX_ROWS:
             return None
-        available = available_bytes()
-        if available is not None and 4 * 8 * self.n_rows * len(self.names) > available:
-            return None
+        if copy >= CHECK_FROM_BYTES:
+            available = available_bytes()
+            if available is not None and 4 * copy > available:
+                return None
         native = self.frame.to_native()
         if _library(native) == "pandas":  # NumPy integer dtypes hold no missing values
-            if not all(isinstance(d, np.dtype) and d.kind in "iu" for d in native.dtypes):
+            if not all(
+                isinstance(d, np.dtype) and d.kind in "iu" and d != np.uint64 for d in native.dtypes
+            ):
                 return None
         else:
             nw = _narwhals()
