@@ -150,7 +150,8 @@ class Frame:
             if available is not None and 4 * copy > available:
                 return None
         native = self.frame.to_native()
-        if _library(native) == "pandas":  # NumPy integer dtypes hold no missing values
+        library = _library(native)
+        if library == "pandas":  # NumPy integer dtypes hold no missing values
             if not all(
                 isinstance(d, np.dtype) and d.kind in "iu" and d != np.uint64 for d in native.dtypes
             ):
@@ -161,7 +162,6 @@ class Frame:
             distinct = {type(d): d for d in self.frame.schema.values()}.values()
             if not all(any(d == k for k in kinds) for d in distinct):
                 return None
-            library = _library(native)
             if library == "polars":
                 nulls = native.null_count().row(0)
             elif library == "pyarrow":  # a Table or RecordBatch: its columns' counts
@@ -170,8 +170,8 @@ class Frame:
                 nulls = self.frame.null_count().row(0)
             if any(nulls):
                 return None
-        arr = np.asarray(self.frame.to_numpy())
-        return arr if arr.ndim == 2 and arr.dtype.kind in "iu" and arr.dtype != np.uint64 else None
+        arr = np.asarray(self.frame.to_numpy())  # mixed widths widen, int64 at most
+        return arr if arr.ndim == 2 and arr.dtype.kind in "iu" else None
 
 
 def as_frame(
