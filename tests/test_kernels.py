@@ -326,6 +326,55 @@ def test_column_ranges_match_numpy(simd_level, dtype):
         counting.column_ranges(x[:0], 1)
 
 
+@pytest.mark.parametrize("max_cuts", [1, 16, 17, 300])
+def test_bin_columns_match_searchsorted(simd_level, max_cuts):
+    """Each value's bin, the number of its column's cuts at or below it, as
+    ``np.searchsorted(cuts, x, side="right")``: up to 16 cuts compared with every value, more by
+    binary search (columns of 0 to ``max_cuts`` cuts, some repeated, values on the cuts, below and
+    above them); rows in C and F order, strided, reversed; uint8 and uint16 codes; 1 and 2
+    threads; more rows than a block (1,024) and columns than a task's group (256); bad arguments
+    refused."""
+    rng = np.random.default_rng(max_cuts)
+    n, p = 2100, 300
+    cuts = np.full((p, max_cuts), np.inf)
+    n_cuts = rng.integers(0, max_cuts, p, endpoint=True).astype(np.intp)
+    n_cuts[:3] = 0, 1, max_cuts
+    x = rng.normal(size=(n, p))
+    for j in range(p):
+        c = np.sort(rng.choice(np.round(rng.normal(size=n_cuts[j]), 1), n_cuts[j]))
+        cuts[j, : n_cuts[j]] = c
+        if c.size:  # values on every cut, and past both ends
+            x[: c.size, j] = c
+            x[-2:, j] = c[0] - 1, c[-1] + 1
+    views = {"C": x, "F": np.asfortranarray(x), "strided": x[::3, ::2], "reversed": x[::-1, ::-1]}
+    for name, view in views.items():
+        columns = np.arange(p)[: view.shape[1]] if name != "strided" else np.arange(0, p, 2)
+        if name == "reversed":
+            columns = columns[::-1]
+        expected = np.column_stack(
+            [
+                np.searchsorted(cuts[j, : n_cuts[j]], view[:, i], side="right")
+                for i, j in enumerate(columns)
+            ]
+        )
+        sub_cuts, sub_n = np.ascontiguousarray(cuts[columns]), n_cuts[columns]
+        for dtype in (np.uint8, np.uint16) if max_cuts < 256 else (np.uint16,):
+            for n_threads in (1, 2):
+                out = np.full(view.shape, 99, dtype=dtype, order="F")
+                counting.bin_columns(view, sub_cuts, sub_n, out, n_threads)
+                assert_array_equal(out, expected, err_msg=f"{name}, {dtype}, {n_threads}")
+    out = np.empty((n, p), dtype=np.uint8, order="F")
+    for bad in (
+        (x.astype(np.float32), cuts, n_cuts, out),
+        (x, cuts[:-1], n_cuts, out),
+        (x, cuts, n_cuts + max_cuts, out),
+        (x, cuts, n_cuts, np.empty((n, p), dtype=np.uint8)),
+        (x, cuts, n_cuts, np.empty((n, p), dtype=np.int32, order="F")),
+    ):
+        with pytest.raises(ValueError, match="bad arguments"):
+            counting.bin_columns(*bad, 1)
+
+
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("offsets_alike", [True, False])
 def test_small_tables_of_c_rows_by_offset(simd_level, dtype, offsets_alike):

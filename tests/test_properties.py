@@ -11,6 +11,7 @@ from numpy.testing import assert_allclose
 
 import fastent
 from fastent import reference
+from fastent.reference import selection as ref_selection
 
 from .strategies import distributions, pairs
 
@@ -88,3 +89,43 @@ def test_binary_entropy_symmetric_and_bounded(x):
     assert h == pytest.approx(
         fastent.entropy([x, 1 - x]) if 0 < x < 1 else 0.0, rel=1e-9, abs=1e-15
     )
+
+
+@st.composite
+def columns_to_bin(draw):
+    """Columns of the kinds binning tells apart: many distinct values, a few levels, ties with
+    a heavy value, values near the float range's ends, subnormals, rounded values."""
+    n = draw(st.integers(1, 400))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    kinds = draw(st.lists(st.sampled_from(range(7)), min_size=1, max_size=6))
+    columns = []
+    for kind in kinds:
+        if kind == 0:
+            c = rng.normal(size=n)
+        elif kind == 1:
+            c = rng.integers(0, draw(st.integers(1, 60)), n).astype(float)
+        elif kind == 2:
+            c = np.where(rng.random(n) < draw(st.floats(0, 1)), 2.5, rng.normal(size=n))
+        elif kind == 3:
+            c = rng.uniform(-1.7, 1.7, n) * 1e308
+        elif kind == 4:
+            c = rng.integers(0, 50, n) * 5e-324
+        elif kind == 5:
+            c = np.round(rng.normal(size=n), draw(st.integers(0, 3)))
+        else:
+            c = np.full(n, rng.normal())
+        columns.append(c)
+    return np.column_stack(columns)
+
+
+@settings(max_examples=80, deadline=None)
+@given(columns_to_bin(), st.integers(2, 40), st.sampled_from(["quantile", "uniform"]))
+def test_discretize_matches_reference(X, n_bins, strategy):
+    """Every column's codes and edges, binned together (one sort, one rule for the columns of
+    distinct values, one kernel pass), are the reference's, which bins each column alone."""
+    codes, edges = fastent.selection.discretize(X, n_bins=n_bins, strategy=strategy)
+    ref_codes, ref_edges = ref_selection.discretize(X, n_bins=n_bins, strategy=strategy)
+    np.testing.assert_array_equal(codes, ref_codes)
+    assert codes.dtype == ref_codes.dtype
+    for e, r in zip(edges, ref_edges, strict=True):
+        np.testing.assert_array_equal(e, r)

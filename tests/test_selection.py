@@ -588,6 +588,56 @@ def test_discretize_layouts_and_frames(strategy):
     assert_array_equal(c2[:, 2], c3[:, 0])
 
 
+def test_quantiles_from_sorted_columns_are_numpys():
+    """The quantile edges read off sorted columns (``_linear_quantiles``) are ``np.quantile``'s,
+    bit for bit: every column length up to 80 and a long one, quantiles falling on samples and
+    halfway between them (the two forms of its interpolation), values of wide magnitudes."""
+    from fastent.selection._binning import _linear_quantiles
+
+    rng = np.random.default_rng(14)
+    for n in [*range(1, 81), 10_001]:
+        x = rng.normal(size=(n, 6)) * np.exp(rng.normal(0, 20, size=(n, 6)))
+        for n_bins in (2, 3, 4, 7, 16, 100):
+            got = _linear_quantiles(np.sort(x, axis=0), n_bins)
+            expected = np.quantile(x, np.linspace(0.0, 1.0, n_bins + 1), axis=0)
+            assert_array_equal(got, expected, err_msg=f"n={n}, n_bins={n_bins}")
+            for j in range(x.shape[1]):  # one column, 1-D
+                single = _linear_quantiles(np.sort(x[:, j]), n_bins)
+                assert_array_equal(single, np.quantile(x[:, j], np.linspace(0.0, 1.0, n_bins + 1)))
+
+
+def test_discretize_in_chunks_of_columns(monkeypatch):
+    """Columns binned in several chunks (a small SORT_CHUNK) get the codes and edges of one
+    chunk, with chunks of one column and of several, of columns of every kind, on one thread
+    and on a pool of two (a chunk a thread)."""
+    from fastent.selection import _binning
+
+    rng = np.random.default_rng(15)
+    n = 500
+    X = np.column_stack(
+        [
+            rng.normal(size=n),
+            rng.integers(0, 5, n),
+            np.round(rng.normal(size=n), 1),
+            np.full(n, 2.0),
+            rng.exponential(size=n),
+            rng.integers(0, 300, n),
+        ]
+    ).astype(float)
+    for strategy in ("quantile", "uniform"):
+        codes, edges = S.discretize(X, n_bins=8, strategy=strategy)
+        for chunk in (n, 2 * n, 4 * n, 100 * n):
+            monkeypatch.setattr(_binning, "SORT_CHUNK", chunk)
+            for c, e in (
+                S.discretize(X, n_bins=8, strategy=strategy),
+                _binning.bin_columns(X, 8, strategy, 2),
+            ):
+                assert_array_equal(c, codes)
+                for a, b in zip(e, edges, strict=True):
+                    assert_array_equal(a, b)
+        monkeypatch.undo()
+
+
 def test_discretize_many_bins_and_few_values():
     rng = np.random.default_rng(10)
     x = rng.normal(size=(5000, 1))

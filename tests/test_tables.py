@@ -142,6 +142,58 @@ def test_integer_frames_are_read_as_one_array(kind, monkeypatch):
     assert read_table(X).arr is None
 
 
+CONTINUOUS_KINDS = {
+    "numpy": lambda f: f.to_numpy(dtype=float),
+    "pandas": lambda f: f,
+    "polars": lambda f: pl.from_pandas(f),
+    "pyarrow": lambda f: pa.table(f),
+}
+
+
+@pytest.mark.parametrize("kind", CONTINUOUS_KINDS)
+def test_continuous_columns_are_binned_together(kind, monkeypatch):
+    """The continuous columns of numbers without gaps (floats, integers marked continuous) are
+    binned in one call, the others (a gap, inf) a column at a time, and every score is the
+    reference's (which bins each column alone), the kept values (``continuous="knn"``) too."""
+    from fastent.selection import _columns
+
+    rng = np.random.default_rng(16)
+    n = 900
+    y = rng.integers(0, 3, n)
+    frame = pd.DataFrame(
+        {
+            "normal": y + rng.normal(size=n),
+            "ties": np.round(y + rng.normal(size=n), 1),
+            "few": (y + rng.integers(0, 3, n)).astype(float),
+            "ints": y * 100 + rng.integers(0, 90, n),
+            "gap": np.where(rng.random(n) < 0.1, np.nan, y * rng.exponential(size=n)),
+            "heavy": np.where(rng.random(n) < 0.4, 0.0, y + rng.normal(size=n)),
+        }
+    )
+    X = CONTINUOUS_KINDS[kind](frame)
+    calls = []
+    real = _columns.bin_columns
+
+    def spy(values, *args):
+        calls.append(values.shape[1])
+        return real(values, *args)
+
+    monkeypatch.setattr(_columns, "bin_columns", spy)
+    kw = {"discrete": False, "missing": "level"}
+    scores = S.mutual_info_scores(X, y, **kw)
+    assert calls == [5]  # "gap" alone, through the column path
+    expected = R.mutual_info_scores(frame.to_numpy(dtype=float), y, **kw)
+    assert_allclose(scores, expected, rtol=1e-12, atol=1e-15)
+    clean = frame.drop(columns="gap")
+    kw = {"discrete": False, "continuous": "knn"}
+    knn = S.mutual_info_scores(CONTINUOUS_KINDS[kind](clean), y, **kw)
+    assert_allclose(knn, S.mutual_info_scores(clean.to_numpy(dtype=float), y, **kw), rtol=1e-12)
+    kw = {"discrete": False, "missing": "level"}
+    frame.loc[5, "ties"] = np.inf
+    with pytest.raises(ValueError, match=r"column (ties|1) has a non-finite value at row 5"):
+        S.mutual_info_scores(CONTINUOUS_KINDS[kind](frame), y, **kw)
+
+
 def test_series_of_every_kind_as_labels():
     frame, y = mixed_table(300)
     s = frame["s"]

@@ -94,6 +94,8 @@ typedef Py_ssize_t (*fe_count_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, i
 typedef void (*fe_keys_fn)(const fe_var *, int, Py_ssize_t, Py_ssize_t, uint64_t *);
 typedef void (*fe_columns_fn)(const fe_columns *, const int32_t *, Py_ssize_t, Py_ssize_t,
                               uint32_t *, Py_ssize_t *);
+typedef void (*fe_bin_fn)(const char *, Py_ssize_t, Py_ssize_t, const double *, Py_ssize_t, int,
+                          void *);
 typedef void (*fe_bit_table_fn)(const uint64_t *, Py_ssize_t, const uint64_t *, Py_ssize_t,
                                 Py_ssize_t, int64_t *, Py_ssize_t);
 
@@ -104,6 +106,7 @@ typedef struct {
     fe_keys_fn keys;
     fe_columns_fn columns;
     fe_bit_table_fn bit_table;
+    fe_bin_fn bin_block;
     /* largest (column levels) x (target levels) for which bitset tables beat counting: a
      * popcount of n / 64 words per cell against ~n counting steps (VPOPCNTQ counts 8 words at
      * once, POPCNT one; the baseline level has no popcount instruction: ~12 operations a word) */
@@ -185,6 +188,11 @@ static inline Py_ssize_t fe_small_levels(const fe_columns *g, Py_ssize_t rows)
 }
 #endif
 
+/* Binning (fe_bin_block): rows a block (its values and codes in L1), and the most cuts a column
+ * compared with every value of a block (more: a binary search a value). */
+#define FE_BIN_ROWS 1024
+#define FE_BIN_LINEAR 16
+
 #define FE_IMPL "counting_impl.h"
 #define FE_UNTYPED 1
 #define FE_WITH_VPOPCNT 1
@@ -199,6 +207,7 @@ static inline Py_ssize_t fe_small_levels(const fe_columns *g, Py_ssize_t rows)
      fe_keys_block_##isa,                                                                          \
      fe_count_columns_rows_##isa,                                                                  \
      fe_bit_table_##bits,                                                                          \
+     fe_bin_block_##isa,                                                                           \
      limit}
 #define FE_COUNTING_KERNELS(isa) FE_COUNTING_KERNELS_AT(isa, isa, FE_CAT(FE_BIT_CELLS, isa))
 #define FE_BIT_CELLS_baseline 16
@@ -243,6 +252,33 @@ static void fe_column_ranges(const fe_counting_kernels *k, const void *data, int
             lo[j] = l[j] < lo[j] ? l[j] : lo[j];
             hi[j] = h[j] > hi[j] ? h[j] : hi[j];
         }
+    }
+}
+
+/* out[i + j * rows] = the bin of element (i, j) of a float64 matrix (at byte i * row_bytes +
+ * j * col_bytes of data; finite values) between column j's cuts (n_cuts[j] increasing values
+ * from cuts + j * cut_stride): the number of them <= the value, in code_bytes (1 or 2) bytes,
+ * F order.  Tasks of FE_BIN_ROWS rows of FE_BIN_GROUP columns: a C-ordered block's cache lines
+ * serve eight columns in a row; a matrix of fewer than 2^16 elements is binned by one thread. */
+#define FE_BIN_GROUP 256
+static void fe_bin_columns(const fe_counting_kernels *k, const char *data, Py_ssize_t rows,
+                           Py_ssize_t cols, Py_ssize_t row_bytes, Py_ssize_t col_bytes,
+                           const double *cuts, Py_ssize_t cut_stride, const Py_ssize_t *n_cuts,
+                           int code_bytes, void *out, int n_threads)
+{
+    const Py_ssize_t blocks = (rows + FE_BIN_ROWS - 1) / FE_BIN_ROWS;
+    const Py_ssize_t groups = (cols + FE_BIN_GROUP - 1) / FE_BIN_GROUP, tasks = blocks * groups;
+    int nt = rows * cols < ((Py_ssize_t)1 << 16) ? 1 : n_threads;
+    if (nt > tasks) nt = (int)tasks;
+    if (nt < 1) nt = 1;
+    FE_OMP_SHARED_FOR(nt)
+    for (Py_ssize_t task = 0; task < tasks; task++) {
+        const Py_ssize_t r0 = (task % blocks) * FE_BIN_ROWS, g = task / blocks;
+        const Py_ssize_t n = rows - r0 < FE_BIN_ROWS ? rows - r0 : FE_BIN_ROWS;
+        const Py_ssize_t j1 = (g + 1) * FE_BIN_GROUP < cols ? (g + 1) * FE_BIN_GROUP : cols;
+        for (Py_ssize_t j = g * FE_BIN_GROUP; j < j1; j++)
+            k->bin_block(data + r0 * row_bytes + j * col_bytes, row_bytes, n, cuts + j * cut_stride,
+                         n_cuts[j], code_bytes, (char *)out + (j * rows + r0) * code_bytes);
     }
 }
 

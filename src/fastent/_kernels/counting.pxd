@@ -52,6 +52,10 @@ cdef extern from "counting.h" nogil:
                           Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t row_bytes,
                           Py_ssize_t col_bytes, int n_threads, int64_t *lo, int64_t *hi,
                           int64_t *work)
+    void fe_bin_columns(const fe_counting_kernels *k, const char *data, Py_ssize_t rows,
+                        Py_ssize_t cols, Py_ssize_t row_bytes, Py_ssize_t col_bytes,
+                        const double *cuts, Py_ssize_t cut_stride, const Py_ssize_t *n_cuts,
+                        int code_bytes, void *out, int n_threads)
     Py_ssize_t fe_count_work_size(Py_ssize_t n_cells, int n_threads)
     Py_ssize_t fe_count(const fe_counting_kernels *k, const fe_var *vars, int n_vars, Py_ssize_t n,
                         int n_threads, int64_t *table, Py_ssize_t n_cells, int64_t *work)

@@ -15,6 +15,13 @@ def minmax(arr: npt.NDArray[np.integer], n_threads: int) -> tuple[int, int]: ...
 def column_ranges(
     arr: npt.NDArray[np.integer], n_threads: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def bin_columns(
+    values: npt.NDArray[np.float64],
+    cuts: npt.NDArray[np.float64],
+    n_cuts: npt.NDArray[np.intp],
+    out: npt.NDArray[np.uint8] | npt.NDArray[np.uint16],
+    n_threads: int,
+) -> None: ...
 def count(
     arrays: list[npt.NDArray[np.integer]], offsets: list[int], sizes: list[int], n_threads: int
 ) -> tuple[npt.NDArray[np.int64], int]: ...

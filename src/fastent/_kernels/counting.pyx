@@ -87,6 +87,31 @@ def column_ranges(arr, int n_threads):
     return lo, hi
 
 
+def bin_columns(values, const double[:, ::1] cuts, const Py_ssize_t[::1] n_cuts, out,
+                int n_threads):
+    """Bins of a 2-D float64 array's finite values (aligned, any strides) into ``out``
+    (F-ordered uint8 or uint16 of the same shape): element (i, j) becomes the number of
+    ``cuts[j, :n_cuts[j]]`` (increasing) at or below it."""
+    cdef Py_ssize_t rows = values.shape[0], cols = values.shape[1], width = cuts.shape[1]
+    if (values.dtype != np.float64 or not values.flags.aligned or cuts.shape[0] != cols
+            or n_cuts.shape[0] != cols or out.shape != values.shape
+            or out.dtype not in (np.uint8, np.uint16) or not out.flags.f_contiguous
+            or (cols and not 0 <= np.min(n_cuts) <= np.max(n_cuts) <= width)):
+        raise ValueError("bin_columns: bad arguments")
+    if rows == 0 or cols == 0:
+        return
+    if width == 0:
+        out[...] = 0
+        return
+    cdef size_t data = values.__array_interface__["data"][0]  # element (0, 0)
+    cdef size_t codes = out.__array_interface__["data"][0]
+    cdef Py_ssize_t row_bytes = values.strides[0], col_bytes = values.strides[1]
+    cdef int code_bytes = out.dtype.itemsize
+    with nogil:
+        fe_bin_columns(_kernels, <const char *>data, rows, cols, row_bytes, col_bytes,
+                       &cuts[0, 0], width, &n_cuts[0], code_bytes, <void *>codes, n_threads)
+
+
 cdef int _pack(list arrays, list offsets, list sizes, fe_var *variables) except -1:
     cdef Py_ssize_t j
     for j in range(len(arrays)):

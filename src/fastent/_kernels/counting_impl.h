@@ -105,6 +105,48 @@ FE_TGT static void FE_FN(fe_column_ranges)(const void *data, int kind, Py_ssize_
 #undef FE_MIN
 #undef FE_MAX
 
+/* ---- bins of float64 values ---------------------------------------------------------------
+ * out[i] = the number of cuts[0:n_cuts] (increasing) <= x[i] (x[i] at byte i * step of x, a
+ * finite value; n <= FE_BIN_ROWS): the bin of a value between a column's edges, uint8 out when
+ * code_bytes is 1, else uint16.  Up to FE_BIN_LINEAR cuts, one vectorised compare-and-add pass
+ * over the block a cut; more, a branch-free binary search a value. */
+FE_TGT static void FE_FN(fe_bin_block)(const char *x, Py_ssize_t step, Py_ssize_t n,
+                                       const double *cuts, Py_ssize_t n_cuts, int code_bytes,
+                                       void *out)
+{
+    double v[FE_BIN_ROWS];
+    int64_t code[FE_BIN_ROWS];
+    for (Py_ssize_t i = 0; i < n; i++) v[i] = *(const double *)(x + i * step);
+    if (n_cuts <= FE_BIN_LINEAR) {
+        FE_SIMD()
+        for (Py_ssize_t i = 0; i < n; i++) code[i] = 0;
+        for (Py_ssize_t k = 0; k < n_cuts; k++) {
+            const double c = cuts[k];
+            FE_SIMD()
+            for (Py_ssize_t i = 0; i < n; i++) code[i] += v[i] >= c;
+        }
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const double *base = cuts;
+            for (Py_ssize_t len = n_cuts; len > 1;) {
+                const Py_ssize_t half = len / 2;
+                base = base[half - 1] <= v[i] ? base + half : base;
+                len -= half;
+            }
+            code[i] = (base - cuts) + (base[0] <= v[i]);
+        }
+    }
+    if (code_bytes == 1) {
+        uint8_t *o = (uint8_t *)out;
+        FE_SIMD()
+        for (Py_ssize_t i = 0; i < n; i++) o[i] = (uint8_t)code[i];
+    } else {
+        uint16_t *o = (uint16_t *)out;
+        FE_SIMD()
+        for (Py_ssize_t i = 0; i < n; i++) o[i] = (uint16_t)code[i];
+    }
+}
+
 /* ---- joint cell index of a block of samples ------------------------------------------------
  * idx[k] = row-major cell of sample start + k; returns nonzero if a value lies outside its
  * variable's [offset, offset + size). */

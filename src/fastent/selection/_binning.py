@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import heapq
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from .._core.checks import check_binning
 from .._core.frames import as_frame, as_matrix, column_data
+from .._core.threads import effective_n_threads
+from .._kernels import counting as _counting
 
-__all__ = ["bin_column", "bin_with_edges", "discretize"]
+__all__ = ["bin_column", "bin_columns", "discretize"]
 
 
 def _midpoint(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
@@ -29,17 +32,22 @@ def _halving(values: np.ndarray) -> float:
 MERGE_LEVELS = 4096
 
 
-def _levels(values: np.ndarray, n_bins: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """(sorted distinct values, counts) of a column with ties and at most MERGE_LEVELS distinct
-    values, else None (an evenly spaced sample rules most columns out without sorting them;
-    below 8,192 values the sample would be the column itself, sorted once instead)."""
-    step = values.size // 4096
-    if step > 1 and np.unique(values[::step]).size > MERGE_LEVELS:
-        return None
-    levels, counts = np.unique(values, return_counts=True)
-    if levels.size > MERGE_LEVELS or (levels.size == values.size and levels.size > n_bins):
-        return None  # many values, or no ties: quantile edges
-    return levels, counts
+def _linear_quantiles(ordered: np.ndarray, n_bins: int) -> np.ndarray:
+    """The ``n_bins + 1`` evenly spaced quantiles from 0 to 1 of each column of ``ordered``
+    (sorted along axis 0, at least one row), rows of the result: ``np.quantile``'s "linear"
+    method (the default, as ``KBinsDiscretizer``) to the bit, read off the sorted values instead
+    of partitioning them again."""
+    n = ordered.shape[0]
+    virtual = (n - 1) * np.linspace(0.0, 1.0, n_bins + 1)
+    below = np.floor(virtual).astype(np.intp)
+    below[virtual >= n - 1] = n - 1  # the maximum: both neighbours are the last value
+    above = np.minimum(below + 1, n - 1)
+    gamma = (virtual - np.where(virtual >= n - 1, -1, below)).reshape(
+        (-1,) + (1,) * (ordered.ndim - 1)
+    )
+    a, b = ordered[below], ordered[above]
+    diff = b - a
+    return np.asarray(np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma))
 
 
 def _merged_edges(levels: np.ndarray, counts: np.ndarray, n_bins: int) -> np.ndarray:
@@ -75,62 +83,149 @@ def _merged_edges(levels: np.ndarray, counts: np.ndarray, n_bins: int) -> np.nda
     return np.concatenate([levels[:1], _midpoint(levels[cut - 1], levels[cut]), levels[-1:]])
 
 
-def _quantile_edges(values: np.ndarray, n_bins: int) -> np.ndarray:
-    """Quantile edges (np.quantile's linear interpolation, as KBinsDiscretizer); a value that
-    holds at least one quantile bin's worth of samples (it repeats among the edges) gets a bin
-    of its own: an edge is added halfway to the next distinct value (the previous one for the
-    maximum), so it is never merged with its neighbours."""
+def _quantile_edges(ordered: np.ndarray, n_bins: int) -> np.ndarray:
+    """Quantile edges of a sorted column (``_linear_quantiles``); a value that holds at least
+    one quantile bin's worth of samples (it repeats among the edges) gets a bin of its own: an
+    edge is added halfway to the next distinct value (the previous one for the maximum), so it
+    is never merged with its neighbours."""
     # near +-1e308, quantiles of x / 2, doubled (exact, and no overflow interpolating); not
     # elsewhere: halving would flush the smallest subnormals to 0
-    scale = _halving(values)
-    raw = scale * np.quantile(values / scale, np.linspace(0.0, 1.0, n_bins + 1))
+    scale = _halving(ordered[[0, -1]])
+    raw = scale * _linear_quantiles(ordered / scale, n_bins)
     edges = np.unique(raw)
     heavy = np.unique(raw[1:][raw[1:] == raw[:-1]])
     top = edges[-1]
     splits = []
     for v in heavy:
         if v < top:
-            splits.append(_midpoint(v, values[values > v].min()))
+            splits.append(_midpoint(v, ordered[np.searchsorted(ordered, v, side="right")]))
         elif edges.size > 1:  # the maximum: its bin starts halfway from the value below it
-            splits.append(_midpoint(values[values < v].max(), v))
+            splits.append(_midpoint(ordered[np.searchsorted(ordered, v) - 1], v))
     return np.unique(np.concatenate([edges, np.asarray(splits, dtype=np.float64)]))
 
 
-def _bin_edges(values: np.ndarray, n_bins: int, strategy: str) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, edges) of a finite float column.
+def _column_edges(
+    ordered: np.ndarray, first: np.ndarray, n_bins: int, strategy: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(edges, cuts) of a sorted finite column, ``first`` marking the first of each run of equal
+    values; a value's code is the number of cuts at or below it.
 
-    At most ``n_bins`` distinct values: one bin per value, the edges halfway between them.
-    Otherwise ``uniform``: equal widths; ``quantile``: for a column with ties and at most
-    MERGE_LEVELS distinct values, equal-frequency bins that never split or needlessly merge a
-    value (``_merged_edges``), else quantile edges with heavy ties cut out."""
-    found = _levels(values, n_bins)
-    if found is not None and (found[0].size <= n_bins or strategy == "quantile"):
-        levels, counts = found
-        if levels.size <= n_bins:
-            edges = np.concatenate([levels[:1], _midpoint(levels[:-1], levels[1:]), levels[-1:]])
-            return np.searchsorted(levels, values), edges
+    At most ``n_bins`` distinct values: one bin per value, the edges halfway between them (the
+    cuts: the values but the first).  Otherwise ``uniform``: equal widths; ``quantile``: for a
+    column with ties and at most MERGE_LEVELS distinct values, equal-frequency bins that never
+    split or needlessly merge a value (``_merged_edges``), else quantile edges with heavy ties
+    cut out (``_quantile_edges``); the cuts are the inner edges."""
+    levels = ordered[first]
+    if levels.size <= n_bins:
+        edges = np.concatenate([levels[:1], _midpoint(levels[:-1], levels[1:]), levels[-1:]])
+        return edges, levels[1:]
+    if strategy == "quantile" and levels.size < ordered.size and levels.size <= MERGE_LEVELS:
+        counts = np.diff(np.append(np.flatnonzero(first), ordered.size))
         edges = _merged_edges(levels, counts, n_bins)
     elif strategy == "quantile":
-        edges = _quantile_edges(values, n_bins)
+        edges = _quantile_edges(ordered, n_bins)
     else:  # equal widths over [min, max] (on x / 2 near +-1e308: max - min cannot overflow)
-        scale = _halving(values)
-        lo, hi = values.min() / scale, values.max() / scale
+        scale = _halving(ordered[[0, -1]])
+        lo, hi = ordered[0] / scale, ordered[-1] / scale
         edges = np.unique(scale * np.linspace(lo, hi, n_bins + 1))
-    return bin_with_edges(values, edges), edges
+    return edges, edges[1:-1]
 
 
-def bin_with_edges(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Bin of each value: k where ``edges[k] <= value < edges[k + 1]``, the last bin including
-    its right edge; values below the first edge fall in the first bin, values above the last in
-    the last (the binning of :func:`discretize`, with edges fixed in advance)."""
-    return np.searchsorted(edges[1:-1], values, side="right")
+def _bin_chunk(
+    values: np.ndarray, n_bins: int, strategy: str, n_threads: int, out: np.ndarray
+) -> list[np.ndarray]:
+    """:func:`bin_columns` of a chunk of columns: the codes into ``out``, the edges returned."""
+    n, p = values.shape
+    ordered = np.array(values, order="F")  # sorted in place, a contiguous column at a time
+    ordered.sort(axis=0)
+    first = np.empty((n, p), dtype=bool, order="F")
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    n_distinct = np.count_nonzero(first, axis=0)
+    # the columns whose edges follow one rule for all (``_column_edges``' quantiles without
+    # ties, or equal widths), away from the float range's ends (no halving), taken at once
+    top = np.finfo(np.float64).max / 4
+    ruled = (n_distinct > n_bins) & (np.maximum(-ordered[0], ordered[-1]) <= top)
+    if strategy == "quantile":
+        ruled &= (n_distinct == n) | (n_distinct > MERGE_LEVELS)
+        with np.errstate(over="ignore", invalid="ignore"):  # (the halved columns: not ruled)
+            common = _linear_quantiles(ordered, n_bins)[:, ruled]
+    else:  # (a step of 0, a subnormal range, would change linspace's arithmetic for all)
+        with np.errstate(over="ignore"):  # the ranges past the float range are not ruled
+            ruled &= (ordered[-1] - ordered[0]) / n_bins != 0
+        common = np.linspace(ordered[0, ruled], ordered[-1, ruled], n_bins + 1)
+    increasing = (common[1:] > common[:-1]).all(axis=0)  # no ties among the edges to undo
+    common = np.ascontiguousarray(common[:, increasing].T)  # a row of edges a column
+    taken = np.zeros(p, dtype=bool)
+    taken[np.flatnonzero(ruled)[increasing]] = True
+    edges: list[np.ndarray] = [np.empty(0)] * p
+    for i, j in enumerate(np.flatnonzero(taken).tolist()):
+        edges[j] = common[i]
+    cuts = {
+        j: _column_edges(ordered[:, j], first[:, j], n_bins, strategy)
+        for j in np.flatnonzero(~taken).tolist()
+    }
+    width = max([n_bins - 1 if common.size else 1] + [c.size for _, c in cuts.values()])
+    matrix = np.full((p, width), np.inf)
+    n_cuts = np.zeros(p, dtype=np.intp)
+    if common.size:
+        matrix[taken, : n_bins - 1] = common[:, 1:-1]
+        n_cuts[taken] = n_bins - 1
+    for j, (e, c) in cuts.items():
+        edges[j], matrix[j, : c.size], n_cuts[j] = e, c, c.size
+    _counting.bin_columns(values, matrix, n_cuts, out, n_threads)
+    return edges
+
+
+#: Most values :func:`bin_columns` sorts at once, a chunk of columns (its temporaries: about three
+#: copies of them).
+SORT_CHUNK = 1 << 22
+
+
+def bin_columns(
+    values: np.ndarray, n_bins: int, strategy: str, n_threads: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(codes, edges) of every column of a 2-D float64 array of finite values (at least one
+    row): ``_column_edges`` of each column, and the bin of each value, F-ordered uint8 codes
+    (uint16 when a column has more than 257 edges).
+
+    Chunks of columns of at most about SORT_CHUNK values, at least one a thread: a chunk sorted
+    in one call, the edges of its columns of many distinct values by one rule for all where that
+    gives no ties, the others column by column, and the codes in one kernel pass.  With several
+    chunks and threads, the chunks go to a pool of ``n_threads`` Python threads (NumPy's sort
+    and the kernel release the GIL), each binning its chunk on one thread."""
+    values = np.require(values, np.float64, "A")
+    n, p = values.shape
+    codes = np.empty((n, p), dtype=np.uint8 if n_bins <= 256 else np.uint16, order="F")
+    step = -(-p // max(-(-n * p // SORT_CHUNK), min(n_threads, p)))
+    chunks = [slice(a, a + step) for a in range(0, p, step)]
+    pooled = n_threads > 1 and len(chunks) > 1
+
+    def bin_chunk(chunk: slice) -> list[np.ndarray]:
+        threads = 1 if pooled else n_threads
+        return _bin_chunk(values[:, chunk], n_bins, strategy, threads, codes[:, chunk])
+
+    if pooled:
+        with ThreadPoolExecutor(n_threads) as pool:
+            parts = list(pool.map(bin_chunk, chunks))
+    else:
+        parts = [bin_chunk(c) for c in chunks]
+    edges = [e for part in parts for e in part]
+    if codes.dtype == np.uint16 and all(e.size <= 257 for e in edges):
+        codes = codes.astype(np.uint8, order="F")
+    return codes, edges
 
 
 def bin_column(
-    column: np.ndarray, n_bins: int, strategy: str, name: str, edges: np.ndarray | None = None
+    column: np.ndarray,
+    n_bins: int,
+    strategy: str,
+    name: str,
+    edges: np.ndarray | None = None,
+    n_threads: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(codes, edges) of one numeric column (binned with ``edges`` when given, else with edges
-    from its values); NaN or inf is a ValueError naming the column."""
+    from its values, as :func:`bin_columns`); NaN or inf is a ValueError naming the column."""
     try:
         values = np.asarray(column, dtype=np.float64)
     except (TypeError, ValueError):
@@ -143,10 +238,13 @@ def bin_column(
         i = int(np.flatnonzero(~finite)[0])
         raise ValueError(f"column {name} has a non-finite value at row {i} ({values[i]!r})")
     if edges is None:
-        codes, edges = _bin_edges(values, n_bins, strategy)
-    else:
-        codes = bin_with_edges(values, edges)
-    return codes.astype(np.uint8 if edges.size <= 257 else np.uint16), edges
+        codes, found = bin_columns(values[:, None], n_bins, strategy, n_threads)
+        return codes[:, 0], found[0]
+    codes = np.empty((values.size, 1), dtype=np.uint8 if edges.size <= 257 else np.uint16)
+    cuts = np.ascontiguousarray(edges[None, 1:-1]) if edges.size > 2 else np.full((1, 1), np.inf)
+    n_cuts = np.array([edges.size - 2], dtype=np.intp)
+    _counting.bin_columns(values[:, None], cuts, n_cuts, codes, n_threads)
+    return codes[:, 0], edges
 
 
 def discretize(X: Any, *, n_bins: int = 16, strategy: str = "quantile") -> tuple[np.ndarray, Any]:
@@ -204,13 +302,18 @@ def discretize(X: Any, *, n_bins: int = 16, strategy: str = "quantile") -> tuple
             if data.missing is not None:
                 values[data.missing] = np.nan  # bin_column names the first missing row
             columns.append(values)
+        matrix = np.column_stack(columns)
     else:
         arr = as_matrix(X, "X")
         names = [str(j) for j in range(arr.shape[1])]
-        columns = [arr[:, j] for j in range(arr.shape[1])]
-    pairs = [bin_column(c, n_bins, strategy, name) for name, c in zip(names, columns, strict=True)]
-    width = np.uint16 if any(c.dtype == np.uint16 for c, _ in pairs) else np.uint8
-    codes = np.empty((pairs[0][0].shape[0], len(pairs)), dtype=width, order="F")
-    for j, (c, _) in enumerate(pairs):
-        codes[:, j] = c
-    return codes, [e for _, e in pairs]
+        try:
+            matrix = np.asarray(arr, dtype=np.float64)
+        except (TypeError, ValueError):
+            for j in range(arr.shape[1]):  # the first column that is not numbers: its error
+                bin_column(arr[:, j], n_bins, strategy, names[j])
+            raise
+    finite = np.isfinite(matrix).all(axis=0)
+    if not finite.all():  # the first column with NaN or inf: its error
+        j = int(np.argmin(finite))
+        bin_column(matrix[:, j], n_bins, strategy, names[j])
+    return bin_columns(matrix, n_bins, strategy, effective_n_threads(None, matrix.size))

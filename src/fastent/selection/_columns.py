@@ -12,7 +12,7 @@ an error listing every affected column, a level of their own, or rows left out o
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ import numpy as np
 from .._core import codes as _codes
 from .._core.checks import check_binning
 from .._core.frames import Column, as_frame, as_matrix, column_data, is_sparse
-from ._binning import bin_column
+from ._binning import bin_column, bin_columns
 
 __all__ = [
     "CodedTarget",
@@ -106,8 +106,10 @@ class Columns:
         offsets: Sequence[int] | np.ndarray,
         sizes: Sequence[int] | np.ndarray,
         exact: Sequence[bool] | np.ndarray,
+        binned: bool = False,
     ) -> None:
-        """Columns that are strided views of ``src`` with one stride (a matrix's columns)."""
+        """Columns that are strided views of ``src`` with one stride (a matrix's columns);
+        ``binned``: continuous columns' bins."""
         if not (self.sources and self.sources[-1] is src):
             self.sources.append(src)
         k = len(starts)
@@ -118,7 +120,7 @@ class Columns:
         self.size.extend(np.asarray(sizes, dtype=np.int64).tolist())
         self.exact.extend(np.asarray(exact, dtype=bool).tolist())
         self.drop.extend([False] * k)
-        self.binned.extend([False] * k)
+        self.binned.extend([binned] * k)
         self.levels.extend([None] * k)
 
     def arrays(
@@ -225,9 +227,51 @@ def _discrete_mask(discrete: Any, names: list[str], kinds: list[str]) -> list[bo
     return mask
 
 
+def _binned_together(
+    columns: Sequence[Any],
+    matrix: np.ndarray | None,
+    mask: list[bool],
+    n_bins: int,
+    strategy: str,
+    n_threads: int,
+) -> tuple[list[int], np.ndarray, list[np.ndarray], np.ndarray] | None:
+    """The continuous columns that are numbers without gaps, NaN or inf (``matrix``: the 2-D
+    array whose columns ``columns`` are, if any), binned in one call (``bin_columns``): (their
+    indices, their codes (F order, a column each), their edges, their values as float64), or
+    None.  The others are coded one at a time (gaps, errors)."""
+    picked = [j for j, discrete in enumerate(mask) if not discrete]
+    if matrix is not None:
+        if matrix.dtype.kind not in "biuf" or not picked or matrix.shape[0] == 0:
+            return None
+        values = np.asarray(matrix if len(picked) == len(mask) else matrix[:, picked], np.float64)
+    else:
+        numbers = {
+            j: c.values
+            for j in picked
+            if isinstance(c := columns[j], Column)
+            and c.values is not None
+            and c.missing is None
+            and c.values.dtype.kind in "biuf"
+            and c.values.ndim == 1
+            and c.values.size
+        }
+        if not numbers:
+            return None
+        picked = list(numbers)
+        values = np.column_stack([np.asarray(v, np.float64) for v in numbers.values()])
+    finite = np.isfinite(values).all(axis=0)
+    if not finite.all():
+        values = values[:, finite]
+        picked = [picked[i] for i in np.flatnonzero(finite).tolist()]
+        if not picked:
+            return None
+    codes, edges = bin_columns(values, n_bins, strategy, n_threads)
+    return picked, codes, edges, values
+
+
 def _add_columns(
     cols: Columns,
-    columns: Iterable[Any],
+    columns: Sequence[Any],
     mask: list[bool],
     n_bins: int,
     strategy: str,
@@ -235,26 +279,50 @@ def _add_columns(
     missing: str,
     keep_values: bool,
     edges: Sequence[np.ndarray | None] | None,
+    matrix: np.ndarray | None = None,
 ) -> list[_codes.MissingValuesError]:
-    """Each of ``columns`` coded by :func:`_add_column`; the missing-value errors."""
-    return [
-        err
-        for j, column in enumerate(columns)
-        if (
-            err := _add_column(
-                cols,
-                column,
-                mask[j],
-                n_bins,
-                strategy,
-                j,
-                n_threads,
-                missing,
-                keep_values,
-                None if edges is None else edges[j],
-            )
+    """Each of ``columns`` coded: the continuous ones without gaps binned together (unless
+    ``edges`` are given), each run of them added as views of their codes; the rest by
+    :func:`_add_column`.  The missing-value errors."""
+    together = None
+    if edges is None:
+        together = _binned_together(columns, matrix, mask, n_bins, strategy, n_threads)
+    picked, codes, found, values = together or ([], None, [], None)
+    source = None if codes is None else codes.T  # C order: column i from element i * n
+    at = {j: i for i, j in enumerate(picked)}
+    errors = []
+    j = 0
+    while j < len(columns):
+        if j in at:  # a run of binned columns, consecutive in both
+            i, run = at[j], 1
+            while j + run in at:
+                run += 1
+            assert source is not None and values is not None
+            n = source.shape[1]
+            sizes = [max(e.size - 1, 1) for e in found[i : i + run]]
+            starts = range(i * n, (i + run) * n, n)
+            cols.add_views(source, starts, 1, [0] * run, sizes, [True] * run, binned=True)
+            if keep_values:
+                for r in range(run):
+                    cols.values[j + r] = (values[:, i + r], None)
+            j += run
+            continue
+        err = _add_column(
+            cols,
+            columns[j],
+            mask[j],
+            n_bins,
+            strategy,
+            j,
+            n_threads,
+            missing,
+            keep_values,
+            None if edges is None else edges[j],
         )
-    ]
+        if err:
+            errors.append(err)
+        j += 1
+    return errors
 
 
 def _matrix_columns(
@@ -273,7 +341,7 @@ def _matrix_columns(
     if not (kind in "biu" and all(mask) and arr.dtype != np.uint64):
         return _add_columns(
             cols,
-            (arr[:, j] for j in range(arr.shape[1])),
+            [arr[:, j] for j in range(arr.shape[1])],
             mask,
             n_bins,
             strategy,
@@ -281,6 +349,7 @@ def _matrix_columns(
             missing,
             keep_values,
             edges,
+            arr,
         )
     if arr.dtype.kind == "b":
         arr = arr.view(np.uint8)
