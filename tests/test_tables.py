@@ -194,6 +194,53 @@ def test_continuous_columns_are_binned_together(kind, monkeypatch):
         S.mutual_info_scores(CONTINUOUS_KINDS[kind](frame), y, **kw)
 
 
+@pytest.mark.parametrize("kind", ["pandas", "polars", "polars lazy", "pyarrow"])
+def test_float_columns_are_read_as_one_array(kind, monkeypatch):
+    """A frame's float columns (float64 and float32, NaN and null in them) are read as one 2-D
+    array, the others a column at a time, and every score, binned or as labels, with gaps as a
+    level or dropped, and every missing-value error, is the column path's: NaN and null are
+    both missing there too."""
+    rng = np.random.default_rng(17)
+    n = 600
+    y = rng.integers(0, 3, n)
+    gaps = np.where(rng.random(n) < 0.1, np.nan, y + rng.normal(size=n))
+    frame = pd.DataFrame(
+        {
+            "gaps": gaps,
+            "label": np.array(["u", "v", "w"])[(y + rng.integers(0, 2, n)) % 3],
+            "f32": (y + rng.normal(size=n)).astype(np.float32),
+            "levels": (y + rng.integers(0, 2, n)).astype(float),
+        }
+    )
+    if kind == "pandas":
+        X = frame
+    else:
+        X = pl.from_pandas(frame, nan_to_null=False).with_columns(  # NaN in "gaps", null here
+            pl.when(pl.int_range(pl.len()) % 11 == 0).then(None).otherwise("levels").alias("levels")
+        )
+        X = {"polars": X, "polars lazy": X.lazy(), "pyarrow": X.to_arrow()}[kind]
+    read = frames.as_frame(X, "X")
+    assert sorted(read.float_columns()) == [0, 2, 3]
+    results = []
+    for route in ("matrix", "columns"):
+        if route == "columns":
+            monkeypatch.setattr(frames.Frame, "float_columns", lambda self: {})
+        got = []
+        for discrete in (["label"], ["label", "levels"], ["label", "gaps", "levels"]):
+            for missing in ("level", "drop", "error"):
+                try:
+                    got.append(S.mutual_info_scores(X, y, discrete=discrete, missing=missing))
+                except ValueError as err:
+                    got.append(str(err))
+        results.append(got)
+    assert sum(isinstance(r, str) for r in results[0]) == 3  # missing="error"
+    for a, b in zip(*results, strict=True):
+        if isinstance(a, str):
+            assert a == b
+        else:
+            assert_array_equal(a, b)
+
+
 def test_series_of_every_kind_as_labels():
     frame, y = mixed_table(300)
     s = frame["s"]

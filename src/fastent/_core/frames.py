@@ -137,18 +137,30 @@ class Frame:
         """The columns (narwhals Series), in order."""
         return [self.frame.get_column(c) for c in self.frame.columns]
 
-    def integer_matrix(self) -> np.ndarray | None:
-        """Every column at once as a 2-D integer array, when every one is of an integer dtype
-        the counting kernels read (8 to 64 bits; not UInt64) with no missing value, the frame
-        has at most ``MATRIX_ROWS`` rows and its copy fits a quarter of the memory available;
-        else None (a column at a time, each read where it lies)."""
-        copy = 8 * self.n_rows * len(self.names)  # bytes, at the widest
+    def column(self, j: int) -> Any:
+        """Column j (a narwhals Series), without making the others."""
+        made = self.__dict__.get("columns")
+        return made[j] if made is not None else self.frame.get_column(self.frame.columns[j])
+
+    def _fits_a_matrix(self, columns: int) -> bool:
+        """Whether ``columns`` columns may be copied into one 2-D array: at most ``MATRIX_ROWS``
+        rows, and the copy fits a quarter of the memory available."""
+        copy = 8 * self.n_rows * columns  # bytes, at the widest
         if self.n_rows > MATRIX_ROWS:
-            return None
+            return False
         if copy >= CHECK_FROM_BYTES:
             available = available_bytes()
             if available is not None and 4 * copy > available:
-                return None
+                return False
+        return True
+
+    def integer_matrix(self) -> np.ndarray | None:
+        """Every column at once as a 2-D integer array, when every one is of an integer dtype
+        the counting kernels read (8 to 64 bits; not UInt64) with no missing value and the copy
+        may be made (``_fits_a_matrix``); else None (a column at a time, each read where it
+        lies)."""
+        if not self._fits_a_matrix(len(self.names)):
+            return None
         native = self.frame.to_native()
         library = _library(native)
         if library == "pandas":  # NumPy integer dtypes hold no missing values
@@ -172,6 +184,31 @@ class Frame:
                 return None
         arr = np.asarray(self.frame.to_numpy())  # mixed widths widen, int64 at most
         return arr if arr.ndim == 2 and arr.dtype.kind in "iu" else None
+
+    def float_columns(self) -> dict[int, Column]:
+        """The columns of a float dtype (NumPy's in pandas; Float32/Float64 elsewhere), read at
+        once as one 2-D array when there are at least two and the copy may be made
+        (``_fits_a_matrix``): {index: the column, its gaps (NaN, null) as NaN}; else {}.  NaN and
+        null are both missing for fastent, so the column means what ``column_data`` makes of
+        it."""
+        native = self.frame.to_native()
+        if _library(native) == "pandas":
+            dtypes = list(native.dtypes)
+            floats = [j for j, d in enumerate(dtypes) if isinstance(d, np.dtype) and d.kind == "f"]
+        else:
+            nw = _narwhals()
+            floats = [
+                j
+                for j, d in enumerate(self.frame.schema.values())
+                if d == nw.Float64 or d == nw.Float32
+            ]
+        if len(floats) < 2 or not self._fits_a_matrix(len(floats)):
+            return {}
+        names = self.frame.columns
+        arr = np.asfortranarray(self.frame.select([names[j] for j in floats]).to_numpy())
+        if arr.shape != (self.n_rows, len(floats)) or arr.dtype.kind != "f":
+            return {}
+        return {j: Column("f", values=arr[:, i]) for i, j in enumerate(floats)}
 
 
 def as_frame(

@@ -618,7 +618,11 @@ def read_table(X: Any, allow_empty: bool = False) -> Table:
         arr = frame.integer_matrix()  # integer columns without gaps: read as an array's
         if arr is not None:
             return Table(frame.names, ["i"] * len(frame.names), frame.n_rows, arr=arr)
-        data = [column_data(c) for c in frame.columns]
+        floats = frame.float_columns()  # float columns: read as one array's
+        data = [
+            floats[j] if j in floats else column_data(frame.column(j))
+            for j in range(len(frame.names))
+        ]
         kinds = [d.kind if d else "O" for d in data]
         return Table(frame.names, kinds, frame.n_rows, data=data)
     arr = as_matrix(X, "X", allow_empty=allow_empty)
