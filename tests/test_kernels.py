@@ -326,6 +326,38 @@ def test_column_ranges_match_numpy(simd_level, dtype):
         counting.column_ranges(x[:0], 1)
 
 
+def _merged_by_scanning(counts, n_bins):
+    """The first value of each bin, merging the adjacent pair of bins with the smallest total
+    (the leftmost of equal ones) until n_bins remain, found by scanning every pair each time."""
+    bins = [[i] for i in range(len(counts))]
+    totals = [int(c) for c in counts]
+    while len(bins) > n_bins:
+        pairs = [totals[k] + totals[k + 1] for k in range(len(bins) - 1)]
+        k = pairs.index(min(pairs))
+        bins[k : k + 2] = [bins[k] + bins[k + 1]]
+        totals[k : k + 2] = [pairs[k]]
+    return [b[0] for b in bins]
+
+
+def test_merge_bins_matches_scanning():
+    """``merge_bins`` (a heap of candidate pairs, stale ones skipped) merges the bins a scan of
+    every pair does, ties to the leftmost: counts of one value, equal counts, a heavy value,
+    random counts of 1 to 300 values, down to 1 to 40 bins (and more bins than values); no
+    values or no bins refused."""
+    rng = np.random.default_rng(18)
+    cases = [np.ones(1), np.ones(7), np.full(50, 3), np.r_[np.ones(20), 500, np.ones(20)]]
+    cases += [rng.integers(1, rng.integers(2, 100), rng.integers(1, 300)) for _ in range(200)]
+    for counts in cases:
+        counts = np.asarray(counts, dtype=np.int64)
+        for n_bins in (1, 2, 3, 16, 40, counts.size + 1):
+            got = counting.merge_bins(counts, n_bins)
+            assert got.tolist() == _merged_by_scanning(counts, n_bins), (counts, n_bins)
+    with pytest.raises(ValueError, match="no values"):
+        counting.merge_bins(np.ones(0, dtype=np.int64), 2)
+    with pytest.raises(ValueError, match="no bins"):
+        counting.merge_bins(np.ones(3, dtype=np.int64), 0)
+
+
 @pytest.mark.parametrize("max_cuts", [1, 16, 17, 300])
 def test_bin_columns_match_searchsorted(simd_level, max_cuts):
     """Each value's bin, the number of its column's cuts at or below it, as

@@ -23,6 +23,8 @@
 
 #include "_math.h"
 
+#include <stdlib.h>
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -280,6 +282,89 @@ static void fe_bin_columns(const fe_counting_kernels *k, const char *data, Py_ss
             k->bin_block(data + r0 * row_bytes + j * col_bytes, row_bytes, n, cuts + j * cut_stride,
                          n_cuts[j], code_bytes, (char *)out + (j * rows + r0) * code_bytes);
     }
+}
+
+/* ---- equal-frequency bins that never split a value (fastent.selection's binning) -----------
+ * Starting from one bin per value (counts[0:m], m >= 1), the adjacent pair of bins with the
+ * smallest total is merged (the leftmost of equal ones: pairs ordered by (total, first bin,
+ * second bin)) until n_bins remain; starts[0:return] = the first value of each bin.  The bins form
+ * a linked list; a binary heap holds the candidate pairs (each merge adds at most two; a pair one
+ * of whose bins has changed since is skipped when popped).  -1: no memory for the work. */
+typedef struct {
+    int64_t total;
+    Py_ssize_t first, second;
+} fe_pair;
+
+static inline int fe_pair_before(const fe_pair *a, const fe_pair *b)
+{
+    if (a->total != b->total) return a->total < b->total;
+    return a->first != b->first ? a->first < b->first : a->second < b->second;
+}
+
+static void fe_pair_push(fe_pair *heap, Py_ssize_t *len, fe_pair x)
+{
+    Py_ssize_t k = (*len)++;
+    for (; k > 0 && fe_pair_before(&x, &heap[(k - 1) / 2]); k = (k - 1) / 2)
+        heap[k] = heap[(k - 1) / 2];
+    heap[k] = x;
+}
+
+static fe_pair fe_pair_pop(fe_pair *heap, Py_ssize_t *len)
+{
+    const fe_pair top = heap[0], last = heap[--*len];
+    const Py_ssize_t n = *len;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t c = 1; c < n; c = 2 * k + 1) {
+        if (c + 1 < n && fe_pair_before(&heap[c + 1], &heap[c])) c++;
+        if (!fe_pair_before(&heap[c], &last)) break;
+        heap[k] = heap[c];
+        k = c;
+    }
+    if (n > 0) heap[k] = last;
+    return top;
+}
+
+static Py_ssize_t fe_merge_bins(const int64_t *counts, Py_ssize_t m, Py_ssize_t n_bins,
+                                Py_ssize_t *starts)
+{
+    Py_ssize_t *right = (Py_ssize_t *)malloc(2 * (size_t)m * sizeof(Py_ssize_t));
+    int64_t *total = (int64_t *)malloc((size_t)m * sizeof(int64_t));
+    fe_pair *heap = (fe_pair *)malloc(3 * (size_t)m * sizeof(fe_pair));
+    if (right == NULL || total == NULL || heap == NULL) {
+        free(right);
+        free(total);
+        free(heap);
+        return -1;
+    }
+    Py_ssize_t *left = right + m, len = 0, bins = m, k = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        right[i] = i + 1;
+        left[i] = i - 1;
+        total[i] = counts[i];
+    }
+    for (Py_ssize_t i = 0; i + 1 < m; i++)
+        fe_pair_push(heap, &len, (fe_pair){total[i] + total[i + 1], i, i + 1});
+    while (bins > n_bins && len > 0) {
+        const fe_pair p = fe_pair_pop(heap, &len);
+        const Py_ssize_t i = p.first, j = p.second;
+        if (right[i] != j || j >= m || left[j] != i || total[i] + total[j] != p.total)
+            continue; /* stale: one of its bins has been merged since */
+        total[i] = p.total;
+        right[i] = right[j];
+        left[j] = -2; /* j is gone */
+        if (right[i] < m) {
+            left[right[i]] = i;
+            fe_pair_push(heap, &len, (fe_pair){total[i] + total[right[i]], i, right[i]});
+        }
+        if (left[i] >= 0)
+            fe_pair_push(heap, &len, (fe_pair){total[left[i]] + total[i], left[i], i});
+        bins--;
+    }
+    for (Py_ssize_t i = 0; i < m; i = right[i]) starts[k++] = i;
+    free(right);
+    free(total);
+    free(heap);
+    return k;
 }
 
 /* Min/max of x[0:n] (n >= 1) over n_threads chunks. */

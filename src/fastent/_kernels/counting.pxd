@@ -52,6 +52,8 @@ cdef extern from "counting.h" nogil:
                           Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t row_bytes,
                           Py_ssize_t col_bytes, int n_threads, int64_t *lo, int64_t *hi,
                           int64_t *work)
+    Py_ssize_t fe_merge_bins(const int64_t *counts, Py_ssize_t m, Py_ssize_t n_bins,
+                             Py_ssize_t *starts)
     void fe_bin_columns(const fe_counting_kernels *k, const char *data, Py_ssize_t rows,
                         Py_ssize_t cols, Py_ssize_t row_bytes, Py_ssize_t col_bytes,
                         const double *cuts, Py_ssize_t cut_stride, const Py_ssize_t *n_cuts,

@@ -112,6 +112,22 @@ def bin_columns(values, const double[:, ::1] cuts, const Py_ssize_t[::1] n_cuts,
                        &cuts[0, 0], width, &n_cuts[0], code_bytes, <void *>codes, n_threads)
 
 
+def merge_bins(const int64_t[::1] counts, Py_ssize_t n_bins):
+    """The first value of each of at most ``n_bins`` bins (intp) of values counted ``counts``
+    (at least one), merged from one bin a value: the adjacent pair with the smallest total first
+    (the leftmost of equal ones), until ``n_bins`` remain."""
+    cdef Py_ssize_t m = counts.shape[0], k
+    if m == 0 or n_bins < 1:
+        raise ValueError("merge_bins: no values, or no bins")
+    starts = np.empty(m, dtype=np.intp)
+    cdef Py_ssize_t[::1] out = starts
+    with nogil:
+        k = fe_merge_bins(&counts[0], m, n_bins, &out[0])
+    if k < 0:
+        raise MemoryError("merge_bins: no memory for its work")
+    return starts[:k]
+
+
 cdef int _pack(list arrays, list offsets, list sizes, fe_var *variables) except -1:
     cdef Py_ssize_t j
     for j in range(len(arrays)):

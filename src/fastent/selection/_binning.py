@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import heapq
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -53,33 +52,9 @@ def _linear_quantiles(ordered: np.ndarray, n_bins: int) -> np.ndarray:
 def _merged_edges(levels: np.ndarray, counts: np.ndarray, n_bins: int) -> np.ndarray:
     """Edges of equal-frequency bins that never split a value: starting from one bin per
     distinct value, the adjacent pair of bins with the smallest total count (the leftmost of
-    equal ones) is merged until ``n_bins`` remain; each edge lies halfway between the last value
-    of a bin and the first of the next."""
-    m = levels.size
-    right = list(range(1, m + 1))  # the bins form a linked list: bin i covers levels[i:right[i]]
-    left = list(range(-1, m - 1))
-    total = [int(c) for c in counts]
-    heap = [(total[i] + total[i + 1], i, i + 1) for i in range(m - 1)]
-    heapq.heapify(heap)
-    bins = m
-    while bins > n_bins:
-        pair, i, j = heapq.heappop(heap)
-        if right[i] != j or j >= m or total[i] + total[j] != pair or left[j] != i:
-            continue  # a stale pair: one of its bins has been merged since
-        total[i] = pair
-        right[i] = right[j]
-        left[j] = -2  # j is gone
-        if right[i] < m:
-            left[right[i]] = i
-            heapq.heappush(heap, (total[i] + total[right[i]], i, right[i]))
-        if left[i] >= 0:
-            heapq.heappush(heap, (total[left[i]] + total[i], left[i], i))
-        bins -= 1
-    starts, i = [], 0
-    while i < m:
-        starts.append(i)
-        i = right[i]
-    cut = np.asarray(starts[1:], dtype=np.intp)
+    equal ones) is merged until ``n_bins`` remain (the kernel's heap); each edge lies halfway
+    between the last value of a bin and the first of the next."""
+    cut = _counting.merge_bins(np.asarray(counts, dtype=np.int64), n_bins)[1:]
     return np.concatenate([levels[:1], _midpoint(levels[cut - 1], levels[cut]), levels[-1:]])
 
 
