@@ -195,6 +195,18 @@ def w7(
 
 
 @functools.cache
+def w7_float(n: int = 2_000, p: int = 5_000) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """W7-float: continuous float64 columns, the first 20 shifted by y (binary), every seventh
+    rounded to one decimal (ties: the tie-aware bins)."""
+    rng = np.random.default_rng(LABEL_SEED + 70)
+    y = rng.integers(0, 2, n)
+    X = rng.normal(size=(n, p))
+    X[:, :20] += 0.5 * y[:, None]
+    X[:, ::7] = np.round(X[:, ::7], 1)
+    return X, y
+
+
+@functools.cache
 def w8(n: int = 100_000, p: int = 200) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """W8: X int64 with 10 levels, y 3 classes; relevant, redundant (noisy copies) and noise
     columns, so that mRMR's choices differ from plain relevance."""
@@ -210,7 +222,7 @@ def w8(n: int = 100_000, p: int = 200) -> tuple[npt.NDArray[np.int64], npt.NDArr
 
 def clear() -> None:
     """Drop every cached array (the next call generates it again, identically)."""
-    for cached in (_distributions, _logits, loss_labels, w6, w9, many_labels, w7, w8):
+    for cached in (_distributions, _logits, loss_labels, w6, w9, many_labels, w7, w7_float, w8):
         cached.cache_clear()
 
 

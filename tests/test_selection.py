@@ -626,6 +626,7 @@ def test_discretize_in_chunks_of_columns(monkeypatch):
     ).astype(float)
     for strategy in ("quantile", "uniform"):
         codes, edges = S.discretize(X, n_bins=8, strategy=strategy)
+        monkeypatch.setattr(_binning, "POOL_MIN", 0)
         for chunk in (n, 2 * n, 4 * n, 100 * n):
             monkeypatch.setattr(_binning, "SORT_CHUNK", chunk)
             for c, e in (

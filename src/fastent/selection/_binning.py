@@ -155,6 +155,9 @@ def _bin_chunk(
 #: Most values :func:`bin_columns` sorts at once, a chunk of columns (its temporaries: about three
 #: copies of them).
 SORT_CHUNK = 1 << 22
+#: Fewest values binned by a pool of threads (starting one costs ~0.1-1 ms; sorting a million
+#: values ~10 ms).
+POOL_MIN = 1 << 20
 
 
 def bin_columns(
@@ -164,17 +167,21 @@ def bin_columns(
     row): ``_column_edges`` of each column, and the bin of each value, F-ordered uint8 codes
     (uint16 when a column has more than 257 edges).
 
-    Chunks of columns of at most about SORT_CHUNK values, at least one a thread: a chunk sorted
-    in one call, the edges of its columns of many distinct values by one rule for all where that
-    gives no ties, the others column by column, and the codes in one kernel pass.  With several
-    chunks and threads, the chunks go to a pool of ``n_threads`` Python threads (NumPy's sort
-    and the kernel release the GIL), each binning its chunk on one thread."""
+    Chunks of columns of at most about SORT_CHUNK values: a chunk sorted in one call, the edges
+    of its columns of many distinct values by one rule for all where that gives no ties, the
+    others column by column, and the codes in one kernel pass.  From POOL_MIN values and with
+    several threads, at least one chunk a thread, the chunks going to a pool of ``n_threads``
+    Python threads (NumPy's sort and the kernel release the GIL), each binning its chunk on one
+    thread."""
     values = np.require(values, np.float64, "A")
     n, p = values.shape
     codes = np.empty((n, p), dtype=np.uint8 if n_bins <= 256 else np.uint16, order="F")
-    step = -(-p // max(-(-n * p // SORT_CHUNK), min(n_threads, p)))
+    n_chunks = -(-n * p // SORT_CHUNK)
+    pooled = n_threads > 1 and p > 1 and n * p >= POOL_MIN
+    if pooled:
+        n_chunks = max(n_chunks, min(n_threads, p))
+    step = -(-p // n_chunks)
     chunks = [slice(a, a + step) for a in range(0, p, step)]
-    pooled = n_threads > 1 and len(chunks) > 1
 
     def bin_chunk(chunk: slice) -> list[np.ndarray]:
         threads = 1 if pooled else n_threads
