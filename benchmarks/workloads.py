@@ -195,7 +195,9 @@ def w7(
 
 
 @functools.cache
-def w7_float(n: int = 2_000, p: int = 5_000) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+def w7_float(
+    n: int = 2_000, p: int = 5_000
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """W7-float: continuous float64 columns, the first 20 shifted by y (binary), every seventh
     rounded to one decimal (ties: the tie-aware bins)."""
     rng = np.random.default_rng(LABEL_SEED + 70)

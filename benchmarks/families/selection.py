@@ -67,6 +67,14 @@ def _numpy_fused_scores(X: Any, y: Any) -> Any:
     )
 
 
+def _thread_targets() -> list[Target]:
+    """The scaling target of the selection workloads, where there are several threads."""
+    if ALL_THREADS < 2:
+        return []
+    label = fastent_label(DEFAULT_SIMD, ALL_THREADS)
+    return [Target(f"{ALL_THREADS} threads ≥ 1.7× faster than 1", label, "speedup", 1.7)]
+
+
 def _peak_mb(run: Callable[[], Any]) -> float:
     """Peak traced allocation (NumPy arrays included) of one call, in MB."""
     gc.collect()
@@ -76,6 +84,32 @@ def _peak_mb(run: Callable[[], Any]) -> float:
         return tracemalloc.get_traced_memory()[1] / 1e6
     finally:
         tracemalloc.stop()
+
+
+def _scores_workload(
+    name: str,
+    what: str,
+    X: Any,
+    y: Any,
+    peers: list[Impl],
+    targets: list[Target],
+    shape_text: str,
+    notes: tuple[str, ...] = (),
+) -> Workload:
+    """A workload of ``selection.mutual_info_scores(X, y)``, checked against the reference."""
+    return Workload(
+        name,
+        f"MI of every column with y: {what}",
+        selection.mutual_info_scores,
+        (X, y),
+        tuple(peers),
+        tuple(targets),
+        reference_module=ref_selection,
+        reference_repeats=1,
+        elements=X.shape[0] * X.shape[1],
+        shape_text=shape_text,
+        notes=notes,
+    )
 
 
 def _scores(
@@ -101,15 +135,7 @@ def _scores(
         targets.append(
             Target("≥ 100× scikit-learn (n_jobs=1) at 1 thread", peers[1].label, "ratio", 100)
         )
-    if ALL_THREADS > 1:
-        targets.append(
-            Target(
-                f"{ALL_THREADS} threads ≥ 1.7× faster than 1",
-                fastent_label(DEFAULT_SIMD, ALL_THREADS),
-                "speedup",
-                1.7,
-            )
-        )
+    targets += _thread_targets()
     mb = {
         t: _peak_mb(functools.partial(selection.mutual_info_scores, X, y, n_jobs=t))
         for t in (1, ALL_THREADS)
@@ -119,18 +145,15 @@ def _scores(
         f"({100 * m * 1e6 / X.nbytes:.2f}% of X's {X.nbytes / 1e6:,.0f} MB)"
         for t, m in mb.items()
     )
-    return Workload(
+    return _scores_workload(
         variant,
-        f"MI of every column with y: {dtype}, {order} order",
-        selection.mutual_info_scores,
-        (X, y),
-        tuple(peers),
-        tuple(targets),
-        reference_module=ref_selection,
-        reference_repeats=1,
-        elements=n * p,
-        shape_text=f"X {n:,} × {p} {dtype} ({order} order), 10 levels, y binary",
-        notes=notes,
+        f"{dtype}, {order} order",
+        X,
+        y,
+        peers,
+        targets,
+        f"X {n:,} × {p} {dtype} ({order} order), 10 levels, y binary",
+        notes,
     )
 
 
@@ -184,35 +207,22 @@ def w7_float(quick: bool) -> Workload:
     if mutual_info_classif is not None:
         peers.append(
             Impl(
-                "scikit-learn: `KBinsDiscretizer(16, quantile)` + `mutual_info_classif` of the codes",
+                "scikit-learn: `KBinsDiscretizer(16, quantile)` + `mutual_info_classif` (codes)",
                 functools.partial(_kbins_scores, X, y, 16),
                 expected=None,
                 max_repeats=1,
             )
         )
-    targets = []
-    if ALL_THREADS > 1:
-        targets.append(
-            Target(
-                f"{ALL_THREADS} threads ≥ 1.7× faster than 1",
-                fastent_label(DEFAULT_SIMD, ALL_THREADS),
-                "speedup",
-                1.7,
-            )
-        )
-    return Workload(
+    return _scores_workload(
         "W7-float",
-        "MI of every column with y: continuous float64 columns (binned)",
-        selection.mutual_info_scores,
-        (X, y),
-        tuple(peers),
-        tuple(targets),
-        reference_module=ref_selection,
-        reference_repeats=1,
-        elements=n * p,
-        shape_text=f"X {n:,} × {p:,} float64 (C order), y binary; 16 quantile bins a column "
-        "(every seventh column rounded to one decimal: ties, tie-aware bins); scikit-learn's "
-        "bins differ on those columns (it merges ties), so its values are not compared",
+        "continuous float64 columns (binned)",
+        X,
+        y,
+        peers,
+        _thread_targets(),
+        f"X {n:,} × {p:,} float64 (C order), y binary; 16 quantile bins a column (every seventh "
+        "column rounded to one decimal: ties, tie-aware bins); scikit-learn's bins differ on "
+        "those columns (it merges ties), so its values are not compared",
     )
 
 
@@ -332,15 +342,7 @@ def _knn(name: str, func_name: str, quick: bool) -> Workload:
         targets.append(
             Target("≥ 20× scikit-learn (n_jobs=1) at 1 thread", peers[0].label, "ratio", 20)
         )
-    if ALL_THREADS > 1:
-        targets.append(
-            Target(
-                f"{ALL_THREADS} threads ≥ 1.7× faster than 1",
-                fastent_label(DEFAULT_SIMD, ALL_THREADS),
-                "speedup",
-                1.7,
-            )
-        )
+    targets += _thread_targets()
     return Workload(
         name,
         f"nearest-neighbour MI, {func_name}",

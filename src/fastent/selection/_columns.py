@@ -297,7 +297,8 @@ def _add_columns(
             i, run = at[j], 1
             while j + run in at:
                 run += 1
-            assert source is not None and values is not None
+            assert source is not None
+            assert values is not None
             n = source.shape[1]
             sizes = [max(e.size - 1, 1) for e in found[i : i + run]]
             starts = range(i * n, (i + run) * n, n)
