@@ -615,3 +615,19 @@ def test_knn_target_whose_squares_overflow():
             got = selection.mutual_info_regression(X, y, n_jobs=1, **kwargs)  # std overflows
         assert_allclose(ref, want, rtol=1e-12, atol=1e-15)
         assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+def test_continuous_target_of_no_samples_is_a_length_error():
+    """The fuzzer's find: a continuous target of no samples against X of one row divided by its
+    zero rows choosing chunks of columns to bin (ZeroDivisionError); binning no values gives no
+    codes and no edges, and the call is the length mismatch it was."""
+    X = np.array([[7, 2, 0, 0]])
+    for strategy in ("quantile", "uniform"):
+        with pytest.raises(ValueError, match=r"\b0\b.*\b1\b|\b1\b.*\b0\b"):
+            selection.mutual_info_scores(
+                X, np.array([], dtype=float), discrete_target=False, strategy=strategy
+            )
+        codes, edges = selection._binning.bin_column(np.array([]), 16, strategy, "y")
+        assert codes.shape == (0,)
+        assert codes.dtype == np.uint8
+        assert edges.shape == (0,)

@@ -163,8 +163,8 @@ POOL_MIN = 1 << 20
 def bin_columns(
     values: np.ndarray, n_bins: int, strategy: str, n_threads: int
 ) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(codes, edges) of every column of a 2-D float64 array of finite values (at least one
-    row): ``_column_edges`` of each column, and the bin of each value, F-ordered uint8 codes
+    """(codes, edges) of every column of a 2-D float64 array of finite values:
+    ``_column_edges`` of each column, and the bin of each value, F-ordered uint8 codes
     (uint16 when a column has more than 257 edges).
 
     Chunks of columns of at most about SORT_CHUNK values: a chunk sorted in one call, the edges
@@ -176,6 +176,8 @@ def bin_columns(
     values = np.require(values, np.float64, "A")
     n, p = values.shape
     codes = np.empty((n, p), dtype=np.uint8 if n_bins <= 256 else np.uint16, order="F")
+    if n == 0:  # no values (a target of no samples): no edges
+        return codes.astype(np.uint8, order="F"), [np.empty(0) for _ in range(p)]
     n_chunks = -(-n * p // SORT_CHUNK)
     pooled = n_threads > 1 and p > 1 and n * p >= POOL_MIN
     if pooled:
