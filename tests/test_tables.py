@@ -243,6 +243,12 @@ def test_float_columns_are_read_as_one_array(kind, monkeypatch):
             assert a == b
         else:
             assert_array_equal(a, b)
+    monkeypatch.undo()
+    if kind == "pandas":  # labels that are not strings: the columns taken by position
+        labels = frame.set_axis([0, 1.5, ("t", 1), None], axis=1)
+        assert_array_equal(
+            S.mutual_info_scores(labels, y, discrete=[1], missing="level"), results[0][0]
+        )
 
 
 def test_series_of_every_kind_as_labels():

@@ -192,7 +192,8 @@ class Frame:
         null are both missing for fastent, so the column means what ``column_data`` makes of
         it."""
         native = self.frame.to_native()
-        if _library(native) == "pandas":
+        pandas = _library(native) == "pandas"
+        if pandas:
             dtypes = list(native.dtypes)
             floats = [j for j, d in enumerate(dtypes) if isinstance(d, np.dtype) and d.kind == "f"]
         else:
@@ -204,8 +205,12 @@ class Frame:
             ]
         if len(floats) < 2 or not self._fits_a_matrix(len(floats)):
             return {}
-        names = self.frame.columns
-        arr = np.asfortranarray(self.frame.select([names[j] for j in floats]).to_numpy())
+        if pandas:  # by position: pandas column labels need not be strings
+            picked = native.iloc[:, floats].to_numpy()
+        else:
+            names = self.frame.columns
+            picked = self.frame.select([names[j] for j in floats]).to_numpy()
+        arr = np.asfortranarray(picked)
         if arr.shape != (self.n_rows, len(floats)) or arr.dtype.kind != "f":
             return {}
         return {j: Column("f", values=arr[:, i]) for i, j in enumerate(floats)}
