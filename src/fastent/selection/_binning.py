@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -106,12 +107,13 @@ def _column_edges(
     return edges, edges[1:-1]
 
 
-def _bin_chunk(
+def _bin_finite(
     values: np.ndarray, n_bins: int, strategy: str, n_threads: int, out: np.ndarray
 ) -> list[np.ndarray]:
-    """:func:`bin_columns` of a chunk of columns: the codes into ``out``, the edges returned."""
+    """:func:`bin_columns` of a chunk of finite columns (float64, F order): the codes into
+    ``out``, the edges returned."""
     n, p = values.shape
-    ordered = np.array(values, order="F")  # sorted in place, a contiguous column at a time
+    ordered = values.copy(order="F")  # sorted in place, a contiguous column at a time
     ordered.sort(axis=0)
     first = np.empty((n, p), dtype=bool, order="F")
     first[:1] = True
@@ -152,6 +154,44 @@ def _bin_chunk(
     return edges
 
 
+def _chunk(values: np.ndarray | Sequence[Any], columns: list[int]) -> np.ndarray:
+    """Columns ``columns`` of ``values`` (a 2-D array, or a sequence of 1-D columns of one length)
+    as a float64 F-ordered 2-D array of their own."""
+    if isinstance(values, np.ndarray):
+        if columns == list(range(columns[0], columns[-1] + 1)):
+            return np.array(values[:, columns[0] : columns[-1] + 1], np.float64, order="F")
+        return np.array(values[:, columns], np.float64, order="F")
+    out = np.empty((len(values[columns[0]]), len(columns)), np.float64, order="F")
+    for i, j in enumerate(columns):
+        out[:, i] = values[j]
+    return out
+
+
+def _bin_chunk(
+    values: np.ndarray | Sequence[Any],
+    columns: list[int],
+    n_bins: int,
+    strategy: str,
+    n_threads: int,
+    out: np.ndarray,
+) -> list[np.ndarray | None]:
+    """:func:`bin_columns` of a chunk of columns: their codes into ``out``, their edges returned
+    (None for a column with NaN or inf: not binned)."""
+    chunk = _chunk(values, columns)
+    finite = np.isfinite(chunk).all(axis=0)
+    if finite.all():
+        return list(_bin_finite(chunk, n_bins, strategy, n_threads, out))
+    edges: list[np.ndarray | None] = [None] * len(columns)
+    kept = np.flatnonzero(finite)
+    if kept.size:
+        codes = np.empty((chunk.shape[0], kept.size), dtype=out.dtype, order="F")
+        found = _bin_finite(np.asfortranarray(chunk[:, kept]), n_bins, strategy, n_threads, codes)
+        out[:, kept] = codes
+        for i, e in zip(kept.tolist(), found, strict=True):
+            edges[i] = e
+    return edges
+
+
 #: Most values :func:`bin_columns` sorts at once, a chunk of columns (its temporaries: about three
 #: copies of them).
 SORT_CHUNK = 1 << 22
@@ -161,22 +201,33 @@ POOL_MIN = 1 << 20
 
 
 def bin_columns(
-    values: np.ndarray, n_bins: int, strategy: str, n_threads: int
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(codes, edges) of every column of a 2-D float64 array of finite values:
-    ``_column_edges`` of each column, and the bin of each value, F-ordered uint8 codes
-    (uint16 when a column has more than 257 edges).
+    values: np.ndarray | Sequence[Any],
+    n_bins: int,
+    strategy: str,
+    n_threads: int,
+    columns: Sequence[int] | None = None,
+) -> tuple[np.ndarray, list[np.ndarray | None]]:
+    """(codes, edges) of the columns ``columns`` (default: all) of ``values``, a 2-D array or a
+    sequence of 1-D columns of one length, of numbers: ``_column_edges`` of each column (None for
+    a column with NaN or inf, which is not binned: its codes are meaningless), and the bin of
+    each value, F-ordered uint8 codes (uint16 when a column has more than 257 edges).
 
-    Chunks of columns of at most about SORT_CHUNK values: a chunk sorted in one call, the edges
-    of its columns of many distinct values by one rule for all where that gives no ties, the
-    others column by column, and the codes in one kernel pass.  From POOL_MIN values and with
-    several threads, at least one chunk a thread, the chunks going to a pool of ``n_threads``
-    Python threads (NumPy's sort and the kernel release the GIL), each binning its chunk on one
-    thread."""
-    values = np.require(values, np.float64, "A")
-    n, p = values.shape
+    Chunks of columns of at most about SORT_CHUNK values, each copied as float64 (no copy of the
+    whole table): a chunk sorted in one call, the edges of its columns of many distinct values by
+    one rule for all where that gives no ties, the others column by column, and the codes in one
+    kernel pass.  From POOL_MIN values and with several threads, at least one chunk a thread, the
+    chunks going to a pool of ``n_threads`` Python threads (NumPy's sort and the kernel release
+    the GIL), each binning its chunk on one thread."""
+    if columns is None:
+        columns = range(values.shape[1] if isinstance(values, np.ndarray) else len(values))
+    picked = list(columns)
+    if isinstance(values, np.ndarray):
+        n = values.shape[0]
+    else:
+        n = len(values[picked[0]]) if picked else 0
+    p = len(picked)
     codes = np.empty((n, p), dtype=np.uint8 if n_bins <= 256 else np.uint16, order="F")
-    if n == 0:  # no values (a target of no samples): no edges
+    if n == 0 or p == 0:  # no values (a target of no samples): no edges
         return codes.astype(np.uint8, order="F"), [np.empty(0) for _ in range(p)]
     n_chunks = -(-n * p // SORT_CHUNK)
     pooled = n_threads > 1 and p > 1 and n * p >= POOL_MIN
@@ -185,9 +236,9 @@ def bin_columns(
     step = -(-p // n_chunks)
     chunks = [slice(a, a + step) for a in range(0, p, step)]
 
-    def bin_chunk(chunk: slice) -> list[np.ndarray]:
+    def bin_chunk(chunk: slice) -> list[np.ndarray | None]:
         threads = 1 if pooled else n_threads
-        return _bin_chunk(values[:, chunk], n_bins, strategy, threads, codes[:, chunk])
+        return _bin_chunk(values, picked[chunk], n_bins, strategy, threads, codes[:, chunk])
 
     if pooled:
         with ThreadPoolExecutor(n_threads) as pool:
@@ -195,7 +246,7 @@ def bin_columns(
     else:
         parts = [bin_chunk(c) for c in chunks]
     edges = [e for part in parts for e in part]
-    if codes.dtype == np.uint16 and all(e.size <= 257 for e in edges):
+    if codes.dtype == np.uint16 and all(e is None or e.size <= 257 for e in edges):
         codes = codes.astype(np.uint8, order="F")
     return codes, edges
 
@@ -223,6 +274,7 @@ def bin_column(
         raise ValueError(f"column {name} has a non-finite value at row {i} ({values[i]!r})")
     if edges is None:
         codes, found = bin_columns(values[:, None], n_bins, strategy, n_threads)
+        assert found[0] is not None  # finite
         return codes[:, 0], found[0]
     codes = np.empty((values.size, 1), dtype=np.uint8 if edges.size <= 257 else np.uint16)
     cuts = np.ascontiguousarray(edges[None, 1:-1]) if edges.size > 2 else np.full((1, 1), np.inf)
@@ -282,22 +334,26 @@ def discretize(X: Any, *, n_bins: int = 16, strategy: str = "quantile") -> tuple
             data = column_data(c)
             if data is None or data.values is None or data.kind == "O":
                 raise TypeError(f"column {name} is not numeric: it cannot be binned")
-            values = data.values.astype(np.float64)
+            numbers = data.values.astype(np.float64)
             if data.missing is not None:
-                values[data.missing] = np.nan  # bin_column names the first missing row
-            columns.append(values)
-        matrix = np.column_stack(columns)
+                numbers[data.missing] = np.nan  # bin_column names the first missing row
+            columns.append(numbers)
+        values: np.ndarray | list[Any] = columns
+        n = len(columns[0])
     else:
         arr = as_matrix(X, "X")
         names = [str(j) for j in range(arr.shape[1])]
         try:
-            matrix = np.asarray(arr, dtype=np.float64)
+            values = arr if arr.dtype.kind in "biuf" else arr.astype(np.float64)
         except (TypeError, ValueError):
             for j in range(arr.shape[1]):  # the first column that is not numbers: its error
                 bin_column(arr[:, j], n_bins, strategy, names[j])
             raise
-    finite = np.isfinite(matrix).all(axis=0)
-    if not finite.all():  # the first column with NaN or inf: its error
-        j = int(np.argmin(finite))
-        bin_column(matrix[:, j], n_bins, strategy, names[j])
-    return bin_columns(matrix, n_bins, strategy, effective_n_threads(None, matrix.size))
+        n = arr.shape[0]
+    n_threads = effective_n_threads(None, n * len(names))
+    codes, edges = bin_columns(values, n_bins, strategy, n_threads)
+    for j, e in enumerate(edges):
+        if e is None:  # the first column with NaN or inf: its error
+            column = values[j] if isinstance(values, list) else values[:, j]
+            bin_column(column, n_bins, strategy, names[j])
+    return codes, edges

@@ -234,16 +234,17 @@ def _binned_together(
     n_bins: int,
     strategy: str,
     n_threads: int,
-) -> tuple[list[int], np.ndarray, list[np.ndarray], np.ndarray] | None:
-    """The continuous columns that are numbers without gaps, NaN or inf (``matrix``: the 2-D
-    array whose columns ``columns`` are, if any), binned in one call (``bin_columns``): (their
-    indices, their codes (F order, a column each), their edges, their values as float64), or
-    None.  The others are coded one at a time (gaps, errors)."""
+) -> tuple[dict[int, int], np.ndarray, list[np.ndarray | None]] | None:
+    """The continuous columns that are numbers without gaps (``matrix``: the 2-D array whose
+    columns ``columns`` are, if any), binned in one call (``bin_columns``, a chunk of columns at
+    a time): ({column: its index among the binned}, their codes (F order, a column each), their
+    edges), or None.  A column with NaN or inf (edges None) and the others are coded one at a
+    time (gaps, errors)."""
     picked = [j for j, discrete in enumerate(mask) if not discrete]
     if matrix is not None:
         if matrix.dtype.kind not in "biuf" or not picked or matrix.shape[0] == 0:
             return None
-        values = np.asarray(matrix if len(picked) == len(mask) else matrix[:, picked], np.float64)
+        codes, edges = bin_columns(matrix, n_bins, strategy, n_threads, picked)
     else:
         numbers = {
             j: c.values
@@ -258,15 +259,9 @@ def _binned_together(
         if not numbers:
             return None
         picked = list(numbers)
-        values = np.column_stack([np.asarray(v, np.float64) for v in numbers.values()])
-    finite = np.isfinite(values).all(axis=0)
-    if not finite.all():
-        values = values[:, finite]
-        picked = [picked[i] for i in np.flatnonzero(finite).tolist()]
-        if not picked:
-            return None
-    codes, edges = bin_columns(values, n_bins, strategy, n_threads)
-    return picked, codes, edges, values
+        codes, edges = bin_columns(list(numbers.values()), n_bins, strategy, n_threads)
+    at = {j: i for i, (j, e) in enumerate(zip(picked, edges, strict=True)) if e is not None}
+    return at, codes, edges
 
 
 def _add_columns(
@@ -287,25 +282,24 @@ def _add_columns(
     together = None
     if edges is None:
         together = _binned_together(columns, matrix, mask, n_bins, strategy, n_threads)
-    picked, codes, found, values = together or ([], None, [], None)
-    source = None if codes is None else codes.T  # C order: column i from element i * n
-    at = {j: i for i, j in enumerate(picked)}
+    at, codes, found = together or ({}, np.empty((0, 0), dtype=np.uint8), [])
+    source = codes.T  # C order: binned column i from element i * n
     errors = []
     j = 0
     while j < len(columns):
         if j in at:  # a run of binned columns, consecutive in both
             i, run = at[j], 1
-            while j + run in at:
+            while j + run in at and at[j + run] == i + run:
                 run += 1
-            assert source is not None
-            assert values is not None
-            n = source.shape[1]
-            sizes = [max(e.size - 1, 1) for e in found[i : i + run]]
+            n = codes.shape[0]
+            sizes = [max(e.size - 1, 1) for e in found[i : i + run] if e is not None]
             starts = range(i * n, (i + run) * n, n)
             cols.add_views(source, starts, 1, [0] * run, sizes, [True] * run, binned=True)
             if keep_values:
                 for r in range(run):
-                    cols.values[j + r] = (values[:, i + r], None)
+                    column = columns[j + r]
+                    numbers = column.values if isinstance(column, Column) else column
+                    cols.values[j + r] = (np.asarray(numbers, dtype=np.float64), None)
             j += run
             continue
         err = _add_column(
