@@ -108,13 +108,18 @@ def _column_edges(
 
 
 def _bin_finite(
-    values: np.ndarray, n_bins: int, strategy: str, n_threads: int, out: np.ndarray
+    values: np.ndarray,
+    ordered: np.ndarray,
+    n_bins: int,
+    strategy: str,
+    n_threads: int,
+    out: np.ndarray,
 ) -> list[np.ndarray]:
-    """:func:`bin_columns` of a chunk of finite columns (float64, F order): the codes into
-    ``out``, the edges returned."""
+    """:func:`bin_columns` of a chunk of finite float64 columns ``values`` (any strides): the
+    codes into ``out``, the edges returned; ``ordered``, an F-ordered copy of them of its own, is
+    sorted in place."""
     n, p = values.shape
-    ordered = values.copy(order="F")  # sorted in place, a contiguous column at a time
-    ordered.sort(axis=0)
+    ordered.sort(axis=0)  # a contiguous column at a time
     first = np.empty((n, p), dtype=bool, order="F")
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
@@ -154,13 +159,21 @@ def _bin_finite(
     return edges
 
 
+def _in_a_row(columns: list[int]) -> slice | None:
+    """``columns`` as a slice when they follow one another (a view, not a copy, of an array's)."""
+    return (
+        slice(columns[0], columns[-1] + 1)
+        if columns == list(range(columns[0], columns[-1] + 1))
+        else None
+    )
+
+
 def _chunk(values: np.ndarray | Sequence[Any], columns: list[int]) -> np.ndarray:
     """Columns ``columns`` of ``values`` (a 2-D array, or a sequence of 1-D columns of one length)
     as a float64 F-ordered 2-D array of their own."""
     if isinstance(values, np.ndarray):
-        if columns == list(range(columns[0], columns[-1] + 1)):
-            return np.array(values[:, columns[0] : columns[-1] + 1], np.float64, order="F")
-        return np.array(values[:, columns], np.float64, order="F")
+        run = _in_a_row(columns)
+        return np.array(values[:, columns if run is None else run], np.float64, order="F")
     out = np.empty((len(values[columns[0]]), len(columns)), np.float64, order="F")
     for i, j in enumerate(columns):
         out[:, i] = values[j]
@@ -180,12 +193,21 @@ def _bin_chunk(
     chunk = _chunk(values, columns)
     finite = np.isfinite(chunk).all(axis=0)
     if finite.all():
-        return list(_bin_finite(chunk, n_bins, strategy, n_threads, out))
+        run = _in_a_row(columns)
+        if (  # float64 columns in a row of an array: binned where they lie, the copy sorted
+            isinstance(values, np.ndarray)
+            and values.dtype == np.float64
+            and values.flags.aligned
+            and run is not None
+        ):
+            return list(_bin_finite(values[:, run], chunk, n_bins, strategy, n_threads, out))
+        return list(_bin_finite(chunk, chunk.copy(order="F"), n_bins, strategy, n_threads, out))
     edges: list[np.ndarray | None] = [None] * len(columns)
     kept = np.flatnonzero(finite)
     if kept.size:
         codes = np.empty((chunk.shape[0], kept.size), dtype=out.dtype, order="F")
-        found = _bin_finite(np.asfortranarray(chunk[:, kept]), n_bins, strategy, n_threads, codes)
+        part = np.asfortranarray(chunk[:, kept])
+        found = _bin_finite(part, part.copy(order="F"), n_bins, strategy, n_threads, codes)
         out[:, kept] = codes
         for i, e in zip(kept.tolist(), found, strict=True):
             edges[i] = e
