@@ -114,6 +114,33 @@ def test_float32_table_log_within_its_bound(simd_level):
     assert np.all(np.abs(runtime.logf8_map_f32(anything)) <= 0.35)
 
 
+@pytest.mark.skipif(
+    "avx512" not in _config.supported_simd_levels(), reason="the AVX-512 level needs AVX-512"
+)
+def test_sixteen_float32_lanes_give_the_eight_lanes_bits():
+    """The AVX-512 level's float32 log (fe_logf16) and float32 entropy of columns take sixteen
+    lanes where the AVX2 level takes eight, the same operations lane by lane: the same bits, for
+    any input bits, tails of columns and odd rows."""
+    rng = np.random.default_rng(16)
+    anything = rng.integers(0, 2**32, 100_003, dtype=np.uint32).view(np.float32)
+    p = rng.gamma(0.5, size=(301, 1037)).astype(np.float32)
+    p[rng.random(p.shape) < 0.1] = 0.0
+    got = {}
+    previous = _config.simd_level()
+    try:
+        for level in ("avx2", "avx512"):
+            _config.set_simd_level(level)
+            got[level] = (
+                runtime.logf8_map_f32(anything).view(np.uint32),
+                fastent.entropy(p, axis=0),
+                fastent.entropy(p[:, 5:1034], axis=0),
+            )
+    finally:
+        _config.set_simd_level(previous)
+    for eight, sixteen in zip(got["avx2"], got["avx512"]):
+        assert_array_equal(sixteen, eight)
+
+
 LOG8D_OFF = 0x3FE6555555555556  # fe_log8d's offset: m in [0.698, 1.396)
 
 

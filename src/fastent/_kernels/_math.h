@@ -440,24 +440,42 @@ static const float fe_logf8_lo[8] = {
     0x1.ddd6p-30f, -0x1.9f1856p-33f, 0x1.15dafp-28f,   0x1.4e2f02p-29f,
     0.0f,          -0x1.bafd8ep-31f, -0x1.7af10ep-28f, 0x1.4957c4p-27f};
 
+/* The body of fe_logf8 and fe_logf16 (P: the intrinsics' prefix, _mm256 or _mm512; SI: the
+ * integer suffix, si256 or si512; VI, VF: the vector types; TABLE(t): the eight-entry table t
+ * as a vector, each lane i holding t[i % 8]; PERM(table, bin): the lane of the table that the
+ * low three bits of bin pick). */
+#define FE_LOGF_BODY(P, SI, VI, VF, TABLE, PERM)                                                   \
+    const VI ix = P##_castps_##SI(x), u = P##_sub_epi32(ix, P##_set1_epi32(0x3f3504f3));           \
+    const VI bin = P##_srli_epi32(u, 20); /* the permute reads the low three bits */               \
+    const VF m =                                                                                   \
+        P##_cast##SI##_ps(P##_sub_epi32(ix, P##_and_##SI(u, P##_set1_epi32((int)0xff800000)))); \
+    const VF invc = PERM(TABLE(fe_logf8_invc), bin);                                               \
+    const VF hi = PERM(TABLE(fe_logf8_hi), bin);                                                   \
+    const VF lo = PERM(TABLE(fe_logf8_lo), bin);                                                   \
+    const VF r = P##_fmsub_ps(m, invc, P##_set1_ps(1.0f)), r2 = P##_mul_ps(r, r);                  \
+    const VF q01 = P##_fmadd_ps(r, P##_set1_ps(0.33333313f), P##_set1_ps(-0.4999998f));            \
+    const VF q23 = P##_fmadd_ps(r, P##_set1_ps(0.20046191f), P##_set1_ps(-0.25053886f));           \
+    *k = P##_srai_epi32(u, 23);                                                                    \
+    return P##_add_ps(hi, P##_fmadd_ps(r2, P##_fmadd_ps(r2, q23, q01), P##_add_ps(r, lo)))
+
+#define FE_LOGF8_PERM(table, bin) _mm256_permutevar8x32_ps(table, bin)
 static inline FE_TARGET_AVX2 __m256 fe_logf8(__m256 x, __m256i *k)
 {
-    const __m256i ix = _mm256_castps_si256(x),
-                  u = _mm256_sub_epi32(ix, _mm256_set1_epi32(0x3f3504f3));
-    const __m256i bin = _mm256_srli_epi32(u, 20); /* vpermps reads the low three bits */
-    const __m256 m = _mm256_castsi256_ps(
-        _mm256_sub_epi32(ix, _mm256_and_si256(u, _mm256_set1_epi32((int)0xff800000))));
-    const __m256 invc = _mm256_permutevar8x32_ps(_mm256_loadu_ps(fe_logf8_invc), bin);
-    const __m256 hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(fe_logf8_hi), bin);
-    const __m256 lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(fe_logf8_lo), bin);
-    const __m256 r = _mm256_fmsub_ps(m, invc, _mm256_set1_ps(1.0f)), r2 = _mm256_mul_ps(r, r);
-    const __m256 q01 = _mm256_fmadd_ps(r, _mm256_set1_ps(0.33333313f), _mm256_set1_ps(-0.4999998f));
-    const __m256 q23 =
-        _mm256_fmadd_ps(r, _mm256_set1_ps(0.20046191f), _mm256_set1_ps(-0.25053886f));
-    *k = _mm256_srai_epi32(u, 23);
-    return _mm256_add_ps(hi,
-                         _mm256_fmadd_ps(r2, _mm256_fmadd_ps(r2, q23, q01), _mm256_add_ps(r, lo)));
+    FE_LOGF_BODY(_mm256, si256, __m256i, __m256, _mm256_loadu_ps, FE_LOGF8_PERM);
 }
+#undef FE_LOGF8_PERM
+
+/* fe_logf8 for sixteen lanes (the AVX-512 passes): the same operations lane by lane, so the
+ * same logs to the bit; vpermps of a zmm reads four bits of bin, and the tables are repeated. */
+#define FE_LOGF16_TABLE(t) _mm512_broadcast_f32x8(_mm256_loadu_ps(t))
+#define FE_LOGF16_PERM(table, bin) _mm512_permutexvar_ps(bin, table)
+static inline FE_TARGET_AVX512 __m512 fe_logf16(__m512 x, __m512i *k)
+{
+    FE_LOGF_BODY(_mm512, si512, __m512i, __m512, FE_LOGF16_TABLE, FE_LOGF16_PERM);
+}
+#undef FE_LOGF16_PERM
+#undef FE_LOGF16_TABLE
+#undef FE_LOGF_BODY
 
 /* ---- float64 log, eight lanes, for sums (the AVX-512 passes) --------------------------------
  * The table-driven form of fe_log_reduce + fe_log1p_short, without a division: x = 2^k m with m

@@ -3,7 +3,7 @@
 
 ``fastent._core.config`` turns these into ``show_config()`` and the SIMD-level override; the tests
 use ``log_map``/``exp_map`` (and the float32 ``log1p_map_f32``/``exp_map_f32``) to check the
-shared polynomials at every level, ``logf8_map_f32`` the float32 log of the AVX2 levels and
+shared polynomials at every level, ``logf8_map_f32`` the float32 log of the AVX2 and AVX-512 levels and
 ``log8d_map_f64`` the float64 table log of the AVX-512 level.
 """
 import numpy as np
@@ -71,7 +71,7 @@ def exp_map_f32(const float[::1] x):
 
 def logf8_map_f32(const float[::1] x):
     """log m of fe_logf8 (x = 2^k m, m in [sqrt(2)/2, sqrt(2))) over ``x`` at the current SIMD
-    level, which must be AVX2 or above."""
+    level, which must be AVX2 or above (fe_logf16, its sixteen lanes, at the AVX-512 level)."""
     if _kernels.logf8_map_f32 == NULL:
         raise ValueError("fe_logf8 exists at the AVX2 and AVX-512 levels only")
     return _mapped(x, _kernels.logf8_map_f32)

@@ -2,8 +2,8 @@
  *
  * runtime_impl.h -- the shared polynomials of _math.h mapped over arrays, compiled at every SIMD
  * level (template for _instantiate.h), so the tests can check fe_log/fe_exp as each level's code
- * computes them (contraction into FMA differs between levels), and fe_logf8 and fe_log8d where
- * they exist.  No include guard on purpose.
+ * computes them (contraction into FMA differs between levels), and fe_logf8 (fe_logf16 at the
+ * AVX-512 level) and fe_log8d where they exist.  No include guard on purpose.
  */
 /* name_<dtype>_<level>: out[i] = f(x[i]) over n elements of the pass's FE_T. */
 #if defined(FE_PRAGMA)
@@ -30,8 +30,18 @@ FE_MAP(exp_map, fe_expf)
 #endif
 #undef FE_MAP
 
-#if !FE_IS_F64 && !defined(FE_SCALAR_PASS)
-/* log m of fe_logf8 (x = 2^k m) over n floats, eight at a time (AVX2 and AVX-512 passes only) */
+#if !FE_IS_F64 && defined(FE_AVX512_PASS)
+/* log m of fe_logf16 (x = 2^k m) over n floats, sixteen at a time (the AVX-512 passes) */
+static FE_TGT void FE_FN(logf8_map)(const float *x, float *out, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i += 16) {
+        const __mmask16 live = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+        __m512i k;
+        _mm512_mask_storeu_ps(out + i, live, fe_logf16(_mm512_maskz_loadu_ps(live, x + i), &k));
+    }
+}
+#elif !FE_IS_F64 && !defined(FE_SCALAR_PASS)
+/* log m of fe_logf8 (x = 2^k m) over n floats, eight at a time (the AVX2 passes) */
 static FE_TGT void FE_FN(logf8_map)(const float *x, float *out, Py_ssize_t n)
 {
     for (Py_ssize_t i = 0; i < n; i += 8) {
