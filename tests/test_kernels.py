@@ -137,7 +137,7 @@ def test_sixteen_float32_lanes_give_the_eight_lanes_bits():
             )
     finally:
         _config.set_simd_level(previous)
-    for eight, sixteen in zip(got["avx2"], got["avx512"]):
+    for eight, sixteen in zip(got["avx2"], got["avx512"], strict=True):
         assert_array_equal(sixteen, eight)
 
 

@@ -448,7 +448,7 @@ static const float fe_logf8_lo[8] = {
     const VI ix = P##_castps_##SI(x), u = P##_sub_epi32(ix, P##_set1_epi32(0x3f3504f3));           \
     const VI bin = P##_srli_epi32(u, 20); /* the permute reads the low three bits */               \
     const VF m =                                                                                   \
-        P##_cast##SI##_ps(P##_sub_epi32(ix, P##_and_##SI(u, P##_set1_epi32((int)0xff800000)))); \
+        P##_cast##SI##_ps(P##_sub_epi32(ix, P##_and_##SI(u, P##_set1_epi32((int)0xff800000))));    \
     const VF invc = PERM(TABLE(fe_logf8_invc), bin);                                               \
     const VF hi = PERM(TABLE(fe_logf8_hi), bin);                                                   \
     const VF lo = PERM(TABLE(fe_logf8_lo), bin);                                                   \

@@ -470,7 +470,7 @@ static double fe_float32_logs_value(double h, double a, double ts, double log_s,
     return h < 0x1p-10 ? FE_CAREFUL : FE_AGAIN;
 }
 
-/* entropy_value for the sums of entropy_block32 and entropy_col_sums32 (sums[3]: the number of
+/* entropy_value for the sums of entropy_block32 and entropy_col_steps (sums[3]: the number of
  * elements n): extra = n 2^-122 / S for subnormal x, which fe_logf8 reads as 2^-127 m
  * (|error| <= 16 x). */
 static double FE_DT(entropy_value32)(const double *sums)
@@ -801,7 +801,16 @@ FE_PAIR_ROW(js, FE_JS_DIVERGENCE, FE_DT(js_again), !FE_IS_F64)
  * time, each tile of FE_COL_WIDTH columns transposed into L1 buffers and summed by the measure's
  * own block function (tile_sums).  Either way blocks of rows are added with compensation, as
  * row_sums does, and the measure's value function finishes each column (cols_finish); a column
- * it cannot finish (the careful path, a second pass: rare) is gathered and run as a row. */
+ * it cannot finish (the careful path, a second pass: rare) is gathered and run as a row.
+ * The entropy's loops prefetch the rows FE_COL_AHEAD on as they read these: a row's stretch of a
+ * chunk of columns is a short stream, which the hardware prefetchers pick up too late (8 or 16
+ * rows ahead alike, 4 a little slower; the first lines of the next rows alone were not enough).
+ * Zen 5, 1 thread, float64 2,000 x 10,000, 10,000 x 2,000 and 100,000 x 200 along axis 0 (the
+ * read 0.41-0.50 ns an element), entropy_col_sums: at AVX2 0.71 ns an element against 1.17 at
+ * 200 columns (the wider tables compute-bound, ~1.0 either way); at AVX-512 0.66-0.68 against
+ * 0.82-0.95 (0.34 at 200 columns), and 0.34-0.37 with entropy_col_steps, which the level now
+ * takes. */
+#define FE_COL_AHEAD 8
 static FE_TGT void FE_FN(entropy_col_sums)(const FE_T *p, Py_ssize_t m, Py_ssize_t n, Py_ssize_t j0,
                                            Py_ssize_t j1, fe_acc acc[][FE_NSUMS])
 {
@@ -812,6 +821,7 @@ static FE_TGT void FE_FN(entropy_col_sums)(const FE_T *p, Py_ssize_t m, Py_ssize
         for (Py_ssize_t c = 0; c < w; c++) s[c] = tk[c] = tf[c] = lo[c] = 0.0;
         for (Py_ssize_t i = i0; i < i1; i++) {
             const FE_T *row = p + i * n + j0;
+            fe_prefetch_ahead(row, FE_COL_AHEAD * n, 0, w, sizeof(FE_T));
             FE_SIMD()
             for (Py_ssize_t c = 0; c < w; c++) {
                 const double x = (double)row[c];
@@ -831,13 +841,27 @@ static FE_TGT void FE_FN(entropy_col_sums)(const FE_T *p, Py_ssize_t m, Py_ssize
     }
 }
 
-#if FE_F32_LOGS
-/* entropy_col_sums32's step: FE_COLW columns (sixteen at the AVX-512 level, else eight), their
- * sums g (S, sum x k, sum x log m) and minimum lo over the elements of two rows, the r <= FE_COLW
- * floats at a and, if `both`, at b (masked loads: nothing past them is read; the lanes past r and
- * a missing row are zeros, which add nothing).  The two widths do the same operations lane by
- * lane: the same sums to the bit. */
-#ifdef FE_AVX512_PASS
+#if FE_F32_LOGS || FE_LOG8D
+/* entropy_col_steps' step: FE_COLW columns, their sums g (S, sum x k, sum x log m) and minimum lo
+ * over the elements of two rows, the r <= FE_COLW elements at a and, if `both`, at b (the lanes
+ * past r and a missing row are zeros, which add nothing).  float64 at AVX-512: fe_log8d, as the
+ * rows' entropy_block; float32: fe_logf16 at AVX-512 and fe_logf8 at AVX2, the same operations
+ * lane by lane (the same sums to the bit), the sums in float64 as log_terms keeps them. */
+#if FE_LOG8D
+#define FE_COLW 8
+static inline FE_TGT void FE_FN(col_add)(const double *a, const double *b, Py_ssize_t r, int both,
+                                         double g[3][FE_COLW], double *lo)
+{
+    const __m512d xa = FE_FN(load8d)(a, r), xb = both ? FE_FN(load8d)(b, r) : _mm512_setzero_pd();
+    __m512d s = _mm512_loadu_pd(g[0]), tk = _mm512_loadu_pd(g[1]), tf = _mm512_loadu_pd(g[2]);
+    FE_FN(log8d_terms)(xa, xa, &tk, &tf);
+    FE_FN(log8d_terms)(xb, xb, &tk, &tf);
+    _mm512_storeu_pd(g[0], _mm512_add_pd(s, _mm512_add_pd(xa, xb)));
+    _mm512_storeu_pd(g[1], tk);
+    _mm512_storeu_pd(g[2], tf);
+    _mm512_storeu_pd(lo, _mm512_min_pd(_mm512_min_pd(xa, xb), _mm512_loadu_pd(lo)));
+}
+#elif defined(FE_AVX512_PASS)
 #define FE_COLW 16
 static inline FE_TGT void FE_FN(col_add)(const float *a, const float *b, Py_ssize_t r, int both,
                                          double g[3][FE_COLW], float *lo)
@@ -895,39 +919,35 @@ static inline FE_TGT void FE_FN(col_add)(const float *a, const float *b, Py_ssiz
 }
 #endif
 
-/* entropy_col_sums for float32 input at the AVX2 and AVX-512 levels: the logs in float32,
- * FE_COLW columns a vector (fe_logf8 and fe_logf16: twice the lanes of the float64 log, no
- * division), two rows a pass (the sums are loaded and stored once for both), the sums in float64
- * as log_terms keeps them (S, sum x k and sum x log m, joined once a block), and in sums[3] the
- * number of rows, for entropy_value32's error bound.  An odd last row is paired with zeros, and
- * the columns past the last multiple of FE_COLW are read by masked loads.  The rows FE_COL_AHEAD
- * on are prefetched a line at a time as these are read: a row's stretch of a chunk of columns is
- * a short stream, which the hardware prefetchers pick up too late (and the first lines of the
- * next rows alone, as before, were not enough).  Zen 5, 1 thread, ns an element against the
- * one that read them before (8 lanes, the first lines prefetched): AVX2 0.38 against 0.53-0.56,
- * AVX-512 0.22-0.25 against the same (2,000 x 10,000, 10,000 x 2,000 and 100,000 x 200; the
- * read 0.21); 16 lanes without the prefetches were slower than 8 (0.68), 8 or 16 rows ahead
- * alike, 4 a little slower. */
-#define FE_COL_AHEAD 8
-static FE_TGT void FE_FN(entropy_col_sums32)(const float *p, Py_ssize_t m, Py_ssize_t n,
-                                             Py_ssize_t j0, Py_ssize_t j1, fe_acc acc[][FE_NSUMS])
+/* entropy_col_sums by col_add: FE_COLW columns a vector, two rows a pass (the sums are loaded and
+ * stored once for both), the line of each of the two rows FE_COL_AHEAD on prefetched as these
+ * are read, and in sums[3] the number of rows, for entropy_value32's error bound.  An odd last
+ * row is paired with zeros, and the columns past the last multiple of FE_COLW are read by masked
+ * loads.  Zen 5, 1 thread, ns an element (the read 0.21 for float32): float32 at AVX-512 (sixteen
+ * lanes) 0.22-0.25, at AVX2 0.38, against 0.53-0.56 for the eight lanes at both levels with the
+ * first lines of the next rows prefetched alone; sixteen lanes without these prefetches were
+ * slower than eight (0.68).  float64 at AVX-512 (fe_log8d): 0.34-0.37 (the compiler's loop of
+ * log_terms in entropy_col_sums, with the same prefetches, 0.66-0.68). */
+static FE_TGT void FE_FN(entropy_col_steps)(const FE_T *p, Py_ssize_t m, Py_ssize_t n,
+                                            Py_ssize_t j0, Py_ssize_t j1, fe_acc acc[][FE_NSUMS])
 {
     /* per group of FE_COLW columns: S, sum x k, sum x log m (one stretch of memory: three arrays
      * a multiple of 4 KiB apart would alias in the store buffer) */
     double sum[FE_COL_CHUNK / FE_COLW][3][FE_COLW];
-    float lo[FE_COL_CHUNK];
+    FE_T lo[FE_COL_CHUNK];
     const Py_ssize_t w = j1 - j0, wv = w - w % FE_COLW;
+    const Py_ssize_t line = FE_LINE / (Py_ssize_t)sizeof(FE_T);
     for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_BLOCK) {
         const Py_ssize_t i1 = m - i0 < FE_BLOCK ? m : i0 + FE_BLOCK;
         memset(sum, 0, sizeof sum);
         memset(lo, 0, sizeof lo);
         for (Py_ssize_t i = i0; i < i1; i += 2) {
             const int both = i + 1 < i1;
-            const float *row = p + i * n + j0, *next = both ? row + n : row;
+            const FE_T *row = p + i * n + j0, *next = both ? row + n : row;
             for (Py_ssize_t c = 0; c < wv; c += FE_COLW) {
-                if (c % 16 == 0) { /* a line of each of the two rows FE_COL_AHEAD rows on */
-                    fe_prefetch_ahead(row, FE_COL_AHEAD * n, c, 1, sizeof(float));
-                    fe_prefetch_ahead(row, (FE_COL_AHEAD + 1) * n, c, 1, sizeof(float));
+                if (c % line == 0) {
+                    fe_prefetch_ahead(row, FE_COL_AHEAD * n, c, 1, sizeof(FE_T));
+                    fe_prefetch_ahead(row, (FE_COL_AHEAD + 1) * n, c, 1, sizeof(FE_T));
                 }
                 FE_FN(col_add)(row + c, next + c, FE_COLW, both, sum[c / FE_COLW], lo + c);
             }
@@ -938,12 +958,11 @@ static FE_TGT void FE_FN(entropy_col_sums32)(const float *p, Py_ssize_t m, Py_ss
             const double *g = &sum[c / FE_COLW][0][c % FE_COLW];
             fe_acc_add(&acc[c][0], g[0]);
             fe_acc_add(&acc[c][1], fe_ln2_join(g[FE_COLW], g[2 * FE_COLW]));
-            fe_acc_add(&acc[c][2], lo[c] < 0.0f);
+            fe_acc_add(&acc[c][2], lo[c] < 0);
             fe_acc_add(&acc[c][3], (double)(i1 - i0));
         }
     }
 }
-#undef FE_COL_AHEAD
 #undef FE_COLW
 #endif
 
@@ -1025,7 +1044,7 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
     memset(acc, 0, sizeof acc);
 #if FE_F32_LOGS
     Py_ssize_t a = j0, b = j1;
-    FE_FN(entropy_col_sums32)(p, m, n, j0, j1, acc);
+    FE_FN(entropy_col_steps)(p, m, n, j0, j1, acc);
     FE_DT(cols_value)(FE_DT(entropy_value32), j0, j1, acc, NULL, out);
     while (a < b && out[a] != FE_AGAIN) a++;
     while (b > a && out[b - 1] != FE_AGAIN) b--;
@@ -1036,6 +1055,9 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
         FE_FN(entropy_col_sums)(p, m, n, a, b, acc);
         FE_DT(cols_value)(FE_DT(entropy_value), a, b, acc, again, out);
     }
+#elif FE_LOG8D
+    FE_FN(entropy_col_steps)(p, m, n, j0, j1, acc);
+    FE_DT(cols_value)(FE_DT(entropy_value), j0, j1, acc, NULL, out);
 #else
     FE_FN(entropy_col_sums)(p, m, n, j0, j1, acc);
     FE_DT(cols_value)(FE_DT(entropy_value), j0, j1, acc, NULL, out);

@@ -3,8 +3,8 @@
 
 ``fastent._core.config`` turns these into ``show_config()`` and the SIMD-level override; the tests
 use ``log_map``/``exp_map`` (and the float32 ``log1p_map_f32``/``exp_map_f32``) to check the
-shared polynomials at every level, ``logf8_map_f32`` the float32 log of the AVX2 and AVX-512 levels and
-``log8d_map_f64`` the float64 table log of the AVX-512 level.
+shared polynomials at every level, ``logf8_map_f32`` the float32 log of the AVX2 and AVX-512
+levels and ``log8d_map_f64`` the float64 table log of the AVX-512 level.
 """
 import numpy as np
 
