@@ -327,6 +327,22 @@ static inline FE_TGT void FE_FN(logf8_terms)(__m256 x, __m256d t[6])
     t[5] = _mm256_cvtps_pd(_mm256_extractf128_ps(lm, 1));
 }
 
+#ifdef FE_AVX512_PASS
+/* logf8_terms for sixteen lanes (fe_logf16): t[h], t[2 + h], t[4 + h] for the low (h = 0) and
+ * high (h = 1) eight lanes */
+static inline FE_TGT void FE_FN(logf16_terms)(__m512 x, __m512d t[6])
+{
+    __m512i k;
+    const __m512 lm = fe_logf16(x, &k);
+    t[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(x));
+    t[1] = _mm512_cvtps_pd(_mm512_extractf32x8_ps(x, 1));
+    t[2] = _mm512_cvtepi32_pd(_mm512_castsi512_si256(k));
+    t[3] = _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(k, 1));
+    t[4] = _mm512_cvtps_pd(_mm512_castps512_ps256(lm));
+    t[5] = _mm512_cvtps_pd(_mm512_extractf32x8_ps(lm, 1));
+}
+#endif
+
 /* The r floats at p, eight at most, the lanes past r zero (a masked load: nothing past p + r is
  * read; zeros add nothing to the sums) */
 static inline FE_TGT __m256 FE_FN(load8)(const float *p, Py_ssize_t r)
@@ -861,7 +877,21 @@ static inline FE_TGT void FE_FN(col_add)(const double *a, const double *b, Py_ss
     _mm512_storeu_pd(g[2], tf);
     _mm512_storeu_pd(lo, _mm512_min_pd(_mm512_min_pd(xa, xb), _mm512_loadu_pd(lo)));
 }
-#elif defined(FE_AVX512_PASS)
+#else
+/* The float32 step after the terms ta, tb of its two rows (logf8_terms or logf16_terms; P: the
+ * intrinsics' prefix, _mm256 or _mm512; H: the float64 lanes of a half) */
+#define FE_COL_SUMS32(P, H)                                                                        \
+    P##_storeu_ps(lo, P##_min_ps(P##_min_ps(xa, xb), P##_loadu_ps(lo)));                           \
+    for (int h = 0; h < 2; h++) {                                                                  \
+        double *s = g[0] + (H) * h;                                                                \
+        P##_storeu_pd(s, P##_add_pd(P##_loadu_pd(s), P##_add_pd(ta[h], tb[h])));                   \
+        for (int t = 1; t < 3; t++) {                                                              \
+            double *y = g[t] + (H) * h;                                                            \
+            P##_storeu_pd(y, P##_fmadd_pd(tb[h], tb[2 * t + h],                                    \
+                                          P##_fmadd_pd(ta[h], ta[2 * t + h], P##_loadu_pd(y))));   \
+        }                                                                                          \
+    }
+#ifdef FE_AVX512_PASS
 #define FE_COLW 16
 static inline FE_TGT void FE_FN(col_add)(const float *a, const float *b, Py_ssize_t r, int both,
                                          double g[3][FE_COLW], float *lo)
@@ -869,32 +899,10 @@ static inline FE_TGT void FE_FN(col_add)(const float *a, const float *b, Py_ssiz
     const __mmask16 live = r >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << r) - 1);
     const __m512 xa = _mm512_maskz_loadu_ps(live, a);
     const __m512 xb = _mm512_maskz_loadu_ps(both ? live : (__mmask16)0, b);
-    __m512i ka, kb;
-    const __m512 la = fe_logf16(xa, &ka), lb = fe_logf16(xb, &kb);
-    __m512d ta[6], tb[6]; /* x, k, log m as float64; low and high eight lanes */
-    ta[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(xa));
-    ta[1] = _mm512_cvtps_pd(_mm512_extractf32x8_ps(xa, 1));
-    ta[2] = _mm512_cvtepi32_pd(_mm512_castsi512_si256(ka));
-    ta[3] = _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(ka, 1));
-    ta[4] = _mm512_cvtps_pd(_mm512_castps512_ps256(la));
-    ta[5] = _mm512_cvtps_pd(_mm512_extractf32x8_ps(la, 1));
-    tb[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(xb));
-    tb[1] = _mm512_cvtps_pd(_mm512_extractf32x8_ps(xb, 1));
-    tb[2] = _mm512_cvtepi32_pd(_mm512_castsi512_si256(kb));
-    tb[3] = _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(kb, 1));
-    tb[4] = _mm512_cvtps_pd(_mm512_castps512_ps256(lb));
-    tb[5] = _mm512_cvtps_pd(_mm512_extractf32x8_ps(lb, 1));
-    _mm512_storeu_ps(lo, _mm512_min_ps(_mm512_min_ps(xa, xb), _mm512_loadu_ps(lo)));
-    for (int h = 0; h < 2; h++) {
-        double *s = g[0] + 8 * h;
-        _mm512_storeu_pd(s, _mm512_add_pd(_mm512_loadu_pd(s), _mm512_add_pd(ta[h], tb[h])));
-        for (int t = 1; t < 3; t++) {
-            double *y = g[t] + 8 * h;
-            _mm512_storeu_pd(
-                y, _mm512_fmadd_pd(tb[h], tb[2 * t + h],
-                                   _mm512_fmadd_pd(ta[h], ta[2 * t + h], _mm512_loadu_pd(y))));
-        }
-    }
+    __m512d ta[6], tb[6];
+    FE_FN(logf16_terms)(xa, ta);
+    FE_FN(logf16_terms)(xb, tb);
+    FE_COL_SUMS32(_mm512, 8)
 }
 #else
 #define FE_COLW 8
@@ -902,21 +910,13 @@ static inline FE_TGT void FE_FN(col_add)(const float *a, const float *b, Py_ssiz
                                          double g[3][FE_COLW], float *lo)
 {
     const __m256 xa = FE_FN(load8)(a, r), xb = both ? FE_FN(load8)(b, r) : _mm256_setzero_ps();
-    __m256d ta[6], tb[6]; /* x, k, log m as float64; low and high four lanes */
+    __m256d ta[6], tb[6];
     FE_FN(logf8_terms)(xa, ta);
     FE_FN(logf8_terms)(xb, tb);
-    _mm256_storeu_ps(lo, _mm256_min_ps(_mm256_min_ps(xa, xb), _mm256_loadu_ps(lo)));
-    for (int h = 0; h < 2; h++) {
-        double *s = g[0] + 4 * h;
-        _mm256_storeu_pd(s, _mm256_add_pd(_mm256_loadu_pd(s), _mm256_add_pd(ta[h], tb[h])));
-        for (int t = 1; t < 3; t++) {
-            double *y = g[t] + 4 * h;
-            _mm256_storeu_pd(
-                y, _mm256_fmadd_pd(tb[h], tb[2 * t + h],
-                                   _mm256_fmadd_pd(ta[h], ta[2 * t + h], _mm256_loadu_pd(y))));
-        }
-    }
+    FE_COL_SUMS32(_mm256, 4)
 }
+#endif
+#undef FE_COL_SUMS32
 #endif
 
 /* entropy_col_sums by col_add: FE_COLW columns a vector, two rows a pass (the sums are loaded and
