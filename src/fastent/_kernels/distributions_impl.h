@@ -812,13 +812,14 @@ FE_PAIR_ROW(js, FE_JS_DIVERGENCE, FE_DT(js_again), !FE_IS_F64)
 /* ---- reductions along the first axis: the columns of an (m x n) C-contiguous array ---------
  * Column j of p (and q) is the row the measure reduces; a kernel takes columns [j0, j1),
  * j1 - j0 <= FE_COL_CHUNK (the caller's unit of threading), without copying the input.  The
- * entropy reads the array row by row, one vectorised loop over a row's columns with the sums in
- * L1 arrays (entropy_col_sums); the two-argument measures go a band of FE_COL_ROWS rows at a
- * time, each tile of FE_COL_WIDTH columns transposed into L1 buffers and summed by the measure's
- * own block function (tile_sums).  Either way blocks of rows are added with compensation, as
- * row_sums does, and the measure's value function finishes each column (cols_finish); a column
- * it cannot finish (the careful path, a second pass: rare) is gathered and run as a row.
- * The entropy's loops prefetch the rows FE_COL_AHEAD on as they read these: a row's stretch of a
+ * entropy and JS read the array row by row, one vectorised loop over a row's columns with the
+ * sums in L1 arrays (entropy_col_sums and entropy_col_steps, js_col_sums); KL and the
+ * cross-entropy go a band of FE_COL_ROWS rows at a time, each tile of FE_COL_WIDTH columns
+ * transposed into L1 buffers and summed by the measure's own block function (tile_sums).  Either
+ * way blocks of rows are added with compensation, as row_sums does, and the measure's value
+ * function finishes each column (cols_finish); a column it cannot finish (the careful path, a
+ * second pass: rare) is gathered and run as a row.
+ * The row-by-row loops prefetch the rows FE_COL_AHEAD on as they read these: a row's stretch of a
  * chunk of columns is a short stream, which the hardware prefetchers pick up too late (8 or 16
  * rows ahead alike, 4 a little slower; the first lines of the next rows alone were not enough).
  * Zen 5, 1 thread, float64 2,000 x 10,000, 10,000 x 2,000 and 100,000 x 200 along axis 0 (the
@@ -1148,7 +1149,7 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, FE_DT(col_sums_fn) col
 {
     fe_acc acc[FE_COL_CHUNK][FE_NSUMS];
     double rho[FE_COL_CHUNK];
-    int second = 0;
+    Py_ssize_t a = j1, b = j0; /* the second pass's columns: [a, b) */
     memset(acc, 0, sizeof acc);
     if (col_sums != NULL)
         (presum ? FE_FN(sum_col_sums) : col_sums)(p, q, m, n, j0, j1, NULL, acc);
@@ -1158,15 +1159,15 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, FE_DT(col_sums_fn) col
     for (Py_ssize_t j = j0; j < j1; j++) {
         const int redo = out[j] == FE_AGAIN && again != NULL;
         rho[j - j0] = redo ? fe_acc_value(&acc[j - j0][1]) / fe_acc_value(&acc[j - j0][0]) : 0.0;
-        second |= redo;
+        if (redo) a = a < j ? a : j, b = j + 1;
     }
-    if (second) {
-        memset(acc, 0, sizeof acc);
+    if (a < b) { /* acc and rho from column a on (those between at rho 0: skipped) */
+        memset(acc, 0, (size_t)(b - a) * sizeof acc[0]);
         if (col_sums != NULL)
-            col_sums(p, q, m, n, j0, j1, rho, acc);
+            col_sums(p, q, m, n, a, b, rho + (a - j0), acc);
         else
-            FE_FN(tile_sums)(block, p, q, m, n, j0, j1, rho, acc);
-        FE_DT(cols_value)(again, j0, j1, acc, rho, out);
+            FE_FN(tile_sums)(block, p, q, m, n, a, b, rho + (a - j0), acc);
+        FE_DT(cols_value)(again, a, b, acc, rho + (a - j0), out);
     }
     return FE_DT(cols_finish)(row, p, q, m, n, j0, j1, out);
 }
@@ -1200,6 +1201,8 @@ FE_PAIR_COLS(js, FE_FN(js_col_sums), FE_DT(js_again), !FE_IS_F64)
 #undef FE_AGAIN
 #undef FE_COL_ROWS
 #undef FE_COL_WIDTH
+#undef FE_COL_AHEAD
+#undef FE_COL_SEG
 #undef FE_SAFE_MIN
 #undef FE_SAFE_MAX
 #undef FE_SAFE_SUM
