@@ -14,7 +14,8 @@
  *                      float32: fe_expf, fe_log1pf_unit)
  *   fe_logf8(x, &k)    float32 log of eight lanes for sums (AVX2 and AVX-512 passes): an eight-bin
  *                      table held in registers (vpermps), no division
- *   fe_prefetch_ahead  prefetch the next row while computing on this one
+ *   fe_prefetch_ahead  prefetch the next row while computing on this one (fe_spread: a range
+ *                      prefetched evenly over a loop that reads no memory of its own)
  *   fe_acc             Neumaier-compensated accumulator for block partial sums
  *   fe_level           SIMD levels; fe_cpu_level() detects the best one the CPU (and OS) supports
  *   FE_OK              the status of a kernel that found no bad data (see below)
@@ -188,6 +189,32 @@ static inline void fe_prefetch_ahead(const void *row, Py_ssize_t n, Py_ssize_t d
     const uintptr_t stop = start + (uintptr_t)count * size;
     for (uintptr_t a = start & ~(uintptr_t)(FE_LINE - 1); a < stop; a += FE_LINE)
         fe_prefetch_line((const void *)a);
+}
+
+/* A range of bytes prefetched a little at a time over a loop of `steps` iterations that reads
+ * no memory of its own (e.g. the next block's input while this block's counts are made):
+ * fe_spread_step, once an iteration, issues the lines due by then, so the requests go out evenly
+ * (a burst of them fills the miss queues and stalls the loop). */
+typedef struct {
+    uintptr_t at, end;
+    Py_ssize_t lines, steps, due;
+} fe_spread;
+static inline fe_spread fe_spread_over(uintptr_t start, Py_ssize_t bytes, Py_ssize_t steps)
+{
+    fe_spread s; /* addresses as integers: the range may pass the end of an array */
+    s.at = start & ~(uintptr_t)(FE_LINE - 1);
+    s.end = bytes > 0 ? start + (uintptr_t)bytes : s.at;
+    s.lines = (Py_ssize_t)((s.end - s.at + FE_LINE - 1) / FE_LINE);
+    s.steps = steps > 0 ? steps : 1;
+    s.due = 0;
+    return s;
+}
+static inline void fe_spread_step(fe_spread *s)
+{
+    for (s->due += s->lines; s->due >= s->steps && s->at < s->end; s->due -= s->steps) {
+        fe_prefetch_line((const void *)s->at);
+        s->at += FE_LINE;
+    }
 }
 
 /* ---- bit casts -------------------------------------------------------------------------- */
