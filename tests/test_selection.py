@@ -1130,6 +1130,30 @@ def test_n_jobs_identical(large):
     assert_allclose(base[[0, 3, 11]], per_column(X[:, [0, 3, 11]], y), rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.int8])
+def test_f_order_range_guess(dtype):
+    """F-ordered matrices take their range guess from runs of rows: values the runs miss (the
+    extremes of every column placed between them and in the last rows) still count, as in C
+    order and column by column."""
+    from fastent._core import codes as core_codes
+
+    rng = np.random.default_rng(3)
+    n = 5 * core_codes.GUESS_SAMPLE + 37
+    X = rng.integers(0, 6, (n, 5)).astype(dtype)
+    y = rng.integers(0, 3, n)
+    step, run = core_codes.guess_step(n), 64 // X.itemsize
+    for j, row in enumerate([run + 1, step * run - 1, n - 1, n - run, 2 * run + 5]):
+        X[row, j] = 40 + j  # outside the range of every sampled row
+        X[row - 1, j] = -7
+    Xf = np.asfortranarray(X)
+    lo, hi, exact = core_codes.column_ranges(Xf, 1)
+    assert not exact  # the guess misses them
+    assert (hi < 40).all()
+    assert (lo >= 0).all()
+    assert_array_equal(S.mutual_info_scores(Xf, y, n_jobs=1), S.mutual_info_scores(X, y, n_jobs=1))
+    assert_allclose(S.mutual_info_scores(Xf, y, n_jobs=1), per_column(X, y), rtol=1e-12)
+
+
 def test_n_jobs_identical_matrix(large):
     X, _ = large
     sub = X[:100_000, :8]
