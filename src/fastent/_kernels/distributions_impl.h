@@ -24,8 +24,6 @@
  * the measure: the row takes the careful path, or a second pass at the rows' sum ratio. */
 #define FE_CAREFUL (-1.0)
 #define FE_AGAIN (-2.0)
-#define FE_COL_ROWS 256 /* the column driver's band of rows, and tile of columns */
-#define FE_COL_WIDTH 8
 /* Whether a fused one-pass value v = log S - T / S (or T / S + log(S' / S)) keeps 1e-12 relative
  * accuracy, with a = |log S| + |T / S|: the pass's rounding is below ~2^-40 a + 2^-43 (block sums
  * of up to 128 terms a lane, the rounding of S inside log S), and the terms' own cancellation
@@ -813,14 +811,16 @@ FE_PAIR_ROW(js, FE_JS_DIVERGENCE, FE_DT(js_again), !FE_IS_F64)
 
 /* ---- reductions along the first axis: the columns of an (m x n) C-contiguous array ---------
  * Column j of p (and q) is the row the measure reduces; a kernel takes columns [j0, j1),
- * j1 - j0 <= FE_COL_CHUNK (the caller's unit of threading), without copying the input.  The
- * entropy and JS read the array row by row, one vectorised loop over a row's columns with the
- * sums in L1 arrays (entropy_col_sums and entropy_col_steps, js_col_sums); KL and the
- * cross-entropy go a band of FE_COL_ROWS rows at a time, each tile of FE_COL_WIDTH columns
- * transposed into L1 buffers and summed by the measure's own block function (tile_sums).  Either
- * way blocks of rows are added with compensation, as row_sums does, and the measure's value
- * function finishes each column (cols_finish); a column it cannot finish (the careful path, a
- * second pass: rare) is gathered and run as a row.
+ * j1 - j0 <= FE_COL_CHUNK (the caller's unit of threading), without copying the input.  Each
+ * measure reads the array row by row, one vectorised loop over a row's columns with the sums in
+ * L1 arrays (entropy_col_sums and entropy_col_steps; pair_col_pass for the two-argument
+ * measures); blocks of rows are added with compensation, as row_sums does, and the measure's
+ * value function finishes each column (cols_finish); a column it cannot finish (the careful
+ * path, a second pass: rare) is gathered and run as a row.  (KL and the cross-entropy went a
+ * band of 256 rows at a time, each tile of 8 columns transposed into L1 buffers and summed by the
+ * measure's own block function: Zen 5, normalised float64 10,000 x 2,000, 1 thread, ns an
+ * element, KL 3.1 -> 2.7 at AVX2, 2.4 -> 1.4 at AVX-512, the cross-entropy 2.2 -> 0.9 and
+ * 1.7 -> 0.7.)
  * The row-by-row loops prefetch the rows FE_COL_AHEAD on as they read these: a row's stretch of a
  * chunk of columns is a short stream, which the hardware prefetchers pick up too late (8 or 16
  * rows ahead alike, 4 a little slower; the first lines of the next rows alone were not enough).
@@ -970,32 +970,44 @@ static FE_TGT void FE_FN(entropy_col_steps)(const FE_T *p, Py_ssize_t m, Py_ssiz
 #endif
 
 #ifdef FE_SCALAR_PASS
-/* A measure's sums for columns [j0, j1) of an (m x n) array (rho: per column, or NULL for 1),
- * added to acc, as tile_sums gives them from its block */
+/* A two-argument measure's sums for columns [j0, j1) of an (m x n) array (rho: per column, or
+ * NULL for 1), added to acc, as its block gives them for a row */
 typedef void (*FE_DT(col_sums_fn))(const FE_T *, const FE_T *, Py_ssize_t, Py_ssize_t, Py_ssize_t,
                                    Py_ssize_t, const double *, fe_acc[][FE_NSUMS]);
 #endif
 
-/* js_block's sums for columns [j0, j1) (rho: per column, or NULL for 1; a column at rho 0 is
+/* A two-argument measure's sums for columns [j0, j1), as its block gives them (`what`: JS, KL,
+ * the cross-entropy, or only Sp and Sq; rho: per column, or NULL for 1; a column at rho 0 is
  * skipped by the caller, its sums here at rho 1), a row at a time: one vectorised loop over a
  * row's columns with the sums in L1 arrays, as entropy_col_sums, FE_COL_SEG columns a step with
  * the lines FE_COL_AHEAD rows on prefetched before each.  Each column's sums are their own
- * dependency chain, so the terms need not be split from the ratios as in js_block.  Zen 5,
- * normalised float64, 1 thread, AVX-512, ns an element against the tiles of tile_sums (the rows
- * themselves: 1.21-1.24): 10,000 x 2,000 1.38 against 2.49, 100,000 x 64 1.35 against 2.61,
- * 256 x 1,024 1.44 against 1.90 (the whole row's prefetches at once: 1.91 at 10,000 x 2,000;
- * steps of 32 columns as 64, of 256 1.55). */
+ * dependency chain, so the terms need not be split from the ratios as in js_block and kl_block.
+ * Zen 5, normalised float64, 1 thread, AVX-512, ns an element against the former transposed
+ * tiles (the rows themselves: 1.21-1.24): JS 10,000 x 2,000 1.38 against 2.49, 100,000 x 64 1.35
+ * against 2.61, 256 x 1,024 1.44 against 1.90 (the whole row's prefetches at once: 1.91 at
+ * 10,000 x 2,000; steps of 32 columns as 64, of 256 1.55). */
 #define FE_COL_SEG 64
+/* rows a column's sums take before they are added with compensation: 128 terms a sum, as the
+ * rows' blocks hold a lane (FE_BLOCK over 16 lanes), the rounding the value functions allow for
+ * (KL of a column that one element dominates, at FE_BLOCK rows: 1.5e-14 from the exact value,
+ * the rows 5e-15) */
+#define FE_COL_FLUSH 128
+#ifndef FE_COL_WHAT /* once, not once per dtype and level */
+#define FE_COL_WHAT
+enum { FE_COL_SUMS, FE_COL_JS, FE_COL_KL, FE_COL_XENT };
+#endif
 static inline __attribute__((always_inline)) FE_TGT void
-FE_FN(js_col_pass)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n, Py_ssize_t j0,
-                   Py_ssize_t j1, const double *rho, fe_acc acc[][FE_NSUMS], int terms)
+FE_FN(pair_col_pass)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n, Py_ssize_t j0,
+                     Py_ssize_t j1, const double *rho, fe_acc acc[][FE_NSUMS], int what)
 {
-    double sp[FE_COL_CHUNK], sq[FE_COL_CHUNK], f[FE_COL_CHUNK], bad[FE_COL_CHUNK], r[FE_COL_CHUNK];
+    /* f: the terms (JS, KL: y g; the cross-entropy: x log(1 + f)); fk: their sum of x k */
+    double sp[FE_COL_CHUNK], sq[FE_COL_CHUNK], f[FE_COL_CHUNK], fk[FE_COL_CHUNK];
+    double bad[FE_COL_CHUNK], r[FE_COL_CHUNK];
     const Py_ssize_t w = j1 - j0;
     for (Py_ssize_t c = 0; c < w; c++) r[c] = rho != NULL && rho[c] != 0.0 ? rho[c] : 1.0;
-    for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_BLOCK) {
-        const Py_ssize_t i1 = m - i0 < FE_BLOCK ? m : i0 + FE_BLOCK;
-        for (Py_ssize_t c = 0; c < w; c++) sp[c] = sq[c] = f[c] = bad[c] = 0.0;
+    for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_COL_FLUSH) {
+        const Py_ssize_t i1 = m - i0 < FE_COL_FLUSH ? m : i0 + FE_COL_FLUSH;
+        for (Py_ssize_t c = 0; c < w; c++) sp[c] = sq[c] = f[c] = fk[c] = bad[c] = 0.0;
         for (Py_ssize_t i = i0; i < i1; i++) {
             const FE_T *pr = p + i * n + j0, *qr = q + i * n + j0;
             for (Py_ssize_t c0 = 0; c0 < w; c0 += FE_COL_SEG) {
@@ -1004,65 +1016,129 @@ FE_FN(js_col_pass)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n, Py_
                 fe_prefetch_ahead(qr, FE_COL_AHEAD * n, c0, c1 - c0, sizeof(FE_T));
                 FE_SIMD()
                 for (Py_ssize_t c = c0; c < c1; c++) {
-                    const double x = (double)pr[c], y = (double)qr[c], wt = x * r[c] + y;
-                    const int ok = (x >= 0.0) & (y >= 0.0), live = ok & (wt > 0.0);
-                    const double v = terms & live ? fabs(FE_FN(mul_sub)(x, r[c], y) / wt) : 0.0;
-                    bad[c] += terms & !ok ? 1.0 : 0.0;
-                    sp[c] += x;
-                    sq[c] += y;
-                    if (terms) f[c] += (live ? wt : 0.0) * FE_FN(js_phi)(v);
+                    /* Sp and Sq are added in each branch, after its validation: at the top or
+                     * the end of the body GCC's if-conversion of JS took 14 more instructions an
+                     * iteration, 1.12x the time */
+                    const double x = (double)pr[c], y = (double)qr[c];
+                    if (what == FE_COL_JS) { /* as js_block */
+                        const double wt = x * r[c] + y;
+                        const int ok = (x >= 0.0) & (y >= 0.0), live = ok & (wt > 0.0);
+                        const double v = live ? fabs(FE_FN(mul_sub)(x, r[c], y) / wt) : 0.0;
+                        bad[c] += !ok ? 1.0 : 0.0;
+                        sp[c] += x;
+                        sq[c] += y;
+                        f[c] += (live ? wt : 0.0) * FE_FN(js_phi)(v);
+                    } else if (what == FE_COL_KL) { /* as kl_block */
+                        const int pos = x >= DBL_MIN;
+                        double d, ytk;
+                        const double t = FE_FN(kl_ratio)(x, y, r[c], &d);
+                        const int ok = (x >= 0.0) & (y >= (pos ? DBL_MIN : 0.0)) &
+                                       (((t >= DBL_MIN) & (t <= DBL_MAX)) | !pos);
+                        const int live = pos & ok;
+                        bad[c] += ok ? 0.0 : 1.0;
+                        sp[c] += x;
+                        sq[c] += y;
+                        f[c] += (live ? 0.0 : y) + FE_FN(kl_term)(live ? t : 1.0, live ? d : 0.0,
+                                                                  live ? y : 0.0, &ytk);
+                        fk[c] += ytk;
+                    } else if (what == FE_COL_XENT) { /* as cross_entropy_block */
+                        double xk, xf;
+                        bad[c] += ((x >= 0.0) & (y >= (x > 0.0 ? DBL_MIN : 0.0))) ? 0.0 : 1.0;
+                        sp[c] += x;
+                        sq[c] += y;
+                        FE_FN(log_terms)(x, y, &xk, &xf);
+                        fk[c] += xk;
+                        f[c] += xf;
+                    } else {
+                        sp[c] += x;
+                        sq[c] += y;
+                    }
                 }
             }
         }
         for (Py_ssize_t c = 0; c < w; c++) {
             fe_acc_add(&acc[c][0], sp[c]);
             fe_acc_add(&acc[c][1], sq[c]);
-            fe_acc_add(&acc[c][2], f[c]);
+            fe_acc_add(&acc[c][2], what == FE_COL_JS ? f[c] : fe_ln2_join(fk[c], f[c]));
             fe_acc_add(&acc[c][3], bad[c]);
         }
     }
 }
 
-static FE_TGT void FE_FN(js_col_sums)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
-                                      Py_ssize_t j0, Py_ssize_t j1, const double *rho,
-                                      fe_acc acc[][FE_NSUMS])
+#define FE_COL_SUMS_FN(NAME, WHAT)                                                                 \
+    static FE_TGT void FE_FN(NAME)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,       \
+                                   Py_ssize_t j0, Py_ssize_t j1, const double *rho,                \
+                                   fe_acc acc[][FE_NSUMS])                                         \
+    {                                                                                              \
+        FE_FN(pair_col_pass)(p, q, m, n, j0, j1, rho, acc, WHAT);                                  \
+    }
+FE_COL_SUMS_FN(js_col_sums, FE_COL_JS)
+FE_COL_SUMS_FN(kl_col_sums, FE_COL_KL)
+FE_COL_SUMS_FN(sum_col_sums, FE_COL_SUMS) /* sum_block's sums (Sp, Sq); rho unused */
+#if !FE_F32_LOGS
+FE_COL_SUMS_FN(cross_entropy_col_sums, FE_COL_XENT)
+#else
+/* cross_entropy_block32's sums for columns [j0, j1) (rho unused), a row at a time: eight columns
+ * a vector, log q by logf8_terms as the rows take it (the same logs: columns and rows agree to
+ * the sums' rounding), the sums in float64 lanes, the rows FE_COL_AHEAD on prefetched a line at
+ * a time as these are read.  Zen 5, float32 10,000 x 2,000 (100,000 x 64), 1 thread, ns an
+ * element: AVX2 0.72 (0.60), AVX-512 0.60 (0.59), against 1.33 (1.39) and 1.30 (1.32) for
+ * transposed tiles of cross_entropy_block32; float64 logs in pair_col_pass: 1.01 and 0.50, but
+ * then columns and rows would differ by the float32 logs' error. */
+static FE_TGT void FE_FN(cross_entropy_col_sums)(const float *p, const float *q, Py_ssize_t m,
+                                                 Py_ssize_t n, Py_ssize_t j0, Py_ssize_t j1,
+                                                 const double *rho, fe_acc acc[][FE_NSUMS])
 {
-    FE_FN(js_col_pass)(p, q, m, n, j0, j1, rho, acc, 1);
-}
-
-/* sum_block's sums (Sp, Sq) for columns [j0, j1), as js_col_sums reads them (rho unused) */
-static FE_TGT void FE_FN(sum_col_sums)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
-                                       Py_ssize_t j0, Py_ssize_t j1, const double *rho,
-                                       fe_acc acc[][FE_NSUMS])
-{
-    FE_FN(js_col_pass)(p, q, m, n, j0, j1, rho, acc, 0);
-}
-
-/* rho: the block's rho per column (0: the column is skipped), or NULL for rho = 1 everywhere */
-static FE_TGT void FE_FN(tile_sums)(FE_DT(block_fn) block, const FE_T *p, const FE_T *q,
-                                    Py_ssize_t m, Py_ssize_t n, Py_ssize_t j0, Py_ssize_t j1,
-                                    const double *rho, fe_acc acc[][FE_NSUMS])
-{
-    FE_T bp[FE_COL_WIDTH * FE_COL_ROWS], bq[FE_COL_WIDTH * FE_COL_ROWS];
-    for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_COL_ROWS) {
-        const Py_ssize_t rows = m - i0 < FE_COL_ROWS ? m - i0 : FE_COL_ROWS;
-        for (Py_ssize_t jt = j0; jt < j1; jt += FE_COL_WIDTH) {
-            const Py_ssize_t w = j1 - jt < FE_COL_WIDTH ? j1 - jt : FE_COL_WIDTH;
-            for (Py_ssize_t r = 0; r < rows; r++) {
-                const Py_ssize_t at = (i0 + r) * n + jt;
-                for (Py_ssize_t c = 0; c < w; c++) bp[c * FE_COL_ROWS + r] = p[at + c];
-                for (Py_ssize_t c = 0; c < w; c++) bq[c * FE_COL_ROWS + r] = q[at + c];
+    double sum[FE_COL_CHUNK / 8][5][8]; /* per 8 columns: Sp, Sq, sum p k, sum p log m, #special */
+    const Py_ssize_t w = j1 - j0;
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    (void)rho;
+    for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_BLOCK) {
+        const Py_ssize_t i1 = m - i0 < FE_BLOCK ? m : i0 + FE_BLOCK;
+        memset(sum, 0, (size_t)((w + 7) / 8) * sizeof sum[0]);
+        for (Py_ssize_t i = i0; i < i1; i++) {
+            const float *pr = p + i * n + j0, *qr = q + i * n + j0;
+            for (Py_ssize_t c = 0; c < w; c += 8) {
+                double(*g)[8] = sum[c / 8];
+                __m256d t[6];
+                if (c % 16 == 0) {
+                    fe_prefetch_ahead(pr, FE_COL_AHEAD * n, c, 1, sizeof(float));
+                    fe_prefetch_ahead(qr, FE_COL_AHEAD * n, c, 1, sizeof(float));
+                }
+                const __m256 x = FE_FN(load8)(pr + c, w - c), y = FE_FN(load8)(qr + c, w - c);
+                const __m256 least =
+                    _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GT_OQ), _mm256_set1_ps(FLT_MIN));
+                const __m256 bad =
+                    _mm256_andnot_ps(_mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GE_OQ),
+                                                   _mm256_cmp_ps(y, least, _CMP_GE_OQ)),
+                                     one);
+                FE_FN(logf8_terms)(y, t);
+                for (int h = 0; h < 2; h++) {
+                    const __m256d xd = _mm256_cvtps_pd(h == 0 ? _mm256_castps256_ps128(x)
+                                                              : _mm256_extractf128_ps(x, 1));
+                    const __m256d bd = _mm256_cvtps_pd(h == 0 ? _mm256_castps256_ps128(bad)
+                                                              : _mm256_extractf128_ps(bad, 1));
+                    double *s0 = g[0] + 4 * h, *s1 = g[1] + 4 * h, *s2 = g[2] + 4 * h,
+                           *s3 = g[3] + 4 * h, *s4 = g[4] + 4 * h;
+                    _mm256_storeu_pd(s0, _mm256_add_pd(_mm256_loadu_pd(s0), xd));
+                    _mm256_storeu_pd(s1, _mm256_add_pd(_mm256_loadu_pd(s1), t[h]));
+                    _mm256_storeu_pd(s2, _mm256_fmadd_pd(xd, t[2 + h], _mm256_loadu_pd(s2)));
+                    _mm256_storeu_pd(s3, _mm256_fmadd_pd(xd, t[4 + h], _mm256_loadu_pd(s3)));
+                    _mm256_storeu_pd(s4, _mm256_add_pd(_mm256_loadu_pd(s4), bd));
+                }
             }
-            for (Py_ssize_t c = 0; c < w; c++) {
-                const double r = rho != NULL ? rho[jt - j0 + c] : 1.0;
-                double part[FE_NSUMS] = {0.0};
-                if (r == 0.0) continue;
-                block(bp + c * FE_COL_ROWS, bq + c * FE_COL_ROWS, 0, rows, r, 0.0, part);
-                for (int k = 0; k < FE_NSUMS; k++) fe_acc_add(&acc[jt - j0 + c][k], part[k]);
-            }
+        }
+        for (Py_ssize_t c = 0; c < w; c++) {
+            const double(*g)[8] = sum[c / 8];
+            fe_acc_add(&acc[c][0], g[0][c % 8]);
+            fe_acc_add(&acc[c][1], g[1][c % 8]);
+            fe_acc_add(&acc[c][2], fe_ln2_join(g[2][c % 8], g[3][c % 8]));
+            fe_acc_add(&acc[c][3], g[4][c % 8]);
         }
     }
 }
+#endif
+#undef FE_COL_SUMS_FN
 
 #ifdef FE_SCALAR_PASS
 /* out[j] = value(the sums of column j) for columns [j0, j1) (those with rho[j - j0] != 0 if rho
@@ -1137,14 +1213,12 @@ static FE_TGT int FE_FN(entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m
     return FE_DT(cols_finish)(FE_FN(entropy_pair_row), p, NULL, m, n, j0, j1, out);
 }
 
-/* The two-argument measures' columns: a first pass; the columns whose sums ask for a second pass
- * at their sum ratio get it (again: that pass's value function; NULL: the measure never asks);
- * the rest is cols_finish.  The passes take the measure's col_sums (with `presum`, as in
- * pair_row, the first pass is sum_col_sums), or tiles of its block (tile_sums) where it has none
- * (NULL). */
-static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, FE_DT(col_sums_fn) col_sums,
-                                   double (*value)(const double *), double (*again)(const double *),
-                                   int presum,
+/* The two-argument measures' columns: a first pass of the measure's col_sums (with `presum`, as
+ * in pair_row, sum_col_sums); the columns whose sums ask for a second pass at their sum ratio get
+ * it (again: that pass's value function; NULL: the measure never asks); the rest is
+ * cols_finish. */
+static FE_TGT int FE_FN(pair_cols)(FE_DT(col_sums_fn) col_sums, double (*value)(const double *),
+                                   double (*again)(const double *), int presum,
                                    double (*row)(const FE_T *, const FE_T *, Py_ssize_t, int),
                                    const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n,
                                    Py_ssize_t j0, Py_ssize_t j1, double *out)
@@ -1153,10 +1227,7 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, FE_DT(col_sums_fn) col
     double rho[FE_COL_CHUNK];
     Py_ssize_t a = j1, b = j0; /* the second pass's columns: [a, b) */
     memset(acc, 0, sizeof acc);
-    if (col_sums != NULL)
-        (presum ? FE_FN(sum_col_sums) : col_sums)(p, q, m, n, j0, j1, NULL, acc);
-    else
-        FE_FN(tile_sums)(presum ? FE_FN(sum_block) : block, p, q, m, n, j0, j1, NULL, acc);
+    (presum ? FE_FN(sum_col_sums) : col_sums)(p, q, m, n, j0, j1, NULL, acc);
     FE_DT(cols_value)(presum ? FE_DT(ratio_value) : value, j0, j1, acc, NULL, out);
     for (Py_ssize_t j = j0; j < j1; j++) {
         const int redo = out[j] == FE_AGAIN && again != NULL;
@@ -1165,46 +1236,40 @@ static FE_TGT int FE_FN(pair_cols)(FE_DT(block_fn) block, FE_DT(col_sums_fn) col
     }
     if (a < b) { /* acc and rho from column a on (those between at rho 0: skipped) */
         memset(acc, 0, (size_t)(b - a) * sizeof acc[0]);
-        if (col_sums != NULL)
-            col_sums(p, q, m, n, a, b, rho + (a - j0), acc);
-        else
-            FE_FN(tile_sums)(block, p, q, m, n, a, b, rho + (a - j0), acc);
+        col_sums(p, q, m, n, a, b, rho + (a - j0), acc);
         FE_DT(cols_value)(again, a, b, acc, rho + (a - j0), out);
     }
     return FE_DT(cols_finish)(row, p, q, m, n, j0, j1, out);
 }
 
-#define FE_PAIR_COLS(NAME, COL_SUMS, AGAIN, PRESUM)                                                \
+#define FE_PAIR_COLS(NAME, AGAIN, PRESUM)                                                          \
     static FE_TGT int FE_FN(NAME##_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n, \
                                          Py_ssize_t j0, Py_ssize_t j1, double *out)                \
     {                                                                                              \
-        return FE_FN(pair_cols)(FE_FN(NAME##_block), COL_SUMS, FE_DT(NAME##_value), AGAIN, PRESUM, \
+        return FE_FN(pair_cols)(FE_FN(NAME##_col_sums), FE_DT(NAME##_value), AGAIN, PRESUM,        \
                                 FE_FN(NAME##_row), p, q, m, n, j0, j1, out);                       \
     }
 #if FE_F32_LOGS
-/* float32 cross-entropy columns: the float32-log tiles; a column their bound leaves (FE_AGAIN,
- * rare) goes to cross_entropy_row by cols_finish */
 static FE_TGT int FE_FN(cross_entropy_cols)(const FE_T *p, const FE_T *q, Py_ssize_t m,
                                             Py_ssize_t n, Py_ssize_t j0, Py_ssize_t j1, double *out)
 {
-    return FE_FN(pair_cols)(FE_FN(cross_entropy_block32), NULL, FE_DT(cross_entropy_value32), NULL,
-                            0, FE_FN(cross_entropy_row), p, q, m, n, j0, j1, out);
+    return FE_FN(pair_cols)(FE_FN(cross_entropy_col_sums), FE_DT(cross_entropy_value32), NULL, 0,
+                            FE_FN(cross_entropy_row), p, q, m, n, j0, j1, out);
 }
 #else
-FE_PAIR_COLS(cross_entropy, NULL, NULL, 0)
+FE_PAIR_COLS(cross_entropy, NULL, 0)
 #endif
-FE_PAIR_COLS(kl, NULL, FE_DT(kl_again), 0)
-FE_PAIR_COLS(js, FE_FN(js_col_sums), FE_DT(js_again), !FE_IS_F64)
+FE_PAIR_COLS(kl, FE_DT(kl_again), 0)
+FE_PAIR_COLS(js, FE_DT(js_again), !FE_IS_F64)
 #undef FE_PAIR_COLS
 
 #undef FE_PAIR_CHUNK
 #undef FE_CAREFUL
 #undef FE_PAIR_SANE
 #undef FE_AGAIN
-#undef FE_COL_ROWS
-#undef FE_COL_WIDTH
 #undef FE_COL_AHEAD
 #undef FE_COL_SEG
+#undef FE_COL_FLUSH
 #undef FE_SAFE_MIN
 #undef FE_SAFE_MAX
 #undef FE_SAFE_SUM
