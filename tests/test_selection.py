@@ -1154,6 +1154,26 @@ def test_f_order_range_guess(dtype):
     assert_allclose(S.mutual_info_scores(Xf, y, n_jobs=1), per_column(X, y), rtol=1e-12)
 
 
+def test_f_order_range_guess_memory():
+    """The runs of an F-ordered matrix's range guess are copied a chunk of columns at a time."""
+    import tracemalloc
+
+    from fastent._core import codes as core_codes
+
+    X = np.asfortranarray(np.random.default_rng(4).integers(-3, 9, (9_000, 5_000), dtype=np.int8))
+    tracemalloc.start()
+    lo, hi, exact = core_codes.column_ranges(X, 1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < core_codes.SAMPLE_BYTES + (1 << 20)  # the sample whole: 4096 x 5000 bytes
+    assert not exact
+    assert lo.shape == hi.shape == (5_000,)
+    step, run = core_codes.guess_step(9_000), 64
+    rows = (np.arange(0, 9_000 - run + 1, step * run)[:, None] + np.arange(run)).ravel()
+    assert_array_equal(lo, X[rows].min(axis=0))
+    assert_array_equal(hi, X[rows].max(axis=0))
+
+
 def test_n_jobs_identical_matrix(large):
     X, _ = large
     sub = X[:100_000, :8]
