@@ -1093,6 +1093,8 @@ static FE_TGT void FE_FN(cross_entropy_col_sums)(const float *p, const float *q,
     const Py_ssize_t w = j1 - j0;
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
     (void)rho;
+    /* FE_BLOCK rows a flush, as entropy_col_steps: fe_float32_logs_value allows for 2^-38 a of
+     * rounding (FE_COL_FLUSH rows: 0.70 ns an element at AVX-512 against 0.60) */
     for (Py_ssize_t i0 = 0; i0 < m; i0 += FE_BLOCK) {
         const Py_ssize_t i1 = m - i0 < FE_BLOCK ? m : i0 + FE_BLOCK;
         memset(sum, 0, (size_t)((w + 7) / 8) * sizeof sum[0]);
