@@ -311,6 +311,12 @@ static inline FE_TGT void FE_FN(log_terms)(double w, double y, double *wk, doubl
 }
 
 #if FE_F32_LOGS
+/* The low (h = 0) or high (h = 1) four lanes of v as float64 */
+static inline FE_TGT __m256d FE_FN(half_pd)(__m256 v, int h)
+{
+    return _mm256_cvtps_pd(h == 0 ? _mm256_castps256_ps128(v) : _mm256_extractf128_ps(v, 1));
+}
+
 /* The terms of log_terms for eight float32 x at once, the log in float32 (fe_logf8: twice the
  * lanes of the float64 log, no division): t[h], t[2 + h], t[4 + h] = x, k, log m as float64, for
  * the low (h = 0) and high (h = 1) four lanes; w log x = ln 2 (w k) + w log m.  Zero gives
@@ -319,12 +325,12 @@ static inline FE_TGT void FE_FN(logf8_terms)(__m256 x, __m256d t[6])
 {
     __m256i k;
     const __m256 lm = fe_logf8(x, &k);
-    t[0] = _mm256_cvtps_pd(_mm256_castps256_ps128(x));
-    t[1] = _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1));
+    t[0] = FE_FN(half_pd)(x, 0);
+    t[1] = FE_FN(half_pd)(x, 1);
     t[2] = _mm256_cvtepi32_pd(_mm256_castsi256_si128(k));
     t[3] = _mm256_cvtepi32_pd(_mm256_extracti128_si256(k, 1));
-    t[4] = _mm256_cvtps_pd(_mm256_castps256_ps128(lm));
-    t[5] = _mm256_cvtps_pd(_mm256_extractf128_ps(lm, 1));
+    t[4] = FE_FN(half_pd)(lm, 0);
+    t[5] = FE_FN(half_pd)(lm, 1);
 }
 
 #ifdef FE_AVX512_PASS
@@ -350,6 +356,17 @@ static inline FE_TGT __m256 FE_FN(load8)(const float *p, Py_ssize_t r)
     if (r >= 8) return _mm256_loadu_ps(p);
     return _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r),
                                                     _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+}
+
+/* 1 in the lanes where p = x, q = y make the cross-entropy special (a bad element, or q below
+ * FLT_MIN where p > 0: fe_logf8 reads a subnormal q as 2^-127 m), else 0 */
+static inline FE_TGT __m256 FE_FN(xent_special8)(__m256 x, __m256 y)
+{
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 least = _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GT_OQ), _mm256_set1_ps(FLT_MIN));
+    const __m256 ok =
+        _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GE_OQ), _mm256_cmp_ps(y, least, _CMP_GE_OQ));
+    return _mm256_andnot_ps(ok, _mm256_set1_ps(1.0f));
 }
 
 /* The sum of the eight float64 lanes of a and b */
@@ -582,21 +599,15 @@ static FE_TGT void FE_FN(cross_entropy_block32)(const float *p, const float *q, 
     __m256d acc[8] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
                       _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
                       _mm256_setzero_pd(), _mm256_setzero_pd()}; /* Sp, Sq, sum p k, sum p log m */
-    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
-    __m256 bad = zero;
+    __m256 bad = _mm256_setzero_ps();
     (void)c0, (void)c1;
     for (Py_ssize_t i = b; i < e; i += 8) {
         __m256d t[6];
         const __m256 x = FE_FN(load8)(p + i, e - i), y = FE_FN(load8)(q + i, e - i);
-        const __m256 least =
-            _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GT_OQ), _mm256_set1_ps(FLT_MIN));
-        const __m256 ok =
-            _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GE_OQ), _mm256_cmp_ps(y, least, _CMP_GE_OQ));
-        bad = _mm256_add_ps(bad, _mm256_andnot_ps(ok, one));
+        bad = _mm256_add_ps(bad, FE_FN(xent_special8)(x, y));
         FE_FN(logf8_terms)(y, t);
         for (int h = 0; h < 2; h++) {
-            const __m256d xd = h == 0 ? _mm256_cvtps_pd(_mm256_castps256_ps128(x))
-                                      : _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1));
+            const __m256d xd = FE_FN(half_pd)(x, h);
             acc[h] = _mm256_add_pd(acc[h], xd);
             acc[2 + h] = _mm256_add_pd(acc[2 + h], t[h]);
             acc[4 + h] = _mm256_fmadd_pd(xd, t[2 + h], acc[4 + h]);
@@ -605,8 +616,7 @@ static FE_TGT void FE_FN(cross_entropy_block32)(const float *p, const float *q, 
     }
     for (int j = 0; j < 4; j++) out[j] = FE_FN(sum8_pd)(acc[2 * j], acc[2 * j + 1]);
     out[2] = fe_ln2_join(out[2], out[3]);
-    out[3] = FE_FN(sum8_pd)(_mm256_cvtps_pd(_mm256_castps256_ps128(bad)),
-                            _mm256_cvtps_pd(_mm256_extractf128_ps(bad, 1)));
+    out[3] = FE_FN(sum8_pd)(FE_FN(half_pd)(bad, 0), FE_FN(half_pd)(bad, 1));
 }
 #endif
 
@@ -1091,7 +1101,6 @@ static FE_TGT void FE_FN(cross_entropy_col_sums)(const float *p, const float *q,
 {
     double sum[FE_COL_CHUNK / 8][5][8]; /* per 8 columns: Sp, Sq, sum p k, sum p log m, #special */
     const Py_ssize_t w = j1 - j0;
-    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
     (void)rho;
     /* FE_BLOCK rows a flush, as entropy_col_steps: fe_float32_logs_value allows for 2^-38 a of
      * rounding (FE_COL_FLUSH rows: 0.70 ns an element at AVX-512 against 0.60) */
@@ -1108,18 +1117,10 @@ static FE_TGT void FE_FN(cross_entropy_col_sums)(const float *p, const float *q,
                     fe_prefetch_ahead(qr, FE_COL_AHEAD * n, c, 1, sizeof(float));
                 }
                 const __m256 x = FE_FN(load8)(pr + c, w - c), y = FE_FN(load8)(qr + c, w - c);
-                const __m256 least =
-                    _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GT_OQ), _mm256_set1_ps(FLT_MIN));
-                const __m256 bad =
-                    _mm256_andnot_ps(_mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GE_OQ),
-                                                   _mm256_cmp_ps(y, least, _CMP_GE_OQ)),
-                                     one);
+                const __m256 bad = FE_FN(xent_special8)(x, y);
                 FE_FN(logf8_terms)(y, t);
                 for (int h = 0; h < 2; h++) {
-                    const __m256d xd = _mm256_cvtps_pd(h == 0 ? _mm256_castps256_ps128(x)
-                                                              : _mm256_extractf128_ps(x, 1));
-                    const __m256d bd = _mm256_cvtps_pd(h == 0 ? _mm256_castps256_ps128(bad)
-                                                              : _mm256_extractf128_ps(bad, 1));
+                    const __m256d xd = FE_FN(half_pd)(x, h), bd = FE_FN(half_pd)(bad, h);
                     double *s0 = g[0] + 4 * h, *s1 = g[1] + 4 * h, *s2 = g[2] + 4 * h,
                            *s3 = g[3] + 4 * h, *s4 = g[4] + 4 * h;
                     _mm256_storeu_pd(s0, _mm256_add_pd(_mm256_loadu_pd(s0), xd));
