@@ -486,6 +486,22 @@ def test_close_distributions_keep_relative_accuracy(simd_level, name, closeness,
     assert got == pytest.approx(exact(name, p, q), rel=1e-13)
 
 
+@pytest.mark.parametrize(("lo", "hi"), [(0.0, 0.01), (0.2, 0.25), (0.25, 0.32), (0.9, 1.0)])
+def test_js_element_terms_on_each_side_of_their_forms(simd_level, lo, hi):
+    # one element pair dominates each row, its deviation v = |p - q| / (p + q) in [lo, hi): the
+    # AVX-512 level takes each term's phi(v) by its series below v = 1/4 and by two table logs
+    # above (their products cancel from ~2v to phi(v)), the other levels by log1p tails; every
+    # form keeps the term to a few ulp
+    rng = np.random.default_rng(23)
+    for _ in range(40):
+        v = rng.uniform(lo, hi)
+        y0 = rng.uniform(0.5, 2.0)
+        x0 = y0 * (1 + v) / (1 - v)
+        p, q = np.array([x0, 1.0]), np.array([y0, 1.0 + x0 - y0])
+        got = fastent.js_divergence(p, q)
+        assert got == pytest.approx(exact("js_divergence", p, q), rel=5e-15), v
+
+
 @pytest.mark.parametrize(("sp", "sq"), [(1e-199, 1e199), (1e199, 1e-199), (1e-150, 1e150)])
 @pytest.mark.parametrize("name", ["kl_divergence", "js_divergence"])
 def test_rows_of_far_apart_sums(simd_level, name, sp, sq):
