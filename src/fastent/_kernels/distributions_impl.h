@@ -1087,6 +1087,43 @@ typedef void (*FE_DT(col_sums_fn))(const FE_T *, const FE_T *, Py_ssize_t, Py_ss
  * (KL of a column that one element dominates, at FE_BLOCK rows: 1.5e-14 from the exact value,
  * the rows 5e-15) */
 #define FE_COL_FLUSH 128
+#ifdef FE_AVX512_PASS
+/* pair_col_pass's JS step at AVX-512: the columns [c0, c1) (c1 - c0 <= FE_COL_SEG) of a row,
+ * eight a vector, as js_block takes a row (the ratios into L1 buffers, then js_phi8); r: the
+ * columns' rho; the sums sp, sq, f, bad per column.  Columns past c1 are neither read nor
+ * written.  Zen 5, normalised, 1 thread, ns an element: float64 10,000 x 2,000 1.45 -> 1.13,
+ * 100,000 x 64 1.42 -> 1.12, float32 10,000 x 2,000 1.72 -> 1.41 (the compiler's loop of
+ * js_phi below). */
+static inline FE_TGT void FE_FN(js_col_step)(const FE_T *pr, const FE_T *qr, Py_ssize_t c0,
+                                             Py_ssize_t c1, const double *r, double *sp, double *sq,
+                                             double *f, double *bad)
+{
+    const __m512d zero = _mm512_setzero_pd();
+    double dev[FE_COL_SEG], weight[FE_COL_SEG];
+    for (Py_ssize_t c = c0; c < c1; c += 8) {
+        const __mmask8 in = (__mmask8)((1u << (c1 - c >= 8 ? 8 : c1 - c)) - 1);
+        const __m512d x = FE_FN(load8d)(pr + c, c1 - c), y = FE_FN(load8d)(qr + c, c1 - c);
+        const __m512d rc = _mm512_maskz_loadu_pd(in, r + c), w = _mm512_fmadd_pd(x, rc, y);
+        const __mmask8 ok =
+            _mm512_cmp_pd_mask(x, zero, _CMP_GE_OQ) & _mm512_cmp_pd_mask(y, zero, _CMP_GE_OQ);
+        const __mmask8 live = ok & _mm512_cmp_pd_mask(w, zero, _CMP_GT_OQ);
+        const __m512d u = _mm512_div_pd(_mm512_fmsub_pd(x, rc, y), w);
+        _mm512_mask_storeu_pd(
+            bad + c, in & (__mmask8)~ok,
+            _mm512_add_pd(_mm512_maskz_loadu_pd(in, bad + c), _mm512_set1_pd(1.0)));
+        _mm512_mask_storeu_pd(sp + c, in, _mm512_add_pd(_mm512_maskz_loadu_pd(in, sp + c), x));
+        _mm512_mask_storeu_pd(sq + c, in, _mm512_add_pd(_mm512_maskz_loadu_pd(in, sq + c), y));
+        _mm512_storeu_pd(dev + (c - c0), _mm512_mask_abs_pd(zero, live, u));
+        _mm512_storeu_pd(weight + (c - c0), _mm512_maskz_mov_pd(live, w));
+    }
+    for (Py_ssize_t c = c0; c < c1; c += 8) {
+        const __mmask8 in = (__mmask8)((1u << (c1 - c >= 8 ? 8 : c1 - c)) - 1);
+        const __m512d v = _mm512_loadu_pd(dev + (c - c0)), w = _mm512_loadu_pd(weight + (c - c0));
+        _mm512_mask_storeu_pd(
+            f + c, in, _mm512_fmadd_pd(w, FE_FN(js_phi8)(v), _mm512_maskz_loadu_pd(in, f + c)));
+    }
+}
+#endif
 #ifndef FE_COL_WHAT /* once, not once per dtype and level */
 #define FE_COL_WHAT
 enum { FE_COL_SUMS, FE_COL_JS, FE_COL_KL, FE_COL_XENT };
@@ -1109,6 +1146,12 @@ FE_FN(pair_col_pass)(const FE_T *p, const FE_T *q, Py_ssize_t m, Py_ssize_t n, P
                 const Py_ssize_t c1 = w - c0 < FE_COL_SEG ? w : c0 + FE_COL_SEG;
                 fe_prefetch_ahead(pr, FE_COL_AHEAD * n, c0, c1 - c0, sizeof(FE_T));
                 fe_prefetch_ahead(qr, FE_COL_AHEAD * n, c0, c1 - c0, sizeof(FE_T));
+#ifdef FE_AVX512_PASS
+                if (what == FE_COL_JS) {
+                    FE_FN(js_col_step)(pr, qr, c0, c1, r, sp, sq, f, bad);
+                    continue;
+                }
+#endif
                 FE_SIMD()
                 for (Py_ssize_t c = c0; c < c1; c++) {
                     /* Sp and Sq are added in each branch, after its validation: at the top or
